@@ -1,0 +1,80 @@
+"""Shared figure style and the one place figures are written to disk.
+
+Every figure of the toolkit is drawn under :data:`STYLE` (``collapse.mplstyle``:
+Okabe-Ito colour-blind-safe palette, mathtext labels, TrueType fonts embedded
+in the PDF) at one of two widths, and saved by :func:`save` as vector PDF,
+300-dpi PNG and the CSV of the plotted data.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+STYLE = str(Path(__file__).with_name("collapse.mplstyle"))
+#: Single-column and full-width figure widths, inches.
+SINGLE = 3.25
+FULL = 6.75
+#: Okabe-Ito palette (the style's colour cycle), by name.
+COLORS = {"blue": "#0072B2", "vermillion": "#D55E00", "green": "#009E73", "purple": "#CC79A7",
+          "orange": "#E69F00", "sky": "#56B4E9", "yellow": "#F0E442", "black": "#000000"}
+
+# Fixed metadata so that the same data give the same bytes.
+_PDF_META = {"Creator": "model-collapse-toolkit", "Producer": "matplotlib", "CreationDate": None}
+_PNG_META = {"Software": "model-collapse-toolkit"}
+
+
+def new_figure(width=SINGLE, height=None, nrows=1, ncols=1, **kwargs):
+    """Create a figure of the given width (inches) under the shared style."""
+    if height is None:
+        height = 2.4 * nrows if width == SINGLE else 2.5 * nrows
+    with plt.style.context(STYLE):
+        fig, axes = plt.subplots(nrows, ncols, figsize=(width, height), **kwargs)
+    return fig, axes
+
+
+def write_csv(path, columns: dict):
+    """Write equal-length (or ragged, padded with blanks) columns as CSV."""
+    names = list(columns)
+    cols = [list(columns[n]) for n in names]
+    length = max(len(c) for c in cols) if cols else 0
+    with open(path, "w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(names)
+        for i in range(length):
+            w.writerow([repr(float(c[i])) if i < len(c) and _is_num(c[i]) else (c[i] if i < len(c) else "")
+                        for c in cols])
+
+
+def _is_num(x):
+    try:
+        float(x)
+    except (TypeError, ValueError):
+        return False
+    return not isinstance(x, str)
+
+
+def save(fig, out_dir, name, data: dict):
+    """Save ``fig`` as ``NAME.pdf`` and ``NAME.png`` and ``data`` as ``NAME.csv`` in ``out_dir``.
+
+    Returns the list of written paths.  The style is re-applied at save time so
+    rcParams that act on saving (font type, dpi) hold whatever the caller did.
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = [out / f"{name}.pdf", out / f"{name}.png", out / f"{name}.csv"]
+    with plt.style.context(STYLE):
+        fig.savefig(paths[0], metadata=_PDF_META)
+        fig.savefig(paths[1], metadata=_PNG_META, dpi=300)
+    plt.close(fig)
+    write_csv(paths[2], data)
+    return [str(p) for p in paths]
+
+
+os.environ.setdefault("SOURCE_DATE_EPOCH", "0")

@@ -1,0 +1,101 @@
+"""Seeding and work splitting shared by the Monte Carlo simulators.
+
+Reproducibility contract
+------------------------
+Chains are split into fixed blocks of :data:`BLOCK` consecutive chains.  Block
+``b`` draws all its random numbers from its own generator, seeded by child
+``b`` of ``numpy.random.SeedSequence(seed)``.  The block layout depends only on
+``chains``, never on how many worker threads process the blocks or in what
+order, so the same ``seed`` gives bit-identical results for any ``workers``.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+
+#: Number of chains that share one random generator.
+BLOCK = 16384
+
+
+def check_seed(seed):
+    """Accept None, a non-negative int or a SeedSequence; return a SeedSequence."""
+    if isinstance(seed, np.random.SeedSequence):
+        return seed
+    if seed is None:
+        return np.random.SeedSequence()
+    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"seed must be None, a non-negative integer or a numpy SeedSequence, got {seed!r}")
+    return np.random.SeedSequence(int(seed))
+
+
+def blocks(seed, chains, block=BLOCK):
+    """List of ``(slice, Generator)`` covering ``range(chains)`` (see module docstring)."""
+    ss = check_seed(seed)
+    n_blocks = math.ceil(chains / block)
+    children = ss.spawn(n_blocks)
+    return [(slice(b * block, min((b + 1) * block, chains)), np.random.default_rng(child))
+            for b, child in enumerate(children)]
+
+
+def check_workers(workers):
+    """Validate the number of worker threads (>= 1)."""
+    if isinstance(workers, bool) or not isinstance(workers, (int, np.integer)) or workers < 1:
+        raise ValueError(f"workers must be a positive integer, got {workers!r}")
+    return int(workers)
+
+
+class BlockRunner:
+    """Apply a function to every block, in a thread pool when ``workers > 1``.
+
+    numpy's random generators and large array operations release the GIL, so
+    threads give real parallelism here without copying state between processes.
+    """
+
+    def __init__(self, workers=1):
+        self.workers = check_workers(workers)
+        self._pool = ThreadPoolExecutor(self.workers) if self.workers > 1 else None
+
+    def map(self, fn, items):
+        if self._pool is None:
+            return [fn(it) for it in items]
+        return list(self._pool.map(fn, items))
+
+    def close(self):
+        if self._pool is not None:
+            self._pool.shutdown()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+class Progress:
+    """A one-line progress report on stderr for long runs (silent when disabled)."""
+
+    def __init__(self, total, label, enabled):
+        self.total = max(int(total), 1)
+        self.label = label
+        self.enabled = bool(enabled)
+        self._t0 = time.perf_counter()
+        self._last = -1.0
+
+    def update(self, done):
+        if not self.enabled:
+            return
+        now = time.perf_counter()
+        if done < self.total and now - self._last < 0.5:
+            return
+        self._last = now
+        frac = done / self.total
+        eta = (now - self._t0) * (1 - frac) / frac if frac > 0 else math.nan
+        sys.stderr.write(f"\r{self.label}: {done}/{self.total} ({100 * frac:5.1f} %), eta {eta:5.1f} s")
+        if done >= self.total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()

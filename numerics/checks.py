@@ -1,0 +1,308 @@
+r"""Comparison of closed forms with Monte Carlo estimates, with honest standard errors.
+
+Every row of ``collapse verify`` is a :class:`Check`.  A Monte Carlo check
+estimates a quantity from ``N`` independent chains, computes its standard error
+from the same sample, and forms
+
+.. math::  z = (\hat\theta - \theta) / \widehat{\mathrm{se}}.
+
+It *agrees* when :math:`|z| <` :data:`Z_MAX` (4.5: with a few hundred checks
+per run and fixed seeds, a correct formula fails with probability below
+:math:`10^{-3}` and a run is deterministic anyway).
+
+Power
+-----
+A z-test is only as good as its standard error.  For a sample mean of a
+variable ``X`` with kurtosis :math:`\kappa = E(X-EX)^4/\mathrm{Var}(X)^2`, the
+relative standard error of the estimated variance is
+:math:`\sqrt{(\kappa-1)/N}`, and by Pearson's inequality
+:math:`\gamma^2 \le \kappa - 1` the skewness of the sample mean is at most
+:math:`\sqrt{(\kappa-1)/N}` too.  A check is *powered* when
+
+.. math::  N \ge P\,(\kappa - 1), \qquad P = 100
+
+(the SE is known to 10 % and the normal approximation of ``z`` holds at the
+4.5 threshold).  Otherwise the row is reported **underpowered**: it neither
+passes nor fails, because the Monte Carlo mean is then dominated by a few rare
+chains and agreement or disagreement would be luck.  This is the situation of
+:math:`E[\sigma_n^2]` at large ``n``: its exact kurtosis grows geometrically
+in ``n`` (see :func:`theory.gaussian.variance_moment`), so a fixed budget of
+chains can verify it only up to a finite horizon.  Where the theory gives the
+kurtosis exactly it is used; otherwise the sample kurtosis is used (and the
+row says so), which is adequate for the light-tailed quantities it is used on.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+from fractions import Fraction
+from typing import Iterable, Mapping, Sequence
+
+import mpmath
+import numpy as np
+
+#: Agreement threshold on |z| for Monte Carlo checks.
+Z_MAX = 4.5
+#: Power factor: a mean of N draws is powered when N >= POWER_FACTOR * (kurtosis - 1).
+POWER_FACTOR = 100.0
+#: Relative tolerance of float64 evaluations compared with exact rationals.
+EXACT_RTOL = 1e-9
+
+AGREE = "agree"
+DISAGREE = "DISAGREE"
+UNDERPOWERED = "underpowered"
+
+
+@dataclasses.dataclass(frozen=True)
+class Check:
+    """One row of the verification table.
+
+    Attributes
+    ----------
+    process : str
+        ``"gaussian"``, ``"discrete"``, ...
+    quantity : str
+        Name of the closed form, e.g. ``"E[sigma_n^2]"``.
+    params : dict
+        Parameters of the row (``M``, ``n``, ``estimator`` ...).
+    theory : float
+        Closed-form value.
+    estimate : float
+        Monte Carlo (or float64) estimate.
+    stderr : float
+        Standard error of ``estimate`` (0 for exact-vs-float rows).
+    z : float
+        ``(estimate - theory) / stderr``; NaN for exact-vs-float rows.
+    status : str
+        ``"agree"``, ``"DISAGREE"`` or ``"underpowered"``.
+    method : str
+        ``"monte-carlo"`` or ``"exact-vs-float"``.
+    note : str
+        Why a row is underpowered, or what power criterion was used.
+    """
+
+    process: str
+    quantity: str
+    params: Mapping[str, object]
+    theory: float
+    estimate: float
+    stderr: float
+    z: float
+    status: str
+    method: str = "monte-carlo"
+    note: str = ""
+
+    @property
+    def ok(self) -> bool:
+        """False only for a disagreeing row (underpowered rows are not failures)."""
+        return self.status != DISAGREE
+
+    def as_dict(self) -> dict:
+        d = dataclasses.asdict(self)
+        d["params"] = {k: (v if isinstance(v, (int, float, str, bool)) else str(v)) for k, v in self.params.items()}
+        for key in ("theory", "estimate", "stderr", "z"):
+            v = d[key]
+            d[key] = None if v is None or (isinstance(v, float) and not math.isfinite(v)) else float(v)
+        return d
+
+
+def z_check(process, quantity, params, theory, estimate, stderr, *, powered=True, note="", z_max=Z_MAX):
+    """Compare ``estimate +- stderr`` with ``theory``; return a :class:`Check`.
+
+    ``powered=False`` makes the row underpowered whatever ``z`` is.
+    A zero or non-finite standard error with a non-zero discrepancy is a
+    disagreement (a Monte Carlo estimate cannot be more exact than its SE).
+    """
+    theory = float(theory)
+    estimate = float(estimate)
+    stderr = float(stderr)
+    diff = estimate - theory
+    if stderr > 0 and math.isfinite(stderr):
+        z = diff / stderr
+    else:
+        z = 0.0 if diff == 0 else math.copysign(math.inf, diff)
+    if not math.isfinite(estimate):
+        status, z = DISAGREE, math.nan
+        note = (note + "; " if note else "") + "non-finite estimate"
+    elif not powered:
+        status = UNDERPOWERED
+    else:
+        status = AGREE if abs(z) < z_max else DISAGREE
+    return Check(process, quantity, dict(params), theory, estimate, stderr, z, status, "monte-carlo", note)
+
+
+def exact_check(process, quantity, params, exact, value, *, rtol=EXACT_RTOL, note=""):
+    """Compare a float64 evaluation ``value`` with an exact (rational) ``exact``.
+
+    Agrees when ``|value - exact| <= rtol * max(|exact|, tiny)``.  The ``z``
+    column is NaN and the ``stderr`` column holds the relative error.
+    """
+    exact_f = float(exact)
+    value = float(value)
+    err = abs(value - exact_f)
+    rel = err / abs(exact_f) if exact_f != 0 else err
+    status = AGREE if (math.isfinite(value) and rel <= rtol) else DISAGREE
+    return Check(process, quantity, dict(params), exact_f, value, rel, math.nan, status, "exact-vs-float",
+                 note or f"relative error {rel:.1e} (tolerance {rtol:.0e})")
+
+
+def kurtosis_from_raw_moments(raw: Sequence) -> float:
+    """Kurtosis ``E(X-mu)^4 / Var(X)^2`` from raw moments ``[E X, E X^2, E X^3, E X^4]``.
+
+    Exact ``Fraction``/int inputs are combined exactly; anything else is
+    evaluated with 60-digit mpmath so that the cancellation in the central
+    moments of heavy-tailed variables does not destroy the result.
+    Returns ``inf`` when the variance is zero or a moment is infinite.
+    """
+    if len(raw) < 4:
+        raise ValueError("raw must hold the first four raw moments")
+    if all(isinstance(m, (int, Fraction)) for m in raw[:4]):
+        m1, m2, m3, m4 = (Fraction(m) for m in raw[:4])
+    else:
+        mpmath.mp.dps = 60
+        m1, m2, m3, m4 = (mpmath.mpf(str(m)) if not isinstance(m, mpmath.mpf) else m for m in raw[:4])
+    var = m2 - m1 ** 2
+    mu4 = m4 - 4 * m1 * m3 + 6 * m1 ** 2 * m2 - 3 * m1 ** 4
+    if var <= 0:
+        return math.inf
+    return float(mu4 / var ** 2)
+
+
+def sample_kurtosis(x: np.ndarray) -> float:
+    """Plain moment estimator of the kurtosis ``m4 / m2^2`` (NaN for a constant sample)."""
+    x = np.asarray(x, dtype=float)
+    d = x - x.mean()
+    m2 = np.mean(d * d)
+    if m2 == 0:
+        return math.nan
+    return float(np.mean(d ** 4) / m2 ** 2)
+
+
+def is_powered(n_samples: int, kurtosis: float) -> bool:
+    """Power criterion ``N >= POWER_FACTOR * (kurtosis - 1)`` (see module docstring)."""
+    if kurtosis is None or not math.isfinite(kurtosis):
+        return False
+    return n_samples >= POWER_FACTOR * max(kurtosis - 1.0, 0.0)
+
+
+def mean_check(process, quantity, params, theory, sample, *, kurtosis=None, z_max=Z_MAX):
+    """Check ``E[X] = theory`` from an i.i.d. ``sample`` of X.
+
+    Parameters
+    ----------
+    kurtosis : float, optional
+        Exact kurtosis of X, from the theory.  When omitted the sample kurtosis
+        is used for the power criterion (and the row says so).
+    """
+    sample = np.asarray(sample, dtype=float)
+    n = sample.size
+    est = float(sample.mean())
+    se = float(sample.std(ddof=1) / math.sqrt(n))
+    return mean_check_from_summary(process, quantity, params, theory, est, se, n,
+                                   kurtosis=kurtosis if kurtosis is not None else sample_kurtosis(sample),
+                                   kurtosis_is_exact=kurtosis is not None, z_max=z_max)
+
+
+def mean_check_from_summary(process, quantity, params, theory, estimate, stderr, n_samples, *,
+                            kurtosis, kurtosis_is_exact=True, z_max=Z_MAX):
+    """As :func:`mean_check`, from an already-summarised sample (mean, SE, N, kurtosis)."""
+    powered = is_powered(n_samples, kurtosis)
+    src = "exact" if kurtosis_is_exact else "sample"
+    need = POWER_FACTOR * max(kurtosis - 1.0, 0.0) if kurtosis is not None and math.isfinite(kurtosis) else math.inf
+    if powered:
+        note = f"N={n_samples}, {src} kurtosis {kurtosis:.3g}"
+    else:
+        need_s = f"{need:.2g}" if math.isfinite(need) else "infinitely many"
+        note = (f"underpowered: {src} kurtosis {kurtosis:.3g} needs N >= {need_s} chains, have {n_samples}; "
+                "the Monte Carlo mean is dominated by rare chains")
+    return z_check(process, quantity, params, theory, estimate, stderr, powered=powered, note=note, z_max=z_max)
+
+
+def variance_check(process, quantity, params, theory, sample, *, kurtosis_of_square=None, z_max=Z_MAX):
+    """Check ``Var[X] = theory`` from an i.i.d. ``sample`` of X.
+
+    The estimate is the unbiased sample variance; its SE is
+    ``sqrt((m4 - s^4) / N)``.  The power criterion is applied to
+    ``Y = (X - EX)^2`` whose sample mean the variance is.
+    """
+    sample = np.asarray(sample, dtype=float)
+    n = sample.size
+    d = sample - sample.mean()
+    y = d * d
+    est = float(y.sum() / (n - 1))
+    se = float(y.std(ddof=1) / math.sqrt(n))
+    k = kurtosis_of_square if kurtosis_of_square is not None else sample_kurtosis(y)
+    return mean_check_from_summary(process, quantity, params, theory, est, se, n, kurtosis=k,
+                                   kurtosis_is_exact=kurtosis_of_square is not None, z_max=z_max)
+
+
+def proportion_check(process, quantity, params, theory, successes, trials, *, z_max=Z_MAX):
+    """Check a probability from a binomial count, SE from the theoretical p.
+
+    Using the theoretical ``p`` in the SE (score test) keeps the test valid when
+    the observed count is 0 or ``trials``.  Underpowered when the expected
+    number of successes or failures is below 10.
+    """
+    p = float(theory)
+    est = successes / trials
+    se = math.sqrt(max(p * (1 - p), 0.0) / trials)
+    powered = min(p, 1 - p) * trials >= 10
+    note = f"N={trials}" if powered else f"underpowered: expected count {min(p, 1 - p) * trials:.2g} < 10"
+    return z_check(process, quantity, params, p, est, se, powered=powered, note=note, z_max=z_max)
+
+
+def quantile_check(process, quantity, params, theory_quantile, sample, q, cdf, *, z_max=Z_MAX):
+    """Check a quantile ``x_q`` through the CDF: ``F_hat(x_q)`` should be ``q``.
+
+    ``cdf`` is unused by the test statistic but documents the construction:
+    the empirical fraction of the sample below the theoretical quantile is a
+    binomial proportion with mean ``q`` exactly when the quantile is right.
+    """
+    sample = np.asarray(sample)
+    below = int(np.count_nonzero(sample <= theory_quantile))
+    chk = proportion_check(process, quantity, params, q, below, sample.size, z_max=z_max)
+    return dataclasses.replace(chk, theory=float(theory_quantile), estimate=float(np.quantile(sample, q)),
+                               note=f"fraction below theory {below / sample.size:.5f} vs {q}; z from that binomial")
+
+
+# ----------------------------------------------------------------------------- reporting
+def summarize(checks: Iterable[Check]) -> dict:
+    """Counts of each status."""
+    counts = {AGREE: 0, DISAGREE: 0, UNDERPOWERED: 0}
+    for c in checks:
+        counts[c.status] = counts.get(c.status, 0) + 1
+    return counts
+
+
+def _fmt(x):
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "-"
+    if isinstance(x, float) and math.isinf(x):
+        return "inf" if x > 0 else "-inf"
+    return f"{x:.6g}"
+
+
+def format_table(checks: Sequence[Check]) -> str:
+    """Plain-text table: quantity, parameters, theory, estimate +- se, z, status."""
+    header = ("process", "quantity", "parameters", "theory", "estimate +- se", "z", "agree?")
+    rows = []
+    for c in checks:
+        params = " ".join(f"{k}={v}" for k, v in c.params.items())
+        if c.method == "exact-vs-float":
+            est = f"{_fmt(c.estimate)} (rel.err {c.stderr:.1e})"
+        else:
+            est = f"{_fmt(c.estimate)} +- {_fmt(c.stderr)}"
+        rows.append((c.process, c.quantity, params, _fmt(c.theory), est, _fmt(c.z), c.status))
+    widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(len(header))]
+    line = "  ".join("{:<%d}" % w for w in widths)
+    out = [line.format(*header), line.format(*("-" * w for w in widths))]
+    out += [line.format(*r) for r in rows]
+    return "\n".join(out)
+
+
+def to_json(checks: Sequence[Check]) -> str:
+    """The rows as a JSON document ``{"summary": ..., "checks": [...]}``."""
+    return json.dumps({"summary": summarize(checks), "z_max": Z_MAX, "power_factor": POWER_FACTOR,
+                       "checks": [c.as_dict() for c in checks]}, indent=2)

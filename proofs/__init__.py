@@ -1,0 +1,1 @@
+"""Machine-checked derivations of the theorems of :mod:`theory`."""
