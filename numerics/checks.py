@@ -148,26 +148,48 @@ def exact_check(process, quantity, params, exact, value, *, rtol=EXACT_RTOL, not
                  note or f"relative error {rel:.1e} (tolerance {rtol:.0e})")
 
 
+def _central_moments(raw):
+    """Central moments mu_0..mu_J from raw moments [E X, ..., E X^J] (exact or 60-digit mpmath)."""
+    exact = all(isinstance(m, (int, Fraction)) for m in raw)
+    if exact:
+        m = [Fraction(1)] + [Fraction(x) for x in raw]
+    else:
+        mpmath.mp.dps = 60
+        m = [mpmath.mpf(1)] + [x if isinstance(x, mpmath.mpf) else mpmath.mpf(str(x)) for x in raw]
+    mean = m[1]
+    return [sum(math.comb(j, i) * m[i] * (-mean) ** (j - i) for i in range(j + 1)) for j in range(len(m))]
+
+
 def kurtosis_from_raw_moments(raw: Sequence) -> float:
     """Kurtosis ``E(X-mu)^4 / Var(X)^2`` from raw moments ``[E X, E X^2, E X^3, E X^4]``.
 
-    Exact ``Fraction``/int inputs are combined exactly; anything else is
-    evaluated with 60-digit mpmath so that the cancellation in the central
-    moments of heavy-tailed variables does not destroy the result.
-    Returns ``inf`` when the variance is zero or a moment is infinite.
+    Exact ``Fraction``/int inputs are combined exactly; anything else (floats,
+    strings, mpmath numbers) is combined with 60-digit mpmath so that the
+    cancellation in the central moments of heavy-tailed variables does not
+    destroy the result.  Returns ``inf`` when the variance is zero.
     """
     if len(raw) < 4:
         raise ValueError("raw must hold the first four raw moments")
-    if all(isinstance(m, (int, Fraction)) for m in raw[:4]):
-        m1, m2, m3, m4 = (Fraction(m) for m in raw[:4])
-    else:
-        mpmath.mp.dps = 60
-        m1, m2, m3, m4 = (mpmath.mpf(str(m)) if not isinstance(m, mpmath.mpf) else m for m in raw[:4])
-    var = m2 - m1 ** 2
-    mu4 = m4 - 4 * m1 * m3 + 6 * m1 ** 2 * m2 - 3 * m1 ** 4
-    if var <= 0:
+    mu = _central_moments(list(raw[:4]))
+    if mu[2] <= 0:
         return math.inf
-    return float(mu4 / var ** 2)
+    return float(mu[4] / mu[2] ** 2)
+
+
+def kurtosis_of_square_from_raw_moments(raw: Sequence) -> float:
+    """Kurtosis of ``Y = (X - EX)^2`` from the raw moments ``E X, ..., E X^8`` of X.
+
+    ``Y`` is the summand of the sample variance, so this decides whether a
+    Monte Carlo variance is powered: ``E Y^j = mu_{2j}`` and
+    ``kurt Y = (mu_8 - 4 mu_2 mu_6 + 6 mu_2^2 mu_4 - 3 mu_2^4) / (mu_4 - mu_2^2)^2``.
+    """
+    if len(raw) < 8:
+        raise ValueError("raw must hold the first eight raw moments")
+    mu = _central_moments(list(raw[:8]))
+    var_y = mu[4] - mu[2] ** 2
+    if var_y <= 0:
+        return math.inf
+    return float((mu[8] - 4 * mu[2] * mu[6] + 6 * mu[2] ** 2 * mu[4] - 3 * mu[2] ** 4) / var_y ** 2)
 
 
 def sample_kurtosis(x: np.ndarray) -> float:

@@ -42,7 +42,7 @@ def _as_real(value, name):
 
 
 def check_int(value, name, minimum=None, maximum=None):
-    """Validate an integer parameter (sympy Integer accepted); return it as int.
+    """Validate an integer parameter; return it as int (a sympy Integer stays one, for exact results).
 
     Symbols are returned unchanged.  Floats are accepted only when integral
     (``10.0``) because numpy and CLI parsing produce them; ``2.5`` is refused.
@@ -57,7 +57,7 @@ def check_int(value, name, minimum=None, maximum=None):
         raise ValueError(f"{name} must be >= {minimum}, got {x}")
     if maximum is not None and x > maximum:
         raise ValueError(f"{name} must be <= {maximum}, got {x}")
-    return x
+    return sp.Integer(x) if isinstance(value, sp.Basic) else x
 
 
 def check_positive(value, name, allow_zero=False):

@@ -1,0 +1,440 @@
+r"""Monte Carlo simulation of Gaussian refitting, and its checks against :mod:`theory.gaussian`.
+
+Two simulators of the same law
+------------------------------
+``method="naive"`` does what public model-collapse demos do: each generation
+it draws ``M`` samples per chain from :math:`N(\mu_n, \sigma_n^2)` and refits
+them.  Cost: :math:`O(M)` per chain and generation.
+
+``method="exact"`` draws the sufficient statistics directly.  By Cochran's
+theorem the sample mean and the sum of squared deviations of ``M`` normal
+samples are independent with
+
+.. math::
+
+    \bar x \sim N(\mu_n, \sigma_n^2/M), \qquad
+    \textstyle\sum_i (x_i-\bar x)^2 \sim \sigma_n^2\,\chi^2_{M-1},
+
+so one normal and one chi-square draw per chain and generation give the same
+process in law at a cost independent of ``M``.  The state is kept as
+:math:`(\mu_n, \log\sigma_n^2)` so that long runs with small ``M`` (where
+:math:`\sigma_n^2` drifts below the smallest float64) keep an exact
+log-variance instead of underflowing to :math:`-\infty`.
+
+Memory
+------
+A run holds the current state of every chain (:math:`O(\text{chains})`) and
+per-generation summaries (:math:`O(\text{generations})`).  Full per-chain
+values are kept only where the caller asks: ``snapshots`` (all chains at a few
+generations) and ``paths`` (full trajectories of the first few chains).
+
+Reproducibility
+---------------
+Seeding follows :mod:`numerics._rng`: fixed blocks of chains, one
+``SeedSequence`` child each, so results are identical for any ``workers``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from typing import Dict, Optional
+
+import numpy as np
+import sympy as sp
+
+from numerics import _rng
+from numerics import checks as ck
+from theory import gaussian as th
+from theory._validation import check_estimator, check_int, check_positive, check_real
+
+__all__ = ["simulate", "GaussianRun", "Summary", "verification_checks", "STATISTICS"]
+
+#: Per-chain statistics summarised each recorded generation.
+STATISTICS = ("variance", "std", "log_variance", "mean", "w2_squared")
+#: Default quantile levels of the streamed summaries.
+DEFAULT_QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
+METHODS = ("exact", "naive")
+_NAIVE_CHUNK_ELEMENTS = 1 << 21  # samples drawn at once by the naive method (16 MiB)
+
+
+@dataclasses.dataclass
+class Summary:
+    """Per-generation summary of one statistic over all chains.
+
+    Arrays are indexed like :attr:`GaussianRun.record`.  ``quantiles`` has
+    shape ``(len(record), len(quantile_levels))``; quantiles use numpy's
+    ``inverted_cdf`` method (an order statistic), so those of
+    ``variance``, ``std`` and ``log_variance`` are exact monotone transforms of
+    one another.
+    """
+
+    mean: np.ndarray
+    sem: np.ndarray
+    std: np.ndarray
+    quantiles: np.ndarray
+
+
+@dataclasses.dataclass
+class GaussianRun:
+    """Result of :func:`simulate`.
+
+    Attributes
+    ----------
+    record : ndarray of int
+        Generations at which summaries were taken.
+    summaries : dict of str -> Summary
+        One per name in :data:`STATISTICS`.
+    quantile_levels : tuple of float
+    snapshots : dict of int -> dict of str -> ndarray
+        For each requested generation, ``{"mean": mu_n, "log_variance": log sigma_n^2}`` of every chain.
+    paths : dict of str -> ndarray or None
+        ``{"mean": (generations+1, paths), "log_variance": ...}`` for the first ``paths`` chains.
+    final_mean, final_log_variance : ndarray
+        State of every chain after the last generation.
+    """
+
+    M: object
+    generations: int
+    chains: int
+    mu: float
+    sigma: float
+    estimator: str
+    method: str
+    record: np.ndarray
+    summaries: Dict[str, Summary]
+    quantile_levels: tuple
+    snapshots: Dict[int, Dict[str, np.ndarray]]
+    paths: Optional[Dict[str, np.ndarray]]
+    final_mean: np.ndarray
+    final_log_variance: np.ndarray
+
+    def statistic(self, name, generation):
+        """Values of statistic ``name`` for every chain at a snapshot ``generation``."""
+        snap = self.snapshots[generation]
+        return _statistic(name, snap["mean"], snap["log_variance"], self.mu, self.sigma)
+
+
+def _statistic(name, mean, log_var, mu, sigma):
+    if name == "variance":
+        return np.exp(log_var)
+    if name == "std":
+        return np.exp(0.5 * log_var)
+    if name == "log_variance":
+        return log_var
+    if name == "mean":
+        return mean
+    if name == "w2_squared":
+        return (mean - mu) ** 2 + (np.exp(0.5 * log_var) - sigma) ** 2
+    raise ValueError(f"statistic must be one of {STATISTICS}, got {name!r}")
+
+
+def _check_generation_list(values, generations, name):
+    out = sorted({check_int(v, name, minimum=0, maximum=generations) for v in values})
+    return np.array(out, dtype=int)
+
+
+def _schedule(M, generations):
+    """Sample sizes M_0..M_{G-1} as an int array (a constant M or a schedule)."""
+    if isinstance(M, (list, tuple, np.ndarray)):
+        arr = np.asarray(M)
+        if arr.ndim != 1 or arr.size != generations:
+            raise ValueError(f"M as a schedule must be 1-D with one sample size per generation "
+                             f"({generations}), got shape {arr.shape}")
+        return np.array([check_int(v, "M", minimum=2) for v in arr], dtype=np.int64)
+    return np.full(generations, check_int(M, "M", minimum=2), dtype=np.int64)
+
+
+def simulate(M, generations, chains, *, mu=0.0, sigma=1.0, estimator="unbiased", method="exact", seed=None,
+             record=None, snapshots=(), paths=0, quantiles=DEFAULT_QUANTILES, workers=1, progress=False):
+    r"""Simulate ``chains`` independent runs of Gaussian refitting for ``generations`` refits.
+
+    Parameters
+    ----------
+    M : int >= 2 or sequence of int >= 2
+        Samples per generation; a sequence of length ``generations`` is a
+        sample-size schedule (``M[j]`` samples fit generation ``j + 1``).
+    generations : int >= 0
+    chains : int >= 1
+    mu, sigma : float
+        Original distribution :math:`N(\mu, \sigma^2)`, ``sigma > 0``.
+    estimator : {"unbiased", "mle"}
+        Variance estimator: divide by ``M - 1`` or by ``M``.
+    method : {"exact", "naive"}
+        Sufficient statistics (cost independent of ``M``) or refit ``M`` samples.
+    seed : int, SeedSequence or None
+    record : sequence of int, optional
+        Generations at which to stream summaries (default: every generation).
+    snapshots : sequence of int
+        Generations at which to keep every chain's ``(mu_n, log sigma_n^2)``.
+    paths : int
+        Keep full trajectories of the first ``paths`` chains.
+    quantiles : sequence of float in [0, 1]
+        Quantile levels of the summaries (may be empty).
+    workers : int
+        Threads; results do not depend on it.
+    progress : bool
+        Print a progress line on stderr.
+
+    Returns
+    -------
+    GaussianRun
+
+    Notes
+    -----
+    Convention: generation 0 is the original; generation ``n + 1`` is the
+    Gaussian fitted to ``M`` samples of generation ``n`` (Shumailov et al.
+    2024).  Law of one step (exact method): :math:`\mu_{n+1} = \mu_n +
+    \sigma_n Z/\sqrt M`, :math:`\sigma_{n+1}^2 = \sigma_n^2 X / d` with
+    :math:`X\sim\chi^2_{M-1}`, :math:`d = M-1` or :math:`M`.
+    """
+    generations = check_int(generations, "generations", minimum=0)
+    chains = check_int(chains, "chains", minimum=1)
+    sched = _schedule(M, generations)
+    mu = float(check_real(mu, "mu"))
+    sigma = float(check_positive(sigma, "sigma"))
+    check_estimator(estimator)
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+    record = (np.arange(generations + 1) if record is None
+              else _check_generation_list(record, generations, "record"))
+    snapshot_gens = set(_check_generation_list(snapshots, generations, "snapshots").tolist())
+    paths = check_int(paths, "paths", minimum=0, maximum=chains)
+    qs = np.asarray(quantiles, dtype=float)
+    if qs.ndim != 1 or np.any(~np.isfinite(qs)) or np.any((qs < 0) | (qs > 1)):
+        raise ValueError("quantiles must be a 1-D sequence of levels in [0, 1]")
+
+    blocks = _rng.blocks(seed, chains)
+    mean = np.full(chains, mu)
+    log_var = np.full(chains, 2.0 * math.log(sigma))
+    rec_index = {g: i for i, g in enumerate(record.tolist())}
+    summaries = {name: Summary(np.empty(len(record)), np.empty(len(record)), np.empty(len(record)),
+                               np.empty((len(record), qs.size))) for name in STATISTICS}
+    snaps = {}
+    path_store = ({"mean": np.empty((generations + 1, paths)), "log_variance": np.empty((generations + 1, paths))}
+                  if paths else None)
+
+    def observe(g):
+        if g in rec_index:
+            _summarise(summaries, rec_index[g], mean, log_var, mu, sigma, qs)
+        if g in snapshot_gens:
+            snaps[g] = {"mean": mean.copy(), "log_variance": log_var.copy()}
+        if path_store is not None:
+            path_store["mean"][g] = mean[:paths]
+            path_store["log_variance"][g] = log_var[:paths]
+
+    step = _step_exact if method == "exact" else _step_naive
+    bar = _rng.Progress(generations, f"gaussian {method} M={M if np.isscalar(M) else 'schedule'}", progress)
+    observe(0)
+    with _rng.BlockRunner(workers) as runner:
+        for g in range(1, generations + 1):
+            m_g = int(sched[g - 1])
+            runner.map(lambda blk: step(blk[1], mean[blk[0]], log_var[blk[0]], m_g, estimator), blocks)
+            observe(g)
+            bar.update(g)
+    return GaussianRun(M if np.isscalar(M) else sched, generations, chains, mu, sigma, estimator, method, record,
+                       summaries, tuple(qs.tolist()), snaps, path_store, mean, log_var)
+
+
+def _divisor(m, estimator):
+    return m - 1 if estimator == "unbiased" else m
+
+
+def _step_exact(rng, mean, log_var, m, estimator):
+    """One generation for a block, in place, by sufficient statistics."""
+    b = mean.size
+    z = rng.standard_normal(b)
+    x = rng.standard_gamma((m - 1) / 2.0, b)  # chi2_{m-1} / 2
+    z *= np.exp(0.5 * log_var)
+    z *= 1.0 / math.sqrt(m)
+    mean += z
+    x *= 2.0 / _divisor(m, estimator)
+    np.log(x, out=x)
+    log_var += x
+
+
+def _step_naive(rng, mean, log_var, m, estimator):
+    """One generation for a block, in place, by drawing and refitting ``m`` samples per chain."""
+    b = mean.size
+    rows = max(1, _NAIVE_CHUNK_ELEMENTS // m)
+    ddof = 1 if estimator == "unbiased" else 0
+    for lo in range(0, b, rows):
+        hi = min(lo + rows, b)
+        sd = np.exp(0.5 * log_var[lo:hi])
+        x = rng.standard_normal((hi - lo, m))
+        x *= sd[:, None]
+        x += mean[lo:hi, None]
+        mean[lo:hi] = x.mean(axis=1)
+        log_var[lo:hi] = np.log(x.var(axis=1, ddof=ddof))
+
+
+def _summarise(summaries, i, mean, log_var, mu, sigma, qs):
+    n = mean.size
+    for name in STATISTICS:
+        v = _statistic(name, mean, log_var, mu, sigma)
+        s = summaries[name]
+        s.mean[i] = v.mean()
+        s.std[i] = v.std(ddof=1) if n > 1 else math.nan
+        s.sem[i] = s.std[i] / math.sqrt(n)
+    if qs.size:
+        ql = np.quantile(log_var, qs, method="inverted_cdf")
+        summaries["log_variance"].quantiles[i] = ql
+        summaries["variance"].quantiles[i] = np.exp(ql)
+        summaries["std"].quantiles[i] = np.exp(0.5 * ql)
+        summaries["mean"].quantiles[i] = np.quantile(mean, qs, method="inverted_cdf")
+        summaries["w2_squared"].quantiles[i] = np.quantile(_statistic("w2_squared", mean, log_var, mu, sigma), qs,
+                                                           method="inverted_cdf")
+
+
+# ----------------------------------------------------------------------------- verification
+#: Built-in verification grid.
+VERIFY_M = (2, 5, 20, 100)
+VERIFY_N = (1, 5, 20, 100)
+VERIFY_CHAINS = 200_000
+VERIFY_NAIVE = ((5, 10), (20, 10))  # (M, generations) checked with method="naive"
+VERIFY_NAIVE_CHAINS = 40_000
+VERIFY_SCHEDULE = tuple(range(2, 32))  # M_j = j + 2, 30 generations: the linear schedule
+
+
+def _exact_raw_moments(n, M, estimator, power, orders):
+    """E[(sigma_n^2)^(power*j)] for j in orders, exactly from theory, as 60-digit mpmath numbers."""
+    import mpmath
+
+    out = []
+    for j in orders:
+        val = th.variance_moment(sp.Integer(n), sp.Integer(M), sp.Rational(power) * j, 1, estimator)
+        out.append(mpmath.mpf(str(sp.N(val, 70))))
+    return out
+
+
+def exact_kurtosis(n, M, estimator, power=1):
+    """Exact kurtosis of ``(sigma_n^2)**power`` and of its squared deviation, from the theory's raw moments."""
+    raw = _exact_raw_moments(n, M, estimator, sp.Rational(power), range(1, 9))
+    return ck.kurtosis_from_raw_moments(raw), ck.kurtosis_of_square_from_raw_moments(raw)
+
+
+def _log_variance_kurtosis(n, M, estimator):
+    k2 = th.log_variance_cumulant(2, n, M, 1, estimator)
+    k4 = th.log_variance_cumulant(4, n, M, 1, estimator)
+    return 3.0 + k4 / k2 ** 2
+
+
+def checks_for_run(run, n, formulas=None):
+    """Checks of every Gaussian closed form at generation ``n`` of ``run`` (needs a snapshot at ``n``).
+
+    Parameters
+    ----------
+    run : GaussianRun
+    n : int
+    formulas : dict, optional
+        Override the theory value of a quantity (keys as the ``quantity``
+        column).  Used by the tests to show that a wrong formula is caught.
+    """
+    formulas = formulas or {}
+    M, est = run.M, run.estimator
+    params = {"M": M, "n": n, "estimator": est, "method": run.method}
+    s2 = run.sigma ** 2
+
+    def theory(name, value):
+        return formulas[name](n, M, est) if name in formulas else value
+
+    rows = []
+    x = run.statistic("variance", n)
+    kurt, kurt_sq = exact_kurtosis(n, M, est, 1)
+    rows.append(ck.mean_check_from_summary(
+        "gaussian", "E[sigma_n^2]", params, theory("E[sigma_n^2]", th.expected_variance(n, M, s2, est)),
+        x.mean(), x.std(ddof=1) / math.sqrt(x.size), x.size, kurtosis=kurt))
+    rows.append(ck.variance_check("gaussian", "Var[sigma_n^2]", params,
+                                  theory("Var[sigma_n^2]", th.variance_of_variance(n, M, s2, est)), x,
+                                  kurtosis_of_square=kurt_sq))
+    sd = run.statistic("std", n)
+    kurt_sd, _ = exact_kurtosis(n, M, est, sp.Rational(1, 2))
+    rows.append(ck.mean_check_from_summary(
+        "gaussian", "E[sigma_n]", params, theory("E[sigma_n]", th.expected_std(n, M, run.sigma, est)),
+        sd.mean(), sd.std(ddof=1) / math.sqrt(sd.size), sd.size, kurtosis=kurt_sd))
+    lv = run.statistic("log_variance", n)
+    rows.append(ck.mean_check_from_summary(
+        "gaussian", "E[log sigma_n^2]", params,
+        theory("E[log sigma_n^2]", th.expected_log_variance(n, M, s2, est)),
+        lv.mean(), lv.std(ddof=1) / math.sqrt(lv.size), lv.size, kurtosis=_log_variance_kurtosis(n, M, est)))
+    rows.append(ck.variance_check("gaussian", "Var[log sigma_n^2]", params,
+                                  theory("Var[log sigma_n^2]", th.log_variance_cumulant(2, n, M, s2, est)), lv))
+    rows.append(ck.quantile_check("gaussian", "median[sigma_n^2]", params,
+                                  theory("median[sigma_n^2]", th.median_variance(n, M, s2, est)), x, 0.5, None))
+    m = run.statistic("mean", n)
+    rows.append(ck.mean_check("gaussian", "E[mu_n]", params, theory("E[mu_n]", th.expected_mean(n, M, run.mu)), m))
+    rows.append(ck.variance_check("gaussian", "Var[mu_n]", params,
+                                  theory("Var[mu_n]", th.mean_variance(n, M, s2, est)), m))
+    w = run.statistic("w2_squared", n)
+    rows.append(ck.mean_check("gaussian", "E[W2^2]", params,
+                              theory("E[W2^2]", th.expected_w2_squared(n, M, run.sigma, est)), w))
+    return rows
+
+
+def schedule_checks(run, formulas=None):
+    """Checks of :func:`theory.gaussian.schedule_moments` against a run whose ``M`` is a schedule."""
+    formulas = formulas or {}
+    mom = th.schedule_moments(run.M, run.sigma, run.estimator)
+    rows = []
+    for n in sorted(run.snapshots):
+        params = {"M_j": "j+2", "n": n, "estimator": run.estimator, "method": run.method}
+        for quantity, key, stat in (("E[sigma_n^2]", "expected_variance", "variance"),
+                                    ("E[sigma_n]", "expected_std", "std"),
+                                    ("E[W2^2]", "expected_w2_squared", "w2_squared")):
+            val = formulas[quantity](n) if quantity in formulas else mom[key][n]
+            rows.append(ck.mean_check("gaussian", quantity + " (schedule)", params, val, run.statistic(stat, n)))
+        rows.append(ck.variance_check("gaussian", "Var[mu_n] (schedule)", params,
+                                      formulas["Var[mu_n]"](n) if "Var[mu_n]" in formulas else mom["mean_variance"][n],
+                                      run.statistic("mean", n)))
+    return rows
+
+
+def verification_checks(chains=None, seed=20240724, progress=True):
+    """All Gaussian rows of ``collapse verify``: every closed form on the built-in grid.
+
+    Grid: ``M`` in :data:`VERIFY_M`, ``n`` in :data:`VERIFY_N`, both
+    estimators, exact simulator with ``chains`` (default
+    :data:`VERIFY_CHAINS`) chains; the naive simulator on
+    :data:`VERIFY_NAIVE`; the linear sample-size schedule ``M_j = j + 2``.
+    Exact-vs-float rows compare the sympy expression at sympy integers with
+    the float evaluation.
+    """
+    chains = VERIFY_CHAINS if chains is None else check_int(chains, "chains", minimum=2)
+    ss = _rng.check_seed(seed)
+    n_runs = 2 * len(VERIFY_M) + 2 * len(VERIFY_NAIVE) + 1
+    seeds = iter(ss.spawn(n_runs))
+    rows = []
+    for est in ("unbiased", "mle"):
+        for M in VERIFY_M:
+            run = simulate(M, max(VERIFY_N), chains, estimator=est, seed=next(seeds), record=(),
+                           snapshots=VERIFY_N, quantiles=(), progress=progress)
+            for n in VERIFY_N:
+                rows += checks_for_run(run, n)
+        for M, gens in VERIFY_NAIVE:
+            run = simulate(M, gens, min(chains, VERIFY_NAIVE_CHAINS), estimator=est, method="naive",
+                           seed=next(seeds), record=(), snapshots=(gens,), quantiles=(), progress=progress)
+            rows += checks_for_run(run, gens)
+    run = simulate(list(VERIFY_SCHEDULE), len(VERIFY_SCHEDULE), chains, seed=next(seeds), record=(),
+                   snapshots=(10, len(VERIFY_SCHEDULE)), quantiles=(), progress=progress)
+    rows += schedule_checks(run)
+    rows += exact_value_checks()
+    return rows
+
+
+def exact_value_checks():
+    """Float evaluation of each closed form against its exact sympy value at sympy integers."""
+    rows = []
+    funcs = {"E[sigma_n^2]": lambda n, M, e: th.expected_variance(n, M, 1, e),
+             "Var[sigma_n^2]": lambda n, M, e: th.variance_of_variance(n, M, 1, e),
+             "E[sigma_n]": lambda n, M, e: th.expected_std(n, M, 1, e),
+             "E[log sigma_n^2]": lambda n, M, e: th.expected_log_variance(n, M, 1, e),
+             "Var[mu_n]": lambda n, M, e: th.mean_variance(n, M, 1, e),
+             "E[W2^2]": lambda n, M, e: th.expected_w2_squared(n, M, 1, e)}
+    for est in ("unbiased", "mle"):
+        for M, n in ((3, 7), (10, 50)):
+            for name, f in funcs.items():
+                exact = f(sp.Integer(n), sp.Integer(M), est)
+                rows.append(ck.exact_check("gaussian", name, {"M": M, "n": n, "estimator": est},
+                                           sp.N(exact, 30), f(n, M, est),
+                                           note=f"exact value {sp.sstr(exact)[:40]}"))
+    return rows
