@@ -31,11 +31,17 @@ _PNG_META = {"Software": "model-collapse-toolkit"}
 
 
 def new_figure(width=SINGLE, height=None, nrows=1, ncols=1, **kwargs):
-    """Create a figure of the given width (inches) under the shared style."""
+    """Create a figure of the given width (inches) under the shared style.
+
+    The style is applied to the global rcParams (this module is the figures'
+    only entry to matplotlib, with the non-interactive Agg backend), because
+    text, legends and ticks read rcParams when they are created, after
+    ``subplots`` returns.
+    """
+    plt.style.use(STYLE)
     if height is None:
         height = 2.4 * nrows if width == SINGLE else 2.5 * nrows
-    with plt.style.context(STYLE):
-        fig, axes = plt.subplots(nrows, ncols, figsize=(width, height), **kwargs)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(width, height), **kwargs)
     return fig, axes
 
 
@@ -64,14 +70,14 @@ def save(fig, out_dir, name, data: dict):
     """Save ``fig`` as ``NAME.pdf`` and ``NAME.png`` and ``data`` as ``NAME.csv`` in ``out_dir``.
 
     Returns the list of written paths.  The style is re-applied at save time so
-    rcParams that act on saving (font type, dpi) hold whatever the caller did.
+    that rcParams acting on saving (font type 42, dpi) hold whatever the caller did.
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = [out / f"{name}.pdf", out / f"{name}.png", out / f"{name}.csv"]
-    with plt.style.context(STYLE):
-        fig.savefig(paths[0], metadata=_PDF_META)
-        fig.savefig(paths[1], metadata=_PNG_META, dpi=300)
+    plt.style.use(STYLE)
+    fig.savefig(paths[0], metadata=_PDF_META)
+    fig.savefig(paths[1], metadata=_PNG_META, dpi=300)
     plt.close(fig)
     write_csv(paths[2], data)
     return [str(p) for p in paths]
