@@ -384,6 +384,8 @@ class Context:
                     er = self.facts[Ex(rand, *given)]
                 else:
                     er = sp.stats.E(rand)
+                    if er.has(sp.Sum, sp.Integral, sp.Piecewise):
+                        raise CannotEvaluate(f"no closed form for E[{rand}]")
                 if state == 1 or given:
                     es = state
                 else:
@@ -435,6 +437,8 @@ def linear_sums(e):
         out = sp.Integer(0)
         for t in sp.Add.make_args(sp.expand(a.function)):
             c, r = t.as_independent(j, as_Add=False)
+            if _has_random(c):  # a random symbol may depend on the index through its law
+                c, r = sp.Integer(1), t
             out += c * sp.Sum(r, *a.limits)
         return out
     return e.replace(lambda a: isinstance(a, sp.Sum) and len(a.limits) == 1 and a.limits[0][2] != sp.oo, split)
@@ -671,6 +675,20 @@ def by_claims(theorem_name: str, *labels, method: str = ""):
     return rule
 
 
+def instance_of(theorem_name: str, form: Callable):
+    """Rule: the step is an instance of a named theorem, recognised by its form.
+
+    ``form(lhs, rhs)`` must return True (e.g. ``lhs == Ex(c, F)`` and ``rhs`` the
+    derivative of the moment generating function of ``c`` at 0).  The theorem
+    itself is standard; the check is that the step is an instance of it.
+    """
+    def rule(lhs, rel, rhs, ctx, assumptions):
+        if rel == "=" and form(lhs, rhs):
+            return Result(PROVED, f"instance of: {theorem_name} (form checked)")
+        return Result(FAILED, f"not an instance of: {theorem_name}")
+    return rule
+
+
 def convergence(convergent: bool):
     """Rule: ``Sum(...) < oo`` (``convergent=True``) or ``= oo`` decided by sympy's
     :meth:`sympy.Sum.is_convergent` (comparison / integral / p-series tests)."""
@@ -812,7 +830,10 @@ class Theorem:
         for claim in self.claims:
             res = _check_claim(claim, base_ctx.with_facts(facts), self.assumptions, proved_labels)
             results.append(res)
-            if res.status != FAILED:
+            if res.status != FAILED and claim.rel == "=" and claim.induction is None \
+                    and isinstance(claim.lhs, Ex) and len(claim.lhs.args) == 2:
+                facts[claim.lhs] = claim.rhs  # a conditional expectation: exact rewrite
+            elif res.status != FAILED:
                 nf = normalize_fact(claim.lhs, claim.rhs) if claim.rel == "=" else None
                 if nf:
                     facts[nf[0]] = nf[1]
