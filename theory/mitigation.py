@@ -750,13 +750,24 @@ def accumulate_variance_of_variance(n, M, sigma2=1, estimator="unbiased"):
     M = check_int(M, "M", minimum=2)
     sigma2 = check_positive(sigma2, "sigma2")
     exact = _wants_sympy(n, M, sigma2)
-    r1, r2, q1, q2 = _acc_ratios(estimator)
-    m1, m2 = q1.subs(_M, int(M)), q2.subs(_M, int(M))
+    r1, r2, q1, q2 = _acc_ratio_fns(estimator)
+    Mv = Fraction(int(M)) if exact else float(M)
+    m1, m2 = q1(Mv), q2(Mv)
     for j in range(1, int(n)):
-        s = {_n: j, _M: int(M)}
-        m1, m2 = m1 * r1.subs(s), m2 * r2.subs(s)
-    var = sp.simplify(m2 - m1 ** 2) * sp.sympify(sigma2) ** 2
-    return sp.simplify(var) if exact else float(var)
+        jj = Fraction(j) if exact else float(j)
+        m1, m2 = m1 * r1(jj, Mv), m2 * r2(jj, Mv)
+    var = m2 - m1 ** 2
+    if exact:
+        return sp.Rational(var.numerator, var.denominator) * sp.sympify(sigma2) ** 2
+    return float(var) * float(sigma2) ** 2
+
+
+@functools.lru_cache(maxsize=None)
+def _acc_ratio_fns(estimator):
+    """The sympy-derived ratios as plain-arithmetic functions (exact on Fractions, fast on floats)."""
+    r1, r2, q1, q2 = _acc_ratios(estimator)
+    f = functools.partial(sp.lambdify, modules=[{}])
+    return f((_n, _M), r1), f((_n, _M), r2), f((_M,), q1), f((_M,), q2)
 
 
 def accumulate_w2_bounds(n, M, sigma=1, estimator="unbiased"):

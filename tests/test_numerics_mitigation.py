@@ -1,0 +1,179 @@
+"""numerics.mitigation: Monte Carlo agrees with theory.mitigation; wrong formulas are caught; sweeps are reproducible."""
+
+import math
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from numerics import checks as ck
+from numerics import mitigation as nm
+from theory import mitigation as th
+
+SEED = 2024
+
+
+@pytest.fixture(scope="module")
+def run_mix():
+    return nm.simulate_mixing(0.1, 20, 30, 50_000, seed=SEED, record=(), snapshots=(1, 5, 30))
+
+
+@pytest.fixture(scope="module")
+def run_acc():
+    return nm.simulate_accumulate(5, 20, 50_000, seed=SEED + 1, record=(), snapshots=(1, 5, 20))
+
+
+@pytest.fixture(scope="module")
+def run_disc():
+    return nm.simulate_discrete_mixing(0.25, 4, (2 / 3, 1 / 3), 10, 20_000, seed=SEED + 2, record=(),
+                                       snapshots=(1, 10))
+
+
+@pytest.mark.parametrize("n", [1, 5, 30])
+def test_mixing_agrees(run_mix, n):
+    rows = nm.mixing_checks(run_mix, n)
+    assert not [r for r in rows if r.status == ck.DISAGREE]
+    assert sum(r.status == ck.AGREE for r in rows) >= 3
+
+
+@pytest.mark.parametrize("n", [1, 5, 20])
+def test_accumulate_agrees(run_acc, n):
+    rows = nm.accumulate_checks(run_acc, n)
+    assert not [r for r in rows if r.status == ck.DISAGREE]
+    assert {"E[(mu_n-mu)^2] (accumulate)", "E[sigma_n^2] (accumulate)"} <= {r.quantity for r in rows
+                                                                             if r.status == ck.AGREE}
+
+
+@pytest.mark.parametrize("n", [1, 10])
+def test_discrete_agrees(run_disc, n):
+    rows = nm.discrete_checks(run_disc, n)
+    assert not [r for r in rows if r.status == ck.DISAGREE]
+    assert len(rows) == 6
+
+
+WRONG_MIX = {
+    # forgetting the between-group term of the pooled variance (the feedback of the mean error)
+    "E[sigma_n^2] (mix)": lambda n, a, M, e: 1.0,
+    # fresh data treated as if it did not shrink the old mean error: b instead of b^2
+    "E[(mu_n-mu)^2] (mix)": lambda n, a, M, e: sum((1 - a) ** k for k in range(n)) / M,
+}
+WRONG_ACC = {
+    # Gerstgrasser's bound pi^2 sigma^2 / (6M) taken for the value
+    "E[(mu_n-mu)^2] (accumulate)": lambda n, M, e: th.accumulate_mean_error_bound(M),
+    # replacement's answer (a martingale) instead of the accumulated one
+    "E[sigma_n^2] (accumulate)": lambda n, M, e: 1.0,
+    # the MLE's chi-square variance 2 (M-1)/M^2 for the unbiased fit (checked at n = 1)
+    "Var[sigma_n^2] (accumulate)": lambda n, M, e: 2 * (M - 1) / M ** 2,
+}
+def _binomial_mixture_convention(n, a, M, p):
+    """E[H_n] if counts were Bin(M, a p + (1-a) x) instead of the exact split: iterate its own recursion."""
+    hp, b, h = 1 - float(np.sum(np.square(p))), 1 - a, None
+    h = hp
+    for _ in range(n):
+        h = (1 - 1 / M) * ((1 - b * b) * hp + b * b * h)
+    return h
+
+
+WRONG_DISC = {"E[H_n] (mix)": _binomial_mixture_convention}
+
+
+@pytest.mark.parametrize("quantity", sorted(WRONG_MIX))
+def test_wrong_mixing_formula_is_caught(run_mix, quantity):
+    right = {r.quantity: r for r in nm.mixing_checks(run_mix, 30)}
+    wrong = {r.quantity: r for r in nm.mixing_checks(run_mix, 30, formulas={quantity: WRONG_MIX[quantity]})}
+    assert right[quantity].status != ck.DISAGREE
+    assert wrong[quantity].status == ck.DISAGREE, wrong[quantity]
+
+
+@pytest.mark.parametrize("quantity", sorted(WRONG_ACC))
+def test_wrong_accumulate_formula_is_caught(run_acc, quantity):
+    n = 1 if quantity.startswith("Var") else 5  # Var[sigma_n^2] is heavy-tailed (underpowered) at n = 5
+    right = {r.quantity: r for r in nm.accumulate_checks(run_acc, n)}
+    wrong = {r.quantity: r for r in nm.accumulate_checks(run_acc, n, formulas={quantity: WRONG_ACC[quantity]})}
+    assert right[quantity].status == ck.AGREE
+    assert wrong[quantity].status == ck.DISAGREE, wrong[quantity]
+
+
+def test_wrong_discrete_formula_is_caught(run_disc):
+    wrong = nm.discrete_checks(run_disc, 10, formulas=WRONG_DISC)
+    assert wrong[0].status == ck.DISAGREE
+    # and a law of the count from the neutral (alpha = 0) chain is rejected
+    neutral = {"P(count=i) (mix)": lambda n, a, M, p: nm.discrete_law(n, 0.0, M, p[1])}
+    assert any(r.status == ck.DISAGREE for r in nm.discrete_checks(run_disc, 10, formulas=neutral))
+
+
+def test_bound_checks_fail_when_violated(run_acc):
+    d = run_acc.statistic("mean_error_sq", 20)
+    row = nm._inequality_check("bound", {}, None, 0.5 * d.mean(), d.mean(), d.std(ddof=1) / math.sqrt(d.size))
+    assert row.status == ck.DISAGREE
+
+
+def test_naive_and_exact_agree_in_distribution():
+    kw = dict(record=(), snapshots=(4,))
+    for sim, args in ((nm.simulate_mixing, (0.25, 8, 4)), (nm.simulate_accumulate, (6, 4))):
+        ex = sim(*args, 10_000, seed=1, **kw)
+        nv = sim(*args, 10_000, seed=2, method="naive", **kw)
+        for stat in ("mean", "variance"):
+            assert stats.ks_2samp(ex.statistic(stat, 4), nv.statistic(stat, 4)).pvalue > 1e-3
+
+
+def test_accumulation_stays_bounded_where_replacement_grows():
+    rep = nm.simulate_mixing(0.0, 10, 100, 20_000, seed=3, record=(100,))
+    acc = nm.simulate_accumulate(10, 100, 20_000, seed=4, record=(100,))
+    assert acc.summaries["mean_error_sq"].mean[0] < th.accumulate_mean_error_bound(10)
+    assert rep.summaries["mean_error_sq"].mean[0] > 5  # n/M = 10 for replacement
+
+
+def test_reproducible_and_independent_of_workers():
+    a = nm.simulate_mixing(0.2, 10, 5, 40_000, seed=9, record=(), snapshots=(5,))
+    b = nm.simulate_mixing(0.2, 10, 5, 40_000, seed=9, record=(), snapshots=(5,), workers=2)
+    np.testing.assert_array_equal(a.snapshots[5]["variance"], b.snapshots[5]["variance"])
+    c = nm.simulate_accumulate(10, 5, 40_000, seed=9, record=(), snapshots=(5,))
+    d = nm.simulate_accumulate(10, 5, 40_000, seed=9, record=(), snapshots=(5,), workers=2)
+    np.testing.assert_array_equal(c.snapshots[5]["mean"], d.snapshots[5]["mean"])
+
+
+def test_sweep_is_independent_of_n_jobs():
+    kw = dict(alphas=(0.0, 0.1, 0.5), Ms=(10, 20), generations=(0, 3, 10), chains=3000, seed=77)
+    seq = nm.sweep(**kw, n_jobs=1)
+    par = nm.sweep(**kw, n_jobs=2)
+    assert seq == par
+    assert len(seq) == 3 * 2 * 3
+    assert [(r["alpha"], r["M"], r["n"]) for r in seq[:4]] == [(0.0, 10, 0), (0.0, 10, 3), (0.0, 10, 10), (0.0, 20, 0)]
+    assert max(abs(r["z_mean_error_sq"]) for r in seq if r["n"] > 0) < ck.Z_MAX
+    other = nm.sweep(**{**kw, "seed": 78})
+    assert other != seq
+
+
+def test_verification_checks_small_budget():
+    rows = nm.verification_checks(chains=10_000, seed=5, progress=False)
+    assert all(r.process == "mitigation" for r in rows)
+    assert not [r for r in rows if r.status == ck.DISAGREE]
+    assert any(r.method == "exact-vs-float" for r in rows)
+    again = nm.verification_checks(chains=10_000, seed=5, progress=False)
+    assert [r.estimate for r in rows] == [r.estimate for r in again]
+
+
+@pytest.mark.parametrize("call,param", [
+    (lambda: nm.simulate_mixing(1.2, 10, 3, 10), "alpha"),
+    (lambda: nm.simulate_mixing(0.25, 10, 3, 10), "alpha"),
+    (lambda: nm.simulate_mixing(0.5, 1, 3, 10), "M"),
+    (lambda: nm.simulate_mixing(0.5, 10, -1, 10), "generations"),
+    (lambda: nm.simulate_mixing(0.5, 10, 3, 0), "chains"),
+    (lambda: nm.simulate_mixing(0.5, 10, 3, 10, sigma=float("nan")), "sigma"),
+    (lambda: nm.simulate_mixing(0.5, 10, 3, 10, method="fast"), "method"),
+    (lambda: nm.simulate_accumulate(1, 3, 10), "M"),
+    (lambda: nm.simulate_accumulate(5, 3, 10, estimator="x"), "estimator"),
+    (lambda: nm.simulate_accumulate(5, 3, 10, snapshots=(4,)), "snapshots"),
+    (lambda: nm.simulate_discrete_mixing(0.5, 10, (0.5, 0.6), 3, 10), "p"),
+    (lambda: nm.simulate_discrete_mixing(0.5, 10, (0.5, 0.5), 3, 0), "chains"),
+    (lambda: nm.sweep((0.5,), (10,), 3, 0, seed=1), "chains"),
+    (lambda: nm.sweep((0.25,), (10,), 3, 10, seed=1), "alpha"),
+    (lambda: nm.sweep((0.5,), (10,), -1, 10, seed=1), "generations"),
+    (lambda: nm.sweep((0.5,), (10,), 3, 10, seed=1, n_jobs=0), "n_jobs"),
+    (lambda: nm.sweep((0.5,), (10,), 3, 10, seed=None), "seed"),
+    (lambda: nm.verification_checks(chains=1), "chains"),
+])
+def test_bad_input_names_parameter(call, param):
+    with pytest.raises(ValueError, match=param):
+        call()
