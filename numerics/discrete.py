@@ -1,0 +1,566 @@
+r"""Monte Carlo simulation of discrete resampling (neutral Wright-Fisher) and its checks.
+
+The simulator
+-------------
+:func:`simulate` runs ``chains`` independent copies of the process of
+:mod:`theory.discrete`: generation 0 is the model ``p``; generation
+:math:`n+1` holds the counts :math:`X^{(n+1)} \sim \mathrm{Multinomial}(M,
+X^{(n)}/M)`.  A multinomial draw is made as ``K - 1`` conditional binomials,
+
+.. math::  X_k \mid X_1, \dots, X_{k-1} \sim
+           \mathrm{Binomial}\Bigl(M - \sum_{j<k} X_j,\; \frac{x_k}{\sum_{j \ge k} x_j}\Bigr),
+
+each vectorised over the live chains (for ``K = 2`` this is one binomial).
+Categories already extinct in every live chain are skipped, and a chain that
+reaches a delta (absorbing) leaves the active set -- its future is known -- so
+the cost of a run is the number of *live* chain-generations.  Chains are split
+into fixed blocks seeded by :func:`numerics._rng.blocks`, so the result depends
+only on ``seed`` and ``chains``.
+
+What is recorded
+----------------
+Per generation ``n = 0..generations``: the sums of :math:`H^k` (Gini-Simpson
+diversity :math:`H = 1 - \sum_i p_i^2`) and of :math:`S^k` (number of surviving
+categories) for ``k = 1..4`` over all chains (enough for means, standard errors
+and the kurtosis used by the power criterion), and for each category the number
+of chains in which it is still present (the fate of rare categories).  Per
+chain: the absorption time (``-1`` when not absorbed by ``generations``) and the
+category that took over (``-1`` likewise).
+
+:func:`verification_checks` compares every closed form and exact quantity of
+:mod:`theory.discrete` with these estimates (z-tests with power criterion, see
+:mod:`numerics.checks`) and the exact rational evaluations with the float64 ones.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from fractions import Fraction
+
+import numpy as np
+
+from numerics import checks
+from numerics._rng import Progress, blocks
+from theory import _validation as V
+from theory import discrete as th
+
+PROCESS = "discrete"
+#: Default number of chains of :func:`verification_checks`.
+DEFAULT_CHAINS = 100_000
+
+
+@dataclasses.dataclass
+class SimulationResult:
+    """Summary of a :func:`simulate` run.
+
+    Attributes
+    ----------
+    p : ndarray (K,)
+        Original model (generation 0).
+    M, generations, chains : int
+    absorption_time : ndarray (chains,) int64
+        First ``n`` with a delta model; ``-1`` if not absorbed by ``generations``.
+    fixed_category : ndarray (chains,) int64
+        Category holding everything at absorption; ``-1`` if not absorbed.
+    H_moments : ndarray (generations+1, 4)
+        ``sum over chains of H_n^k``, ``k = 1..4``.
+    S_moments : ndarray (generations+1, 4)
+        ``sum over chains of S_n^k`` (surviving categories), ``k = 1..4``.
+    alive : ndarray (generations+1, K) int64
+        Number of chains in which category ``k`` is present at generation ``n``.
+    chain_generations : int
+        Live chain-generations simulated (the work done).
+    """
+
+    p: np.ndarray
+    M: int
+    generations: int
+    chains: int
+    absorption_time: np.ndarray
+    fixed_category: np.ndarray
+    H_moments: np.ndarray
+    S_moments: np.ndarray
+    alive: np.ndarray
+    chain_generations: int
+
+    def mean_heterozygosity(self):
+        """Monte Carlo ``E[H_n]``, ``n = 0..generations``."""
+        return self.H_moments[:, 0] / self.chains
+
+    def mean_surviving(self):
+        """Monte Carlo ``E[S_n]``, ``n = 0..generations``."""
+        return self.S_moments[:, 0] / self.chains
+
+    def survival_fraction(self):
+        """Fraction of chains in which each category is present, shape ``(generations+1, K)``."""
+        return self.alive / self.chains
+
+
+def _draw_next(rng, X, M):
+    """One refit of every live chain: ``X`` has shape ``(K, b)``; returns the new counts."""
+    K, b = X.shape
+    if K == 2:
+        x0 = rng.binomial(M, X[0] / M)
+        return np.stack([x0, M - x0])
+    out = np.empty_like(X)
+    rem_n = np.full(b, M, dtype=np.int64)
+    rem_x = np.full(b, M, dtype=np.int64)
+    last = K - 1
+    for k in range(K - 1):
+        xk = X[k]
+        if not xk.any():
+            out[k] = 0
+            continue
+        if not (rem_x - xk).any():  # every live chain's remaining mass sits in category k
+            out[k] = rem_n
+            out[k + 1:] = 0
+            last = -1
+            break
+        prob = np.divide(xk, rem_x, out=np.zeros(b), where=rem_x > 0)
+        draw = rng.binomial(rem_n, np.minimum(prob, 1.0))
+        out[k] = draw
+        rem_n -= draw
+        rem_x -= xk
+    if last >= 0:
+        out[last] = rem_n
+    return out
+
+
+def _run_block(p, M, generations, n_chains, rng):
+    """Live-chain loop: absorbed chains leave the active set and are accounted analytically."""
+    K = p.size
+    G1 = generations + 1
+    powers = np.arange(1, 5)
+    Hm = np.zeros((G1, 4))
+    Sm = np.zeros((G1, 4))
+    alive = np.zeros((G1, K), dtype=np.int64)
+    T = np.full(n_chains, -1, dtype=np.int64)
+    fixed = np.full(n_chains, -1, dtype=np.int64)
+    H0 = 1.0 - float(np.sum(p * p))
+    S0 = int(np.count_nonzero(p > 0))
+    Hm[0] = n_chains * H0 ** powers
+    Sm[0] = n_chains * float(S0) ** powers
+    alive[0] = n_chains * (p > 0)
+    absorbed_per_cat = np.zeros(K, dtype=np.int64)
+    if S0 == 1:
+        T[:] = 0
+        fixed[:] = int(np.argmax(p))
+        absorbed_per_cat[int(np.argmax(p))] = n_chains
+        idx = np.arange(0)
+    else:
+        idx = np.arange(n_chains)
+    X = None
+    work = 0
+    for n in range(1, G1):
+        if idx.size:
+            if X is None:  # generation 1 is drawn from the original p (not necessarily a multiple of 1/M)
+                if K == 2:
+                    x0 = rng.binomial(M, p[0], size=idx.size)
+                    X = np.stack([x0, M - x0])
+                else:
+                    X = rng.multinomial(M, p, size=idx.size).T.copy()
+            else:
+                X = _draw_next(rng, X, M)
+            work += idx.size
+            freq = X / M
+            H = np.maximum(1.0 - np.einsum("kb,kb->b", freq, freq), 0.0)
+            S = np.count_nonzero(X, axis=0)
+            Hm[n] += (H[None, :] ** powers[:, None]).sum(axis=1)
+            Sm[n] += (S[None, :].astype(float) ** powers[:, None]).sum(axis=1)
+            alive[n] += np.count_nonzero(X, axis=1)
+            done = S == 1
+            if done.any():
+                cat = np.argmax(X[:, done], axis=0)
+                T[idx[done]] = n
+                fixed[idx[done]] = cat
+                keep = ~done
+                idx = idx[keep]
+                X = X[:, keep]
+                # the newly absorbed were counted above as live; from n+1 on they count as absorbed
+                Sm[n] -= cat.size
+                alive[n] -= np.bincount(cat, minlength=K)
+                absorbed_per_cat += np.bincount(cat, minlength=K)
+        Sm[n] += absorbed_per_cat.sum()
+        alive[n] += absorbed_per_cat
+    return T, fixed, Hm, Sm, alive, work
+
+
+def simulate(p, M, generations, chains, *, seed=None, stop_when_absorbed=True, progress=False):
+    r"""Simulate ``chains`` independent runs of categorical refitting for ``generations`` generations.
+
+    Generation 0 is the model ``p``; generation ``n+1`` is the empirical
+    frequency vector of ``M`` samples from generation ``n`` (haploid, ``M``
+    copies): :math:`X^{(n+1)} \sim \mathrm{Multinomial}(M, X^{(n)}/M)`.
+
+    Parameters
+    ----------
+    p : sequence of float
+        Original probability vector (``K >= 2``, non-negative, sums to 1 within 1e-12).
+    M : int, ``M >= 1``
+        Samples per generation.
+    generations : int, ``>= 0``
+    chains : int, ``>= 1``
+    seed : int, SeedSequence or None
+        Master seed; chains are seeded in fixed blocks (:func:`numerics._rng.blocks`).
+    stop_when_absorbed : bool
+        Remove absorbed chains from the active set (their future is known: the
+        delta stays).  ``False`` simulates every chain every generation (same
+        distribution, for benchmarking the bookkeeping).
+    progress : bool
+        One-line progress on stderr.
+
+    Returns
+    -------
+    SimulationResult
+
+    Notes
+    -----
+    Shumailov et al. (2024), sec. 3.1; the neutral Wright-Fisher model (Ewens 2004).
+    """
+    p = V.check_probability_vector(p, "p")
+    M = V.check_int(M, "M", minimum=1)
+    generations = V.check_int(generations, "generations", minimum=0)
+    chains = V.check_int(chains, "chains", minimum=1)
+    if not isinstance(stop_when_absorbed, (bool, np.bool_)):
+        raise ValueError(f"stop_when_absorbed must be True or False, got {stop_when_absorbed!r}")
+    K = p.size
+    G1 = generations + 1
+    T = np.empty(chains, dtype=np.int64)
+    fixed = np.empty(chains, dtype=np.int64)
+    Hm = np.zeros((G1, 4))
+    Sm = np.zeros((G1, 4))
+    alive = np.zeros((G1, K), dtype=np.int64)
+    work = 0
+    blist = blocks(seed, chains)
+    prog = Progress(len(blist), f"discrete K={K} M={M}", progress)
+    for b, (sl, rng) in enumerate(blist):
+        n_b = sl.stop - sl.start
+        if stop_when_absorbed:
+            t, f, h, s, a, w = _run_block(p, M, generations, n_b, rng)
+        else:
+            t, f, h, s, a, w = _run_full(p, M, generations, n_b, rng)
+        T[sl], fixed[sl] = t, f
+        Hm += h
+        Sm += s
+        alive += a
+        work += w
+        prog.update(b + 1)
+    return SimulationResult(p, M, generations, chains, T, fixed, Hm, Sm, alive, int(work))
+
+
+def _run_full(p, M, generations, n_chains, rng):
+    """Every chain every generation (no active set): the reference for the bookkeeping."""
+    K = p.size
+    G1 = generations + 1
+    Hm = np.zeros((G1, 4))
+    Sm = np.zeros((G1, 4))
+    alive = np.zeros((G1, K), dtype=np.int64)
+    T = np.full(n_chains, -1, dtype=np.int64)
+    fixed = np.full(n_chains, -1, dtype=np.int64)
+    powers = np.arange(1, 5)
+    H0 = 1.0 - float(np.sum(p * p))
+    S0 = int(np.count_nonzero(p > 0))
+    Hm[0] = n_chains * H0 ** powers
+    Sm[0] = n_chains * float(S0) ** powers
+    alive[0] = n_chains * (p > 0)
+    if S0 == 1:
+        T[:] = 0
+        fixed[:] = int(np.argmax(p))
+    X = None
+    for n in range(1, G1):
+        if X is None:
+            if K == 2:
+                x0 = rng.binomial(M, p[0], size=n_chains)
+                X = np.stack([x0, M - x0])
+            else:
+                X = rng.multinomial(M, p, size=n_chains).T.copy()
+        else:
+            X = _draw_next(rng, X, M)
+        freq = X / M
+        H = np.maximum(1.0 - np.einsum("kb,kb->b", freq, freq), 0.0)
+        S = np.count_nonzero(X, axis=0)
+        Hm[n] = (H[None, :] ** powers[:, None]).sum(axis=1)
+        Sm[n] = (S[None, :].astype(float) ** powers[:, None]).sum(axis=1)
+        alive[n] = np.count_nonzero(X, axis=1)
+        new = (S == 1) & (T < 0)
+        if new.any():
+            T[new] = n
+            fixed[new] = np.argmax(X[:, new], axis=0)
+    return T, fixed, Hm, Sm, alive, n_chains * generations
+
+
+def simulate_naive(p, M, generations, chains, *, seed=None):
+    """Baseline: ``Generator.multinomial`` per generation on all chains, no bookkeeping.
+
+    Returns the final counts ``(chains, K)``; used by the benchmarks as the
+    reference cost (same distribution as :func:`simulate`).
+    """
+    p = V.check_probability_vector(p, "p")
+    M = V.check_int(M, "M", minimum=1)
+    generations = V.check_int(generations, "generations", minimum=0)
+    chains = V.check_int(chains, "chains", minimum=1)
+    out = np.empty((chains, p.size), dtype=np.int64)
+    for sl, rng in blocks(seed, chains):
+        X = np.broadcast_to(p, (sl.stop - sl.start, p.size))
+        cur = None
+        for _ in range(generations):
+            cur = rng.multinomial(M, X)
+            X = cur / M
+        out[sl] = cur if cur is not None else np.round(X * M)
+    return out
+
+
+# ----------------------------------------------------------------------------- check builders
+def _moment_check(quantity, params, theory, sums, n):
+    """Mean check from the sums of ``X^k`` (``k = 1..4``) over ``n`` chains."""
+    raw = [float(s) / n for s in sums]
+    mean = raw[0]
+    var = max(raw[1] - mean * mean, 0.0) * n / max(n - 1, 1)
+    se = math.sqrt(var / n)
+    kurt = checks.kurtosis_from_raw_moments(raw) if var > 0 else math.inf
+    if var == 0 and float(theory) == mean:
+        return checks.z_check(PROCESS, quantity, params, theory, mean, 0.0, note="degenerate: constant sample")
+    return checks.mean_check_from_summary(PROCESS, quantity, params, theory, mean, se, n,
+                                          kurtosis=kurt, kurtosis_is_exact=False)
+
+
+def check_heterozygosity(sim, ns, formula=th.expected_heterozygosity):
+    """``E[H_n]`` (closed form ``formula(n, p, M)``) against the simulated diversity."""
+    rows = []
+    for n in ns:
+        theory = formula(n, sim.p, sim.M)
+        rows.append(_moment_check("E[H_n] = (1-1/M)^n H_0", {"K": sim.p.size, "M": sim.M, "n": n},
+                                  theory, sim.H_moments[n], sim.chains))
+    return rows
+
+
+def check_fixation(sim, formula=None):
+    """P(category k takes over) = p_k, against the fraction of chains fixed on ``k``."""
+    if (sim.absorption_time < 0).any():
+        raise ValueError("every chain must be absorbed: increase generations")
+    rows = []
+    for k, pk in enumerate(sim.p):
+        theory = float(pk) if formula is None else formula(k, sim.p, sim.M)
+        hits = int(np.count_nonzero(sim.fixed_category == k))
+        rows.append(checks.proportion_check(PROCESS, "P(fixation of k) = p_k", {"M": sim.M, "k": k, "p_k": float(pk)},
+                                            theory, hits, sim.chains))
+    return rows
+
+
+def check_loss(sim, formula=th.loss_probability):
+    """P(category k absent after one refit) = (1 - p_k)^M, and the expected number lost."""
+    rows = []
+    for k, pk in enumerate(sim.p):
+        lost = sim.chains - int(sim.alive[1, k])
+        rows.append(checks.proportion_check(PROCESS, "P(lost in 1 gen) = (1-p)^M", {"M": sim.M, "p": float(pk)},
+                                            formula(float(pk), sim.M), lost, sim.chains))
+    K = sim.p.size
+    # number lost L = K - S_1: its raw moments from those of S_1
+    s = [sim.S_moments[1, j] / sim.chains for j in range(4)]
+    m = [K - s[0], K * K - 2 * K * s[0] + s[1],
+         K ** 3 - 3 * K * K * s[0] + 3 * K * s[1] - s[2],
+         K ** 4 - 4 * K ** 3 * s[0] + 6 * K * K * s[1] - 4 * K * s[2] + s[3]]
+    lost_sums = [v * sim.chains for v in m]
+    rows.append(_moment_check("E[#lost in 1 gen] = sum (1-p_i)^M", {"K": K, "M": sim.M},
+                              th.expected_categories_lost(sim.p, sim.M), lost_sums, sim.chains))
+    return rows
+
+
+def check_survival(sim, k, count, ns, formula=th.survival_probability):
+    """P(category with ``count`` of M alive at n) against the fraction of chains where it is present."""
+    rows = []
+    for n in ns:
+        theory = formula(n, count, sim.M)
+        rows.append(checks.proportion_check(PROCESS, "P(X_n > 0 | X_0 = i)", {"M": sim.M, "i": count, "n": n},
+                                            theory, int(sim.alive[n, k]), sim.chains))
+    return rows
+
+
+def _exact_time_kurtosis(i, M, horizon):
+    pmf = th.absorption_time_distribution(i, M, horizon)
+    n = np.arange(pmf.size, dtype=float)
+    raw = [float(np.sum(pmf * n ** k)) for k in range(1, 5)]
+    return checks.kurtosis_from_raw_moments(raw)
+
+
+def check_absorption_time(sim, i, formula=th.expected_absorption_time, kurtosis=None):
+    """Mean two-type absorption time from count ``i`` against the simulated times."""
+    if (sim.absorption_time < 0).any():
+        raise ValueError("every chain must be absorbed: increase generations")
+    theory = formula(i, sim.M)
+    return [checks.mean_check(PROCESS, "E[T | X_0 = i] = (I-Q)^-1 1", {"M": sim.M, "i": i}, float(theory),
+                              sim.absorption_time, kurtosis=kurtosis)]
+
+
+def check_absorption_distribution(sim, i, ns, pmf=None):
+    """``P(T <= n)`` from the exact pmf (:func:`theory.discrete.absorption_time_distribution`) vs the simulated times."""
+    if pmf is None:
+        pmf = th.absorption_time_distribution(i, sim.M, max(ns))
+    cdf = np.cumsum(pmf)
+    rows = []
+    for n in ns:
+        hits = int(np.count_nonzero((sim.absorption_time >= 0) & (sim.absorption_time <= n)))
+        rows.append(checks.proportion_check(PROCESS, "P(T <= n) (exact pmf)", {"M": sim.M, "i": i, "n": n},
+                                            min(float(cdf[n]), 1.0), hits, sim.chains))
+    return rows
+
+
+def check_surviving_categories(sim, counts, ns, formula=th.expected_surviving_categories):
+    """Expected number of surviving categories against the simulated count."""
+    return [_moment_check("E[#surviving categories at n]", {"K": len(counts), "M": sim.M, "n": n},
+                          formula(n, counts, sim.M), sim.S_moments[n], sim.chains) for n in ns]
+
+
+def check_time_to_collapse(sim, counts, formula=th.expected_time_to_collapse):
+    """K-type mean time until one category holds everything, against the simulated times."""
+    if (sim.absorption_time < 0).any():
+        raise ValueError("every chain must be absorbed: increase generations")
+    return [checks.mean_check(PROCESS, "E[T_collapse] (lumped chain)", {"K": len(counts), "M": sim.M},
+                              float(formula(counts)), sim.absorption_time)]
+
+
+def _rel_max(exact_list, float_arr):
+    e = np.array([float(v) for v in exact_list])
+    f = np.asarray(float_arr, dtype=float)
+    denom = np.where(e != 0, np.abs(e), 1.0)
+    return float(np.max(np.abs(f - e) / denom))
+
+
+def _identity_row(quantity, params, expected, value):
+    """An exact identity between two rationals: agrees iff they are equal as fractions."""
+    row = checks.exact_check(PROCESS, quantity, params, expected, float(value), rtol=0.0)
+    if Fraction(expected) != Fraction(value):
+        row = dataclasses.replace(row, status=checks.DISAGREE, note=f"{value} != {expected} (exact)")
+    else:
+        row = dataclasses.replace(row, status=checks.AGREE, note="equal as fractions")
+    return row
+
+
+def exact_rows():
+    """Exact-vs-float and exact-vs-closed-form rows (no Monte Carlo)."""
+    rows = []
+    ec = checks.exact_check
+    # the textbook example and the M = 100 target
+    t4 = th.expected_absorption_time(2, 4, exact=True)
+    rows.append(ec(PROCESS, "E[T] exact (= 132/29) vs float", {"M": 4, "i": 2}, t4, th.expected_absorption_time(2, 4)))
+    rows.append(ec(PROCESS, "E[T] exact == 132/29", {"M": 4, "i": 2}, Fraction(132, 29), float(t4), rtol=0.0))
+    for M in (30, 100):
+        te = th.expected_absorption_times(M, exact=True)
+        tf = th.solve_two_type_chain(M).times
+        err = _rel_max(te[1:-1], tf[1:-1])
+        rows.append(ec(PROCESS, "E[T] exact vs float, all i (max rel err)", {"M": M}, 1.0, 1.0 + err,
+                       note=f"max relative error over i = 1..M-1: {err:.1e}"))
+    # fixation: chain solve vs closed form
+    be = th.absorption_probabilities(12, exact=True)
+    ok = all(b == Fraction(i, 12) for i, b in enumerate(be))
+    rows.append(ec(PROCESS, "P(fix) exact chain solve == i/M", {"M": 12}, 1.0, 1.0 if ok else 0.0, rtol=0.0))
+    bf = th.solve_two_type_chain(1000).fixation
+    err = float(np.max(np.abs(bf - np.arange(1001) / 1000)))
+    rows.append(ec(PROCESS, "P(fix) float chain solve vs i/M (max abs err)", {"M": 1000}, 1.0, 1.0 + err))
+    # heterozygosity closed form vs the exact distribution of the two-type chain
+    M, n = 10, 6
+    for i in (1, 3, 5):
+        pe = [Fraction(i, M), Fraction(M - i, M)]
+        closed = th.expected_heterozygosity(n, pe, M, exact=True)
+        # E[H_n] from the chain: sum_j P^n(i, j) * 2 (j/M)(1 - j/M)
+        import flint
+
+        A = flint.fmpz_mat(th._binomial_rows_int(M))
+        v = flint.fmpz_mat([[2 * j * (M - j)] for j in range(M + 1)])
+        for _ in range(n):
+            v = A * v
+        chain = Fraction(int(v[i, 0]), M ** (M * n) * M * M)
+        rows.append(_identity_row("E[H_n] closed form == exact chain", {"M": M, "n": n, "i": i}, closed, chain))
+    # loss probability: closed form vs the exact transition matrix column 0
+    P = th.transition_matrix(8, exact=True)
+    for i in (1, 2, 6):
+        lp = th.loss_probability(Fraction(i, 8), 8)
+        rows.append(_identity_row("(1-p)^M == P(i -> 0) exact", {"M": 8, "i": i}, lp, Fraction(str(P[i, 0]))))
+    # survival and absorption-time distributions: exact rational iteration vs float banded iteration
+    se = th.survival_probabilities(25, 30, exact=True)
+    sf = th.survival_probabilities(25, 30)
+    err = _rel_max(se, sf)
+    rows.append(ec(PROCESS, "P(X_n>0) exact vs float, all i (max rel err)", {"M": 30, "n": 25}, 1.0, 1.0 + err))
+    de = th.absorption_time_distribution(7, 30, 60, exact=True)
+    df = th.absorption_time_distribution(7, 30, 60)
+    err = float(np.max(np.abs(np.array([float(v) for v in de]) - df)))
+    rows.append(ec(PROCESS, "P(T=n) exact vs float, n<=60 (max abs err)", {"M": 30, "i": 7}, 1.0, 1.0 + err))
+    se1 = th.survival_probability(1, 3, 20, exact=True)
+    rows.append(_identity_row("P(X_1>0) == 1-(1-p)^M exact", {"M": 20, "i": 3},
+                              1 - th.loss_probability(Fraction(3, 20), 20), se1))
+    # K-type collapse time: exact lumped solve vs float, and vs the two-type chain for K = 2
+    for counts in ([4, 3, 3], [3, 3, 2, 2]):
+        te_ = th.expected_time_to_collapse(counts, exact=True)
+        rows.append(ec(PROCESS, "E[T_collapse] exact vs float", {"counts": str(counts)}, te_,
+                       th.expected_time_to_collapse(counts)))
+    # eigenvalues: exact similarity to the triangular falling-factorial form; float eigvals
+    de_ = th.derive_eigenvalues(10)
+    lam = th.transition_eigenvalues(10, exact=True)
+    ok = de_["similar"] and all(Fraction(str(a)) == b for a, b in zip(de_["eigenvalues"], lam))
+    rows.append(ec(PROCESS, "P V = V T, diag T = M!/((M-j)! M^j) (exact)", {"M": 10}, 1.0, 1.0 if ok else 0.0,
+                   rtol=0.0))
+    Pf = th.transition_matrix(30)
+    ev = np.sort(np.linalg.eigvals(Pf).real)[::-1]
+    lf = th.transition_eigenvalues(30)
+    for j in (2, 3, 5, 8):
+        rows.append(ec(PROCESS, "lambda_j float eigvals vs formula", {"M": 30, "j": j}, lf[j], ev[j], rtol=1e-8))
+    # symbolic derivations (sympy): recorded as exact rows
+    for name, ok in (("sympy: E[p'|p] = p (martingale)", th.derive_martingale()["martingale"]),
+                     ("sympy: E[H_n] = (1-1/M)^n H_0", th.derive_heterozygosity_recursion()["verified"]),
+                     ("sympy: deltas absorbing, others transient",
+                      all(v for k, v in th.derive_absorbing_states().items() if isinstance(v, bool)))):
+        rows.append(ec(PROCESS, name, {}, 1.0, 1.0 if ok else 0.0, rtol=0.0))
+    ab = th.absorbing_states(6, 3)
+    rows.append(ec(PROCESS, "absorbing states (enumerated) == the K deltas", {"M": 6, "K": 3}, 3.0,
+                   float(len(ab)) if sorted(ab) == sorted([(6, 0, 0), (0, 6, 0), (0, 0, 6)]) else -1.0, rtol=0.0))
+    return rows
+
+
+def verification_checks(chains=None, seed=20240724, progress=True):
+    """Every closed form and exact quantity of :mod:`theory.discrete` against Monte Carlo and exact arithmetic.
+
+    Parameters
+    ----------
+    chains : int, optional
+        Chains per Monte Carlo run (default :data:`DEFAULT_CHAINS`).
+    seed : int
+        Master seed; each run uses its own child of ``SeedSequence(seed)``.
+    progress : bool
+        Progress lines on stderr.
+
+    Returns
+    -------
+    list of numerics.checks.Check
+    """
+    chains = DEFAULT_CHAINS if chains is None else V.check_int(chains, "chains", minimum=2)
+    seeds = iter(np.random.SeedSequence(seed).spawn(16))
+    rows = []
+    # K = 3, M = 10: diversity, fixation, run to absorption
+    s1 = simulate([0.5, 0.3, 0.2], 10, 400, chains, seed=next(seeds), progress=progress)
+    rows += check_heterozygosity(s1, (1, 3, 10, 25))
+    rows += check_fixation(s1)
+    rows += check_time_to_collapse(s1, [5, 3, 2])
+    # two types, M = 20: absorption time, distribution, survival of a rare type, diversity
+    M = 20
+    horizon = 1200
+    for i in (2, 10):
+        s2 = simulate([i / M, 1 - i / M], M, horizon, chains, seed=next(seeds), progress=progress)
+        rows += check_absorption_time(s2, i, kurtosis=_exact_time_kurtosis(i, M, 4000))
+        pmf = th.absorption_time_distribution(i, M, 60)
+        rows += check_absorption_distribution(s2, i, (5, 15, 30, 60), pmf=pmf)
+        rows += check_survival(s2, 0, i, (1, 5, 20, 60))
+        rows += check_heterozygosity(s2, (1, 10, 40))
+    # tails: one refit of a model with rare categories
+    s3 = simulate([0.5, 0.3, 0.12, 0.05, 0.03], 20, 1, chains, seed=next(seeds), progress=progress)
+    rows += check_loss(s3)
+    # surviving categories and rare-category fate, K = 5, M = 20 from counts
+    counts = [10, 5, 3, 1, 1]
+    s4 = simulate(np.array(counts) / 20, 20, 60, chains, seed=next(seeds), progress=progress)
+    rows += check_surviving_categories(s4, counts, (1, 5, 20, 60))
+    rows += check_survival(s4, 4, 1, (1, 3, 10))
+    # K = 4 collapse time
+    s5 = simulate(np.array([3, 3, 2, 2]) / 10, 10, 600, chains, seed=next(seeds), progress=progress)
+    rows += check_time_to_collapse(s5, [3, 3, 2, 2])
+    rows += exact_rows()
+    return rows
