@@ -239,9 +239,11 @@ def _det_ratio_moment(estimator, r=None):
     r""":math:`E[(\det\Sigma_{n+1}/\det\Sigma_n)^r] = c^{rd}\prod_{i=1}^d E[(\chi^2_{M-i})^r]` (``Product`` over i)."""
     rr = _r if r is None else sp.nsimplify(r)
     factor = chi2_mellin().subs({_t: rr, _k: _M - _i})
-    factor = sp.gammasimp(factor)
     if r is not None and sp.Integer(rr) == rr and rr >= 0:
-        factor = sp.factor(sp.expand_func(factor))  # rising factorial: a polynomial in M and i
+        # Gamma(a + r)/Gamma(a) is the rising factorial (a)_r: a polynomial in M and i
+        a = (_M - _i) / 2
+        assert sp.simplify(factor - 2 ** rr * sp.gamma(a + rr) / sp.gamma(a)) == 0
+        factor = sp.factor(2 ** rr * sp.expand_func(sp.rf(a, rr)))
     return _scale(estimator) ** (rr * _d) * sp.Product(factor, (_i, 1, _d))
 
 
@@ -305,20 +307,26 @@ def _mp_float(f, args):
         return float(out)
 
 
-def _evaluate(expr, n, d, M, inv):
-    """sympy in -> sympy out (exact at sympy numbers); numbers -> float; array n -> array."""
+def _evaluate(expr, n, d, M, inv, dps=None):
+    """sympy in -> sympy out (exact at sympy numbers); numbers -> float (or an mpmath number at
+    ``dps`` digits when ``dps`` is given); array n -> array."""
     vals = (n, d, M, inv["logdet"], inv["tr"], inv["tr2"])
     if any(isinstance(v, sp.Basic) for v in vals):
         out = expr.subs(dict(zip(_SYMS, [sp.sympify(v) for v in vals])))
         if not is_symbolic(*vals):
             out = out.doit()
-            if sp.count_ops(out) < 400:
+            if not out.has(sp.gamma) and sp.count_ops(out) < 100:  # gamma products: simplify is very slow
                 out = sp.simplify(out)
         elif not is_symbolic(d):
             out = out.doit()
         return out
     f = _mp_function(expr, int(d))
     rest = (M, inv["logdet"], inv["tr"], inv["tr2"])
+    if dps is not None:
+        if isinstance(n, np.ndarray):
+            raise ValueError("dps needs a scalar n")
+        with mpmath.workdps(dps):
+            return +f(*[mpmath.mpf(int(v)) if float(v).is_integer() else mpmath.mpf(float(v)) for v in (n, *rest)])
     if isinstance(n, np.ndarray):
         return np.array([_mp_float(f, (k, *rest)) for k in n.ravel()], dtype=float).reshape(n.shape)
     return _mp_float(f, (n, *rest))
@@ -363,7 +371,7 @@ def expected_trace(n, d, M, Sigma=None, estimator="unbiased"):
 
 
 # ----------------------------------------------------------------------------- determinant
-def det_moment(n, d, M, r=1, Sigma=None, estimator="unbiased"):
+def det_moment(n, d, M, r=1, Sigma=None, estimator="unbiased", *, dps=None):
     r"""Raw moment :math:`E[(\det\Sigma_n)^r]` of the fitted generalised variance.
 
     .. math::
@@ -383,6 +391,9 @@ def det_moment(n, d, M, r=1, Sigma=None, estimator="unbiased"):
     n, d, M, Sigma, estimator : see the module docstring.
     r : real
         Order; ``r = 1/(2d)`` enters :func:`fidelity_bounds`.
+    dps : int, optional
+        For numeric input: return an ``mpmath.mpf`` evaluated at ``dps`` digits
+        instead of a float (used for exact kurtoses in :mod:`numerics.multivariate`).
     """
     n, d, M, inv = _common(n, d, M, Sigma, estimator)
     r = check_real(r, "r")
@@ -392,7 +403,7 @@ def det_moment(n, d, M, r=1, Sigma=None, estimator="unbiased"):
     expr = sp.exp(_r * _ld) * base ** _n
     if is_symbolic(r):
         return _evaluate(expr, n, d, M, inv).subs(_r, r)
-    return _evaluate(expr.subs(_r, sp.nsimplify(r)), n, d, M, inv)
+    return _evaluate(expr.subs(_r, sp.nsimplify(r)), n, d, M, inv, dps)
 
 
 def expected_det(n, d, M, Sigma=None, estimator="unbiased"):
@@ -422,7 +433,7 @@ def variance_of_det(n, d, M, Sigma=None, estimator="unbiased"):
     return m2 - m1 ** 2
 
 
-def log_det_cumulant(order, n, d, M, Sigma=None, estimator="unbiased"):
+def log_det_cumulant(order, n, d, M, Sigma=None, estimator="unbiased", *, dps=None):
     r"""Cumulant of order ``order`` of :math:`\log\det\Sigma_n`.
 
     .. math::
@@ -432,14 +443,14 @@ def log_det_cumulant(order, n, d, M, Sigma=None, estimator="unbiased"):
 
     :math:`\log\det\Sigma_n - \log\det\Sigma` being a sum of ``n d`` independent
     :math:`\log(c\,\chi^2_{M-i})` terms (Bartlett); the cumulants of each are the
-    derivatives at 0 of :math:`\log E[(c\chi^2_k)^t]`.
+    derivatives at 0 of :math:`\log E[(c\chi^2_k)^t]`.  ``dps``: as in :func:`det_moment`.
     """
     order = check_int(order, "order", minimum=1)
     n, d, M, inv = _common(n, d, M, Sigma, estimator)
     expr = _n * _log_det_step_cumulant(int(order) if not is_symbolic(order) else order, estimator)
     if order == 1:
         expr = _ld + expr
-    return _evaluate(expr, n, d, M, inv)
+    return _evaluate(expr, n, d, M, inv, dps)
 
 
 def expected_log_det(n, d, M, Sigma=None, estimator="unbiased"):
