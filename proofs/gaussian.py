@@ -350,7 +350,8 @@ def _schedule():
         claims=claims,
         model=model,
         notation=[C4_NOTATION],
-        corroborated_by=["E[W2^2]", "Var[mu_n]", "E[sigma_n]"],
+        corroborated_by=["E[sigma_n^2] (schedule)", "E[sigma_n] (schedule)", "Var[mu_n] (schedule)",
+                         "E[W2^2] (schedule)"],
         process="gaussian",
         source="Shumailov et al., Nature 631, 755-759 (2024): bounded error requires superlinear sample growth",
         remarks=[r"By (e) and (f), $\sigma^2 \sum_{j<n} 1/M_j \le \mathbb{E}[W_2^2] \le "
