@@ -1,0 +1,207 @@
+"""theory.multivariate: symbolic forms, exact values, reduction to theory.gaussian at d = 1, bad input."""
+
+import math
+
+import numpy as np
+import pytest
+import sympy as sp
+from scipy import special, stats
+
+from theory import gaussian as tg
+from theory import multivariate as th
+
+n, d, M = sp.symbols("n d M", integer=True, positive=True)
+s2 = sp.Symbol("s2", positive=True)
+I = sp.Integer
+
+
+# ----------------------------------------------------------------------------- symbolic forms
+def test_expected_det_symbolic_and_reference_formula():
+    # references.md: E[det S] = det Sigma prod_{i=1..d} (M-i)/(M-1)
+    expr = th.expected_det(n, I(3), M)
+    assert sp.simplify(expr - (((M - 1) * (M - 2) * (M - 3)) / (M - 1) ** 3) ** n) == 0
+    sym = th.expected_det(n, d, M, s2)
+    i = sp.Symbol("i", integer=True, positive=True)
+    assert sym.has(sp.Product)
+    assert sp.simplify(sym.subs(d, 4).doit() - s2 ** 4 * sp.Product((M - i) / (M - 1), (i, 1, 4)).doit() ** n) == 0
+    mle = th.expected_det(n, I(2), M, estimator="mle")
+    assert sp.simplify(mle - ((M - 1) * (M - 2) / M ** 2) ** n) == 0
+
+
+def test_expected_covariance_and_trace():
+    assert th.expected_covariance(n, d, M) == 1
+    assert sp.simplify(th.expected_trace(n, d, M, s2, "mle") - d * s2 * ((M - 1) / M) ** n) == 0
+    S = sp.Matrix([[2, 1], [1, 3]])
+    assert th.expected_covariance(I(2), I(2), I(5), S, "mle") == sp.Rational(16, 25) * S
+    np.testing.assert_allclose(th.expected_covariance(3, 2, 5, np.array([[2.0, 1], [1, 3]])), [[2, 1], [1, 3]])
+
+
+def test_log_det_drift_is_sum_of_one_dimensional_terms_and_negative():
+    drift = th.expected_log_det(I(1), I(3), M)
+    expected = sum(sp.polygamma(0, (M - k) / 2) + sp.log(2) - sp.log(M - 1) for k in (1, 2, 3))
+    assert sp.simplify(sp.expand_log(drift - expected, force=True)) == 0
+    assert th.expected_log_det(I(2), I(2), I(4)) == 4 - 4 * sp.EulerGamma - 4 * sp.log(3)
+    for dd, mm in ((1, 2), (2, 3), (5, 6), (20, 21), (100, 101), (100, 1000)):
+        assert th.expected_log_det(1, dd, mm) < 0
+    assert sp.simplify(th.variance_of_log_det(n, I(2), M) - n * (sp.polygamma(1, (M - 1) / 2)
+                                                                 + sp.polygamma(1, (M - 2) / 2))) == 0
+
+
+def test_log_det_increment_against_bartlett_by_quadrature():
+    # one refit: log det = sum_i log(chi2_{M-i}/(M-1)); mean and variance by scipy integration
+    m, dd = 6, 3
+    mean = sum(stats.chi2(m - k).expect(lambda x: math.log(x / (m - 1))) for k in range(1, dd + 1))
+    var = sum(stats.chi2(m - k).expect(lambda x: math.log(x) ** 2) - stats.chi2(m - k).expect(math.log) ** 2
+              for k in range(1, dd + 1))
+    assert th.expected_log_det(1, dd, m) == pytest.approx(mean, rel=1e-8)
+    assert th.variance_of_log_det(1, dd, m) == pytest.approx(var, rel=1e-7)
+
+
+def test_trace_second_moments_closed_form_and_matrix_power():
+    a_n, b_n = th.trace_second_moments(n, d, M, s2)
+    a, b = d * s2 ** 2, d ** 2 * s2 ** 2
+    lp, lm = (M + 1) / (M - 1), (M - 2) / (M - 1)
+    assert sp.simplify(a_n - ((2 * a + b) / 3 * lp ** n + (a - b) / 3 * lm ** n)) == 0
+    assert sp.simplify(b_n - ((2 * a + b) / 3 * lp ** n - 2 * (a - b) / 3 * lm ** n)) == 0
+    # against the explicit matrix power at n = 4 with a general Sigma
+    S = sp.Matrix([[2, 1, 0], [1, 3, 1], [0, 1, 1]])
+    T = th.trace_moment_matrix().subs(sp.Symbol("M", integer=True, positive=True), 7)
+    v = T ** 4 * sp.Matrix([(S * S).trace(), S.trace() ** 2])
+    assert th.trace_second_moments(I(4), I(3), I(7), S) == (v[0], v[1])
+
+
+def test_wishart_second_moments_by_sympy_stats_samples():
+    """Independent check of T: W = sum of k outer products of N(0, Sigma) vectors, d = 2, k = 2."""
+    from sympy.stats import E, Normal
+
+    x = [[Normal(f"x{j}{c}", 0, 1) for c in range(2)] for j in range(2)]
+    L = sp.Matrix([[1, 0], [sp.Rational(1, 2), 1]])  # Sigma = L L^T
+    vecs = [L * sp.Matrix(v) for v in x]
+    W = sum((v * v.T for v in vecs), sp.zeros(2, 2))
+    Sigma = L * L.T
+    trW2, trW_sq = sp.expand((W * W).trace()), sp.expand(W.trace() ** 2)
+    k = 2
+    assert E(trW2) == k * (k + 1) * (Sigma * Sigma).trace() + k * Sigma.trace() ** 2
+    assert E(trW_sq) == 2 * k * (Sigma * Sigma).trace() + k ** 2 * Sigma.trace() ** 2
+
+
+def test_variance_of_trace_and_msd():
+    v = th.variance_of_trace(n, d, M)
+    assert sp.simplify(v - ((d ** 2 + 2 * d) / 3 * (((M + 1) / (M - 1)) ** n - 1)
+                            - 2 * (d ** 2 - d) / 3 * (1 - ((M - 2) / (M - 1)) ** n))) == 0
+    assert th.mean_squared_displacement(n, d, M, s2) == n * d * s2 / M
+    assert sp.simplify(th.mean_squared_displacement(n, d, M, s2, "mle") - d * s2 * (1 - ((M - 1) / M) ** n)) == 0
+
+
+def test_lyapunov_exponents():
+    # gamma_1 is the 1-D drift; the sum over i <= d is the log-det drift
+    assert th.lyapunov_exponent(1, 12) == pytest.approx(tg.expected_log_variance(1, 12), rel=1e-14)
+    assert sum(th.lyapunov_exponent(i, 12) for i in range(1, 6)) == pytest.approx(th.expected_log_det(1, 5, 12))
+    g = [th.lyapunov_exponent(i, 30, "mle") for i in range(1, 5)]
+    assert all(x < 0 for x in g) and g == sorted(g, reverse=True)
+
+
+# ----------------------------------------------------------------------------- d = 1 reduces to theory.gaussian
+@pytest.mark.parametrize("est", ["unbiased", "mle"])
+def test_d1_reduces_to_gaussian(est):
+    for m, k in ((2, 1), (3, 7), (10, 30)):
+        assert th.expected_det(k, 1, m, 2.5, est) == pytest.approx(tg.expected_variance(k, m, 2.5, est), rel=1e-13)
+        assert th.expected_log_det(k, 1, m, 2.5, est) == pytest.approx(tg.expected_log_variance(k, m, 2.5, est),
+                                                                       rel=1e-13)
+        assert th.variance_of_det(k, 1, m, 2.5, est) == pytest.approx(tg.variance_of_variance(k, m, 2.5, est),
+                                                                      rel=1e-12)
+        assert th.variance_of_trace(k, 1, m, 2.5, est) == pytest.approx(tg.variance_of_variance(k, m, 2.5, est),
+                                                                        rel=1e-12)
+        assert th.mean_squared_displacement(k, 1, m, 2.5, est) == pytest.approx(tg.mean_variance(k, m, 2.5, est))
+        lo, up = th.w2_squared_bounds(k, 1, m, 2.5, est)
+        exact = tg.expected_w2_squared(k, m, math.sqrt(2.5), est)
+        assert lo == pytest.approx(exact, rel=1e-13) and up == pytest.approx(exact, rel=1e-13)
+    # symbolically: the d = 1 bracket of E[F_n] is sigma^2 (sqrt(rho) c4(M))^n
+    lo, up = th.fidelity_bounds(n, I(1), M, s2, est)
+    rho = 1 if est == "unbiased" else (M - 1) / M
+    target = s2 * (sp.sqrt(rho) * tg.c4(M)) ** n
+    assert sp.simplify(sp.gammasimp(lo - target)) == 0 and sp.simplify(sp.gammasimp(up - target)) == 0
+
+
+# ----------------------------------------------------------------------------- W2 bracket
+def test_w2_bounds_grow_linearly_and_bracket_closes():
+    for dd, m in ((2, 3), (5, 10), (20, 40)):
+        lo, up = th.w2_squared_bounds(np.array([0, 1, 10, 100, 1000]), dd, m)
+        assert lo[0] == pytest.approx(0, abs=1e-12) and up[0] == pytest.approx(0, abs=1e-12)
+        assert np.all(lo <= up + 1e-12)
+        assert np.all(lo >= np.array([0, 1, 10, 100, 1000]) * dd / m - 1e-9)  # >= E|mu_n - mu|^2 -> infinity
+        f_lo, f_up = th.fidelity_bounds(np.array([1, 10, 100, 100_000]), dd, m)
+        # h = c4(d(M-1)+1) ~ 1 - 1/(4d(M-1)): the bracket closes geometrically, slowly for large d M
+        assert np.all(np.diff(f_up) < 0) and f_up[-1] < 1e-6 * f_up[0] and np.all(f_lo <= f_up)
+    assert th.w2_squared_limit(5, 10) == math.inf
+    assert th.w2_squared_limit(2, 5, sp.Matrix([[2, 1], [1, 2]]), "mle") == 8
+    assert th.w2_squared_limit(d, M, s2, "mle") == 2 * d * s2
+    lo, up = th.w2_squared_bounds(I(3), I(2), I(4), I(1))
+    assert lo.is_number and float(lo) <= float(up)
+
+
+# ----------------------------------------------------------------------------- exact = float
+@pytest.mark.parametrize("est", ["unbiased", "mle"])
+def test_exact_equals_float(est):
+    S_np = np.array([[2.0, 0.5], [0.5, 1.0]])
+    S_sp = sp.Matrix([[2, sp.Rational(1, 2)], [sp.Rational(1, 2), 1]])
+    for f in (th.expected_det, th.variance_of_det, th.expected_log_det, th.variance_of_log_det,
+              th.expected_trace_of_square, th.expected_squared_trace, th.variance_of_trace,
+              th.mean_squared_displacement, lambda *a: th.w2_squared_bounds(*a)[0],
+              lambda *a: th.w2_squared_bounds(*a)[1]):
+        exact = f(I(6), I(2), I(5), S_sp, est)
+        assert float(sp.N(exact, 30)) == pytest.approx(f(6, 2, 5, S_np, est), rel=1e-13)
+
+
+def test_exact_rationals():
+    assert th.expected_det(I(3), I(2), I(5), S := sp.Matrix([[2, sp.Rational(1, 2)], [sp.Rational(1, 2), 1]])) \
+        == sp.Rational(7, 4) * sp.Rational(3, 4) ** 3
+    # d = 2, M = 3, c = 1/2: det = c^2 chi2_2 chi2_1, E det^2 = (2*4)(1*3)/16, E det = 2*1/4
+    assert th.variance_of_det(I(1), I(2), I(3)) == sp.Rational(24, 16) - sp.Rational(1, 4)
+    assert th.det_moment(I(2), I(2), I(4), 2) == (sp.Rational(3 * 5 * 2 * 4, 81)) ** 2
+    assert S.det() == sp.Rational(7, 4)
+
+
+def test_large_d_no_overflow():
+    v = th.expected_log_det(50, 100, 101)
+    assert math.isfinite(v) and v < -1000
+    assert th.expected_det(50, 100, 101) == 0.0 or th.expected_det(50, 100, 101) < 1e-300
+    assert th.det_moment(5, 100, 150, 0.005, dps=40) > 0
+
+
+def test_log_det_cdf_and_median():
+    # n = 1, d = 1: log of chi2_{M-1}/(M-1)
+    for m in (3, 8):
+        y = -0.3
+        assert th.log_det_cdf(y, 1, 1, m) == pytest.approx(stats.chi2.cdf(math.exp(y) * (m - 1), m - 1), abs=1e-9)
+    # d = 2, n = 1: det = X1 X2 / k^2, X1 ~ chi2_{M-1}, X2 ~ chi2_{M-2} (Bartlett)
+    m, y = 6, -0.5
+    k = m - 1
+    exact = stats.chi2(k).expect(lambda a: stats.chi2.cdf(math.exp(y) * k * k / a, k - 1))
+    assert th.log_det_cdf(y, 1, 2, m) == pytest.approx(exact, abs=1e-8)
+    med = th.median_log_det(5, 3, 6)
+    assert th.log_det_cdf(med, 5, 3, 6) == pytest.approx(0.5, abs=1e-9)
+
+
+# ----------------------------------------------------------------------------- bad input
+@pytest.mark.parametrize("call,param", [
+    (lambda: th.expected_det(3, 3, 3), "M"),
+    (lambda: th.expected_det(3, 2, 2.5), "M"),
+    (lambda: th.expected_det(3, 0, 5), "d"),
+    (lambda: th.expected_det(3, 1.5, 5), "d"),
+    (lambda: th.expected_det(-1, 2, 5), "n"),
+    (lambda: th.expected_det(3, 2, float("nan")), "M"),
+    (lambda: th.expected_det(3, 2, 5, np.array([[1.0, 2.0], [2.0, 1.0]])), "Sigma"),
+    (lambda: th.expected_det(3, 2, 5, np.eye(3)), "Sigma"),
+    (lambda: th.expected_det(3, 2, 5, np.array([[1.0, 0.1], [0.0, 1.0]])), "Sigma"),
+    (lambda: th.expected_det(3, 2, 5, np.array([[1.0, np.nan], [np.nan, 1.0]])), "Sigma"),
+    (lambda: th.expected_det(3, 2, 5, -1.0), "Sigma"),
+    (lambda: th.expected_det(3, 2, 5, sp.Matrix([[1, 2], [2, 1]])), "Sigma"),
+    (lambda: th.expected_det(3, 2, 5, estimator="median"), "estimator"),
+    (lambda: th.det_moment(3, 2, 5, r=-2), "r"),
+    (lambda: th.lyapunov_exponent(3, 3), "M"),
+    (lambda: th.w2_squared_bounds(np.array([1, -1]), 2, 5), "n"),
+])
+def test_bad_input_names_parameter(call, param):
+    with pytest.raises(ValueError, match=param):
+        call()
