@@ -117,6 +117,10 @@ def _draw_next(rng, X, M):
             out[k + 1:] = 0
             last = -1
             break
+        if not rem_n.any():  # every chain has placed all M samples
+            out[k:] = 0
+            last = -1
+            break
         prob = np.divide(xk, rem_x, out=np.zeros(b), where=rem_x > 0)
         draw = rng.binomial(rem_n, np.minimum(prob, 1.0))
         out[k] = draw
@@ -151,6 +155,7 @@ def _run_block(p, M, generations, n_chains, rng):
     else:
         idx = np.arange(n_chains)
     X = None
+    lab = None  # lab[r, c]: the category held in row r of chain c (rows are compacted to the live support)
     work = 0
     for n in range(1, G1):
         if idx.size:
@@ -160,23 +165,40 @@ def _run_block(p, M, generations, n_chains, rng):
                     X = np.stack([x0, M - x0])
                 else:
                     X = rng.multinomial(M, p, size=idx.size).T.copy()
+                lab = np.broadcast_to(np.arange(K)[:, None], X.shape)
             else:
                 X = _draw_next(rng, X, M)
             work += idx.size
-            freq = X / M
-            H = np.maximum(1.0 - np.einsum("kb,kb->b", freq, freq), 0.0)
+            if X.shape[0] > 2 and n % 4 == 1:
+                # move each chain's surviving categories to the top rows and drop rows empty in every chain
+                nz = X > 0
+                order = np.argsort(~nz, axis=0, kind="stable")
+                X = np.take_along_axis(X, order, axis=0)
+                lab = np.take_along_axis(lab, order, axis=0)
+                kmax = max(int(nz.sum(axis=0).max()), 2)
+                X, lab = X[:kmax].copy(), lab[:kmax].copy()
+            H = 1.0 - np.einsum("kb,kb->b", X, X, dtype=float) / (M * M)
+            np.maximum(H, 0.0, out=H)
             S = np.count_nonzero(X, axis=0)
-            Hm[n] += (H[None, :] ** powers[:, None]).sum(axis=1)
-            Sm[n] += (S[None, :].astype(float) ** powers[:, None]).sum(axis=1)
-            alive[n] += np.count_nonzero(X, axis=1)
+            H2 = H * H
+            Hm[n] += (H.sum(), H2.sum(), (H2 * H).sum(), (H2 * H2).sum())
+            Sf = S.astype(float)
+            S2 = Sf * Sf
+            Sm[n] += (Sf.sum(), S2.sum(), (S2 * Sf).sum(), (S2 * S2).sum())
+            if K == 2:
+                alive[n] += np.count_nonzero(X, axis=1)
+            else:
+                alive[n] += np.bincount(lab[X > 0], minlength=K)
             done = S == 1
             if done.any():
-                cat = np.argmax(X[:, done], axis=0)
+                cols = np.flatnonzero(done)
+                cat = lab[np.argmax(X[:, cols], axis=0), cols]
                 T[idx[done]] = n
                 fixed[idx[done]] = cat
                 keep = ~done
                 idx = idx[keep]
                 X = X[:, keep]
+                lab = lab[:, keep]
                 # the newly absorbed were counted above as live; from n+1 on they count as absorbed
                 Sm[n] -= cat.size
                 alive[n] -= np.bincount(cat, minlength=K)
@@ -277,8 +299,7 @@ def _run_full(p, M, generations, n_chains, rng):
                 X = rng.multinomial(M, p, size=n_chains).T.copy()
         else:
             X = _draw_next(rng, X, M)
-        freq = X / M
-        H = np.maximum(1.0 - np.einsum("kb,kb->b", freq, freq), 0.0)
+        H = np.maximum(1.0 - np.einsum("kb,kb->b", X, X, dtype=float) / (M * M), 0.0)
         S = np.count_nonzero(X, axis=0)
         Hm[n] = (H[None, :] ** powers[:, None]).sum(axis=1)
         Sm[n] = (S[None, :].astype(float) ** powers[:, None]).sum(axis=1)
