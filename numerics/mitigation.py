@@ -47,7 +47,7 @@ from theory._validation import check_estimator, check_int, check_positive, check
 
 __all__ = ["simulate_mixing", "simulate_accumulate", "simulate_discrete_mixing", "MitigationRun",
            "DiscreteMixingRun", "mixing_checks", "accumulate_checks", "discrete_checks", "sweep",
-           "verification_checks", "STATISTICS"]
+           "verification_checks", "STATISTICS", "discrete_law"]
 
 PROCESS = "mitigation"
 #: Per-chain statistics of the Gaussian runs.
