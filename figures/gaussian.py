@@ -76,7 +76,7 @@ def collapse_figure(out_dir, seed=20240724):
 
     data = {"n": n, "theory_E_var": ev, "theory_E_std_squared": es ** 2, "theory_W2_unbiased": w2u,
             "theory_W2_mle": w2m, "mc_n": marks, "theory_median_var": med, "mc_mean_var": s_var.mean,
-            "mc_sem_var": s_var.sem, "mc_powered_var": powered.astype(float), "mc_mean_std": s_std.mean,
+            "mc_sem_var": s_var.sem, "mc_powered_var": powered.astype(float), "mc_mean_std": s_std.mean, "mc_mean_std_squared": s_std.mean ** 2,
             "mc_sem_std": s_std.sem, "mc_median_var": s_var.quantiles[:, 0],
             "mc_W2_unbiased": run.summaries["w2_squared"].mean, "mc_W2_unbiased_sem": run.summaries["w2_squared"].sem,
             "mc_W2_mle": mle.summaries["w2_squared"].mean, "mc_W2_mle_sem": mle.summaries["w2_squared"].sem}
