@@ -389,7 +389,7 @@ def _det_step_moments(d, M, estimator, power):
 
 
 def det_kurtoses(n, d, M, estimator, power=1):
-    """Exact kurtosis of (det Sigma_n)^power and of its squared deviation, from :func:`theory.multivariate.det_moment`.
+    r"""Exact kurtosis of (det Sigma_n)^power and of its squared deviation, from :func:`theory.multivariate.det_moment`.
 
     One refit multiplies the determinant by an independent factor, so
     :math:`E[(\det\Sigma_n)^r] = E[(\det\Sigma_1)^r]^n` (for ``det Sigma = 1``).
