@@ -589,7 +589,7 @@ def mixture_cdf(x, mix):
 
 def _log_cdf(x, w, m, s):
     with np.errstate(divide="ignore"):
-        return special.logsumexp(np.log(w) + special.log_ndtr((x - m) / s))
+        return float(np.logaddexp.reduce(np.log(w) + special.log_ndtr((x - m) / s)))
 
 
 def _quantile_scalar(z, w, m, s):
@@ -625,7 +625,7 @@ def mixture_entropy(weights, means, variances):
     w, m, s = _arrays((weights, means, variances))
 
     def integrand(x):
-        logp = special.logsumexp(np.log(w) - 0.5 * ((x - m) / s) ** 2 - np.log(s * math.sqrt(2 * math.pi)))
+        logp = float(np.logaddexp.reduce(np.log(w) - 0.5 * ((x - m) / s) ** 2 - np.log(s * math.sqrt(2 * math.pi))))
         return -math.exp(logp) * logp
 
     pts = sorted(set(np.round(m, 12)))
@@ -661,6 +661,12 @@ def kappa(weights, means, variances):
     only non-closed-form constant in :func:`w2_squared_to_gaussian`.
     """
     w, m, s = _arrays((weights, means, variances))
+    return _kappa(tuple(w), tuple(m), tuple(s))
+
+
+@functools.lru_cache(maxsize=64)
+def _kappa(w, m, s):
+    w, m, s = np.array(w), np.array(m), np.array(s)
     f = lambda z: z * _quantile_scalar(z, w, m, s) * math.exp(-0.5 * z * z) / math.sqrt(2 * math.pi)  # noqa: E731
     return float(sum(integrate.quad(f, lo, hi, limit=400, epsabs=1e-13, epsrel=1e-12)[0]
                      for lo, hi in ((-np.inf, -8), (-8, 0), (0, 8), (8, np.inf))))
@@ -796,7 +802,7 @@ def kl_divergence(mix_a, mix_b):
     a, b = _arrays(mix_a), _arrays(mix_b)
 
     def logp(x, w, m, s):
-        return special.logsumexp(np.log(w) - 0.5 * ((x - m) / s) ** 2 - np.log(s * math.sqrt(2 * math.pi)))
+        return float(np.logaddexp.reduce(np.log(w) - 0.5 * ((x - m) / s) ** 2 - np.log(s * math.sqrt(2 * math.pi))))
 
     def f(x):
         la = logp(x, *a)
