@@ -172,7 +172,7 @@ def checks_for_run(run, n, formulas=None):
     if "Var[sigma_n^2]" in formulas:
         var = formulas["Var[sigma_n^2]"](n, run.parameter, run.M, run.estimator)
     x = run.variance(n)
-    return [ck.mean_check(f"approximation", f"E[sigma_n^2] ({run.kind})", params, e1, x),
+    return [ck.mean_check("approximation", f"E[sigma_n^2] ({run.kind})", params, e1, x),
             ck.variance_check("approximation", f"Var[sigma_n^2] ({run.kind})", params, var, x)]
 
 
@@ -215,7 +215,7 @@ def _quantile_grid(mixture, step=0.01, zmax=8.0):
 
 
 def _gaussian_w2_to_mixture(mean, sd, grid):
-    """W2^2(N(mean, sd^2), mixture) per chain: trapezoid rule in z over the mixture quantiles (not via kappa).
+    r"""W2^2(N(mean, sd^2), mixture) per chain: trapezoid rule in z over the mixture quantiles (not via kappa).
 
     :math:`\sum_j w_j (a + b z_j - q_j)^2` expanded into the six grid sums, so the cost per chain is O(1).
     """

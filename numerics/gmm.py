@@ -64,7 +64,6 @@ import math
 import time
 import warnings
 from concurrent.futures import ProcessPoolExecutor
-from typing import Optional
 
 import numpy as np
 from scipy import special

@@ -397,7 +397,7 @@ def refit_variance_factor(M=None, estimator="unbiased"):
     check_estimator(estimator)
     M = _check_M(M)
     if M is None or estimator == "unbiased":
-        return sp.Integer(1) if isinstance(M, sp.Basic) else 1.0
+        return sp.Integer(1) if isinstance(M, sp.Basic) else 1  # an int keeps float and sympy products unchanged
     return _evaluate((_M - 1) / _M, (_M,), (M,))
 
 
@@ -407,6 +407,14 @@ def _second_moment_ratio_expr(estimator):
     d = _M - 1 if estimator == "unbiased" else _M
     ess2 = (_M - 1) ** 2 * (v ** 2 + (m4 - (_M - 3) / (_M - 1) * v ** 2) / _M)
     return sp.simplify(ess2 / d ** 2), v, m4
+
+
+def _exactify(*values):
+    """When any value is sympy, turn the plain Python numbers among them into sympy numbers (ints exactly)."""
+    if not any(isinstance(v, sp.Basic) for v in values):
+        return values
+    return tuple(v if v is None or isinstance(v, (sp.Basic, str)) else
+                 (sp.Integer(v) if isinstance(v, numbers.Integral) else sp.Float(v)) for v in values)
 
 
 def truncation_expected_variance(n, c, M=None, sigma2=1, estimator="unbiased"):
@@ -431,6 +439,7 @@ def truncation_expected_variance(n, c, M=None, sigma2=1, estimator="unbiased"):
     sigma2 : float > 0
     estimator : {"unbiased", "mle"}
     """
+    n, c, M, sigma2 = _exactify(n, c, M, sigma2)
     n = check_int(n, "n", minimum=0)
     sigma2 = check_positive(sigma2, "sigma2")
     rho = refit_variance_factor(M, estimator)
@@ -465,6 +474,7 @@ def truncation_variance_second_moment(n, c, M, sigma2=1, estimator="unbiased"):
     of variance :math:`v` (Kendall & Stuart).  For :math:`c\to\infty`,
     :math:`\mu_4 = 3` and :math:`q = (M+1)/(M-1)` (unbiased) as in :mod:`theory.gaussian`.
     """
+    n, c, M, sigma2 = _exactify(n, c, M, sigma2)
     n = check_int(n, "n", minimum=0)
     sigma2 = check_positive(sigma2, "sigma2")
     c = _check_c(c)
@@ -487,6 +497,7 @@ def temperature_expected_variance(n, T, M=None, sigma2=1, estimator="unbiased"):
     The samples are Gaussian, so every result of :mod:`theory.gaussian` holds
     with an extra factor :math:`T^n` on :math:`\sigma_n^2`.
     """
+    n, T, M, sigma2 = _exactify(n, T, M, sigma2)
     n = check_int(n, "n", minimum=0)
     sigma2 = check_positive(sigma2, "sigma2")
     rho = refit_variance_factor(M, estimator)
@@ -499,6 +510,7 @@ def temperature_variance_second_moment(n, T, M, sigma2=1, estimator="unbiased"):
     The general :math:`q` of :func:`truncation_variance_second_moment` with
     :math:`v = T`, :math:`\mu_4 = 3T^2` (Gaussian samples).
     """
+    n, T, M, sigma2 = _exactify(n, T, M, sigma2)
     n = check_int(n, "n", minimum=0)
     sigma2 = check_positive(sigma2, "sigma2")
     t = temperature_variance_factor(T)

@@ -1,0 +1,118 @@
+"""numerics.approximation: Monte Carlo agrees with theory.approximation; wrong formulas are caught; bad input."""
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from numerics import approximation as na
+from numerics import checks as ck
+from theory import approximation as ta
+
+SEED = 4321
+
+
+@pytest.fixture(scope="module")
+def trunc_run():
+    return na.simulate_truncation(1.5, 10, 10, 40_000, seed=SEED, snapshots=(1, 4, 10))
+
+
+@pytest.fixture(scope="module")
+def temp_run():
+    return na.simulate_temperature(0.9, 20, 10, 40_000, estimator="mle", seed=SEED + 1, snapshots=(3, 10))
+
+
+@pytest.mark.parametrize("n", [1, 4, 10])
+def test_truncation_monte_carlo_agrees(trunc_run, n):
+    rows = na.checks_for_run(trunc_run, n)
+    assert not [r for r in rows if r.status == ck.DISAGREE]
+    assert rows[0].status == ck.AGREE
+
+
+@pytest.mark.parametrize("n", [3, 10])
+def test_temperature_monte_carlo_agrees(temp_run, n):
+    rows = na.checks_for_run(temp_run, n)
+    assert not [r for r in rows if r.status == ck.DISAGREE]
+    assert rows[0].status == ck.AGREE
+
+
+def _wrong_factor_no_square(c):
+    """Truncation factor for [a, b] = [-c, c/2] forgetting the squared mean term."""
+    a, b = -c, c / 2
+    Z = stats.norm.cdf(b) - stats.norm.cdf(a)
+    return 1 + (a * stats.norm.pdf(a) - b * stats.norm.pdf(b)) / Z
+
+
+def test_wrong_truncation_formula_is_caught():
+    # asymmetric cut, where the squared term matters: right formula agrees, wrong one disagrees
+    rng = np.random.default_rng(SEED)
+    x = stats.truncnorm(-2, 1).rvs(size=400_000, random_state=rng)
+    right = ck.variance_check("approximation", "Var", {}, ta.truncated_normal_variance(-2, 1), x)
+    wrong = ck.variance_check("approximation", "Var", {}, _wrong_factor_no_square(2), x)
+    assert right.status == ck.AGREE and wrong.status == ck.DISAGREE
+
+
+def test_wrong_recursion_is_caught(trunc_run):
+    # forgetting the truncation (variance factor 1) or applying it once too often
+    wrong1 = na.checks_for_run(trunc_run, 4, formulas={"E[sigma_n^2]": lambda n, c, M, e: 1.0})
+    wrong2 = na.checks_for_run(trunc_run, 4, formulas={
+        "E[sigma_n^2]": lambda n, c, M, e: ta.truncation_variance_factor(c) ** (n + 1)})
+    wrong3 = na.checks_for_run(trunc_run, 1, formulas={
+        "E[sigma_n^2]": lambda n, c, M, e: (ta.truncation_variance_factor(c) * (M - 1) / M) ** n})
+    for rows in (wrong1, wrong2, wrong3):
+        assert rows[0].status == ck.DISAGREE, rows[0]
+
+
+def test_one_generation_truncation_and_its_wrong_formula():
+    assert na.one_generation_truncation_check(1.0, 300_000, SEED).status == ck.AGREE
+    wrong = na.one_generation_truncation_check(1.0, 300_000, SEED, formula=lambda c: 1 - 2 * c * stats.norm.pdf(c))
+    assert wrong.status == ck.DISAGREE
+
+
+def test_samplers_agree_in_distribution():
+    a = na.simulate_truncation(2.0, 5, 3, 20_000, seed=1, snapshots=(3,), method="truncnorm")
+    b = na.simulate_truncation(2.0, 5, 3, 20_000, seed=2, snapshots=(3,), method="inverse-cdf")
+    assert stats.ks_2samp(a.variance(3), b.variance(3)).pvalue > 1e-3
+
+
+def test_expressivity_checks_agree_and_catch_wrong_formulas():
+    rows = na.expressivity_checks(200_000, SEED, chains=10_000)
+    assert not [r for r in rows if r.status == ck.DISAGREE]
+    wrong = na.expressivity_checks(200_000, SEED, chains=10_000, formulas={
+        "sigma^2": lambda: 0.5 * 1 + 0.5 * 1,  # forgets the spread of the means
+        "E[W2^2]": lambda n, M, e: 2 * 5.0 - 2 * 5.0 * (1 - n / M)})
+    by = {r.quantity: r for r in wrong}
+    assert by["expressivity: fitted variance"].status == ck.DISAGREE
+    assert any(r.status == ck.DISAGREE for r in wrong if "E[W2^2" in r.quantity)
+
+
+def test_reproducible():
+    a = na.simulate_temperature(0.8, 5, 4, 1000, seed=9, snapshots=(4,))
+    b = na.simulate_temperature(0.8, 5, 4, 1000, seed=9, snapshots=(4,))
+    c = na.simulate_temperature(0.8, 5, 4, 1000, seed=10, snapshots=(4,))
+    np.testing.assert_array_equal(a.variance(4), b.variance(4))
+    assert not np.array_equal(a.variance(4), c.variance(4))
+
+
+def test_verification_checks_small_budget():
+    rows = na.verification_checks(chains=4000, seed=3, progress=False)
+    assert len(rows) > 40
+    assert not [r for r in rows if r.status == ck.DISAGREE]
+    assert all(r.process == "approximation" for r in rows)
+
+
+@pytest.mark.parametrize("call,param", [
+    (lambda: na.simulate_truncation(0, 10, 3, 100), "c"),
+    (lambda: na.simulate_truncation(-1, 10, 3, 100), "c"),
+    (lambda: na.simulate_truncation(float("nan"), 10, 3, 100), "c"),
+    (lambda: na.simulate_truncation(2, 1, 3, 100), "M"),
+    (lambda: na.simulate_truncation(2, 10, -1, 100), "generations"),
+    (lambda: na.simulate_truncation(2, 10, 3, 100, method="exact"), "method"),
+    (lambda: na.simulate_temperature(0, 10, 3, 100), "T"),
+    (lambda: na.simulate_temperature(-0.5, 10, 3, 100), "T"),
+    (lambda: na.simulate_temperature(0.5, 10, 3, 100, sigma=0), "sigma"),
+    (lambda: na.simulate_temperature(0.5, 10, 3, 100, estimator="x"), "estimator"),
+    (lambda: na.simulate_temperature(0.5, 10, 3, 100, snapshots=(4,)), "snapshots"),
+])
+def test_bad_input(call, param):
+    with pytest.raises(ValueError, match=param):
+        call()
