@@ -63,7 +63,9 @@ def gmm_collapse_figure(out_dir, seed=20240724, generations=GENERATIONS, chains=
     for k in range(chains):
         ax2.plot(gw[1:], run.w2_squared[k, 1:], "-", lw=0.8, color=list(c.values())[k % 8])
         data[f"W2sq_chain{k}"] = run.w2_squared[k]
-    ax2.plot(gw[1:], np.median(run.w2_squared[:, 1:], axis=0), color="k", lw=1.4, label="median of chains")
+    median_w2 = np.median(run.w2_squared, axis=0)
+    ax2.plot(gw[1:], median_w2[1:], color="k", lw=1.4, label="median of chains")
+    data["W2sq_median_of_chains"] = median_w2
     ax2.set_xscale("log")
     ax2.set_yscale("log")
     ax2.set_xlabel("generation $n$ (EM refits)")
