@@ -1,0 +1,797 @@
+r"""Mitigations of model collapse, derived step by step and checked by sympy.
+
+Conventions (the same as :mod:`theory.mitigation`)
+--------------------------------------------------
+``n`` counts refits; generation 0 is the original distribution.
+
+*Fresh-data mixing.*  Every generation trains on :math:`M` samples:
+:math:`m_r = \alpha M` fresh samples of the original :math:`N(\mu, \sigma^2)`
+and :math:`m_s = M - m_r = (1-\alpha)M` samples of the current model
+:math:`N(\mu_n, \sigma_n^2)` (exact split: :math:`\alpha M` is an integer).
+Generation :math:`n+1` is fitted to the pooled sample by the sample mean and
+the unbiased (:math:`\div(M-1)`) or maximum-likelihood (:math:`\div M`)
+variance.  With :math:`\delta_n = \mu_n - \mu`, the group means are
+:math:`\bar x_r = \mu + \sigma Z_r/\sqrt{m_r}` and
+:math:`\bar y_s = \mu_n + \sigma_n Z_s/\sqrt{m_s}`, and (Cochran, within each
+group) the within-group sums of squares are :math:`\sigma^2 X_r` and
+:math:`\sigma_n^2 X_s` with :math:`X_r \sim \chi^2_{m_r-1}`,
+:math:`X_s \sim \chi^2_{m_s-1}`; :math:`Z_r, Z_s, X_r, X_s` are independent of
+each other and of the past :math:`\mathcal F_n`.  The pooled sum of squares
+is decomposed (part (a) of :data:`MIXING_UNBIASED`, proved as an algebraic
+identity) into within- and between-group parts.
+
+*Discrete mixing (Wright-Fisher with immigration).*  The next counts are
+:math:`c_k = R_k + S_k` with :math:`R_k` the number of the :math:`m_r` fresh
+draws from the original :math:`p` and :math:`S_k` the number of the
+:math:`m_s` draws from the current model :math:`x` that fall into category
+:math:`k`.
+
+*Accumulation* (Gerstgrasser et al. 2024).  Batch :math:`D_j` holds :math:`M`
+samples of model :math:`j`; model :math:`n \ge 1` is fitted to
+:math:`D_0 \cup \dots \cup D_{n-1}`, so :math:`\mu_n = \frac1n\sum_{j<n}\bar x_j`.
+
+Theorems
+--------
+:data:`MIXING_UNBIASED`  Gaussian, fresh fraction :math:`\alpha`, unbiased variance: conditional moments,
+                         affine recursion, stationary values, stability threshold
+                         :math:`\alpha_c = 1 - \sqrt{1-1/M}`
+:data:`MIXING_MLE`       the same with the maximum-likelihood variance: stable for every
+                         :math:`\alpha > 0`, and :math:`E\delta_n^2 + E\sigma_n^2 = \sigma^2`
+:data:`MIXING_DISCRETE`  heterozygosity recursion and stationary diversity; no absorbing state
+:data:`ACCUMULATION`     :math:`E\delta_n^2 \le \pi^2\sigma^2/(6M)` uniformly in :math:`n`
+
+References
+----------
+Shumailov et al., Nature 631, 755-759 (2024) (collapse; keeping original data
+slows it); Bertrand et al. (2024, ICLR), "On the Stability of Iterative
+Retraining of Generative Models on their own Data" (stability with enough real
+data); Gerstgrasser et al. (2024), "Is Model Collapse Inevitable? Breaking the
+Curse of Recursion by Accumulating Real and Synthetic Data".
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+from sympy.stats import Bernoulli, Binomial, ChiSquared, Normal
+
+from .core import (PROVED, FAILED, Assume, Bound, Claim, Ex, Model, Notation, Result, Step, Theorem, by_claims,
+                   check_relation, instance_of, sequence)
+from .core import _peel
+
+n = sp.Symbol("n", integer=True, nonnegative=True)
+j = sp.Symbol("j", integer=True, nonnegative=True)
+M = sp.Symbol("M", integer=True, positive=True)
+alpha = sp.Symbol("alpha", positive=True)
+sigma = sp.Symbol("sigma", positive=True)
+_m = sp.Symbol("m", integer=True, nonnegative=True)
+_u = sp.Symbol("u", positive=True)
+
+#: fresh and synthetic sample counts (notation: m_r = alpha M, m_s = (1 - alpha) M)
+m_r = sp.Symbol("m_r", positive=True)
+m_s = sp.Symbol("m_s", positive=True)
+
+S = sequence("sigma", r"\sigma", positive=True)
+D = sequence("delta", r"\delta")
+SS = sequence("SS", r"\mathrm{SS}", positive=True)
+F = sp.Symbol(r"\mathcal{F}_{n}")
+
+Z_r = Normal("Z_r", 0, 1)
+Z_s = Normal("Z_s", 0, 1)
+X_r = ChiSquared("X_r", m_r - 1)
+X_s = ChiSquared("X_s", m_s - 1)
+
+#: the stability threshold, the stationary values, trace and determinant of A (notation)
+alpha_c = sp.Symbol(r"\alpha_c", positive=True)
+beta_c = sp.Symbol(r"\beta_c", positive=True)
+D_inf = sp.Symbol(r"\mathbb{E}[\delta_\infty^2]", positive=True)
+V_inf = sp.Symbol(r"\mathbb{E}[\sigma_\infty^2]", positive=True)
+tau = sp.Symbol(r"\tau", real=True)
+Delta = sp.Symbol(r"\Delta", real=True)
+lam_plus = sp.Symbol(r"\lambda_+", real=True)
+
+ASSUME_M = Assume(M, r"$M$ is an integer, $M \ge 2$ (encoded for sympy as $M = m + 2$, $m \ge 0$ an integer)",
+                  _m + 2)
+ASSUME_ALPHA = Assume(alpha, r"$0 < \alpha < 1$ with $m_r = \alpha M$ an integer, so $m_r, m_s \ge 1$ "
+                             r"(encoded for sympy as $\alpha = 1/(1+u)$, $u > 0$)", 1 / (1 + _u))
+ASSUME_SIGMA = Assume(sigma, r"$\sigma > 0$")
+ASSUME_N = Assume(n, r"$n \ge 0$ is an integer (the generation)")
+
+SOURCE_MIX = ("Shumailov et al., Nature 631, 755-759 (2024) (keeping a share of the original data slows collapse); "
+              "Bertrand et al. (2024, ICLR), On the Stability of Iterative Retraining of Generative Models on their "
+              "own Data (stability with a large enough fraction of real data); exact recursion as in "
+              "theory.mitigation")
+
+
+def _tower(lhs, rhs):
+    return len(lhs.args) == 1 and rhs == Ex(Ex(lhs.args[0], F))
+
+
+TOWER = instance_of("tower property E[Y] = E[E[Y | F_n]]", _tower)
+
+
+# --------------------------------------------------------------------------
+# Gaussian mixing
+# --------------------------------------------------------------------------
+
+#: pooled-sample identity for two groups of sizes m_1, m_2: samples x_1..x_{m_1} and y_1..y_{m_2}
+m_1 = sp.Symbol("m_1", integer=True, positive=True)
+m_2 = sp.Symbol("m_2", integer=True, positive=True)
+_i = sp.Symbol("i", integer=True, positive=True)
+_l = sp.Symbol("l", integer=True, positive=True)
+_x = sp.IndexedBase("x")
+_y = sp.IndexedBase("y")
+xbar_r = sp.Symbol(r"\bar{x}_1")
+ybar_s = sp.Symbol(r"\bar{y}_2")
+xbar = sp.Symbol(r"\bar{z}")
+_SS_r = sp.Sum((_x[_i] - xbar_r) ** 2, (_i, 1, m_1))
+_SS_s = sp.Sum((_y[_l] - ybar_s) ** 2, (_l, 1, m_2))
+
+_POOL_NOTATION = [
+    Notation(xbar, lambda: (m_1 * xbar_r + m_2 * ybar_s) / (m_1 + m_2),
+             r"$\bar z = (m_1\bar x_1 + m_2\bar y_2)/(m_1 + m_2)$, the pooled mean of two groups"),
+    Notation(xbar_r, lambda: sp.Sum(_x[_i], (_i, 1, m_1)) / m_1,
+             r"$\bar x_1 = \frac{1}{m_1}\sum_{i=1}^{m_1} x_i$ (group 1: $x_1, \dots, x_{m_1}$)"),
+    Notation(ybar_s, lambda: sp.Sum(_y[_l], (_l, 1, m_2)) / m_2,
+             r"$\bar y_2 = \frac{1}{m_2}\sum_{l=1}^{m_2} y_l$ (group 2: $y_1, \dots, y_{m_2}$)"),
+]
+_COUNT_NOTATION = [
+    Notation(m_r, lambda: alpha * M, r"$m_r = \alpha M$ fresh samples"),
+    Notation(m_s, lambda: (1 - alpha) * M, r"$m_s = (1-\alpha)M$ synthetic samples"),
+]
+
+_b = 1 - alpha
+_NEW_DELTA = (m_r / M) * sigma * Z_r / sp.sqrt(m_r) + (m_s / M) * (D(n) + S(n) * Z_s / sp.sqrt(m_s))
+_BETWEEN = sigma * Z_r / sp.sqrt(m_r) - D(n) - S(n) * Z_s / sp.sqrt(m_s)
+_NEW_SS = sigma ** 2 * X_r + S(n) ** 2 * X_s + (m_r * m_s / M) * _BETWEEN ** 2
+
+
+def _matrix(div):
+    """A and c of x_{n+1} = A x_n + c, x_n = (E delta_n^2, E sigma_n^2); div = M - 1 or M."""
+    A = sp.Matrix([[_b ** 2, _b / M], [alpha * _b * M / div, (M - 1) * _b / div]])
+    c = sp.Matrix([alpha * sigma ** 2 / M, (M - 1) * alpha * sigma ** 2 / div])
+    return A, c
+
+
+def _mixing(estimator):
+    unbiased = estimator == "unbiased"
+    div = M - 1 if unbiased else M
+    A, c = _matrix(div)
+    cond_d2 = _b ** 2 * D(n) ** 2 + _b * S(n) ** 2 / M + alpha * sigma ** 2 / M
+    cond_ss = (M - 1) * (alpha * sigma ** 2 + _b * S(n) ** 2) + alpha * _b * M * D(n) ** 2
+    if unbiased:
+        d_inf = sigma ** 2 * (M - 1) / (M * ((M - 1) - M * _b ** 2))
+        v_inf = sigma ** 2 + _b * M / (M - 1) * D_inf
+        d_text = r"$\mathbb{E}[\delta_\infty^2] = \sigma^2(M-1)/(M[(M-1) - M(1-\alpha)^2])$"
+        v_text = r"$\mathbb{E}[\sigma_\infty^2] = \sigma^2 + (1-\alpha)M\,\mathbb{E}[\delta_\infty^2]/(M-1)$"
+        p1 = alpha * M * (alpha - alpha_c) * (2 - alpha - alpha_c) / (M - 1)
+    else:
+        d_inf = sigma ** 2 / (1 - alpha + M * alpha * (2 - alpha))
+        v_inf = sigma ** 2 - D_inf
+        d_text = r"$\mathbb{E}[\delta_\infty^2] = \sigma^2/(1 - \alpha + M\alpha(2-\alpha))$"
+        v_text = r"$\mathbb{E}[\sigma_\infty^2] = \sigma^2 - \mathbb{E}[\delta_\infty^2]$"
+        p1 = alpha * (M + _b - M * _b ** 2) / M
+    sq = sp.sqrt(tau ** 2 - 4 * Delta)
+    T_g = sp.Symbol("T", real=True)
+    De_g = sp.Symbol("Q", real=True)
+    claims = [
+        Claim("a", sp.Sum((_x[_i] - xbar) ** 2, (_i, 1, m_1)) + sp.Sum((_y[_l] - xbar) ** 2, (_l, 1, m_2)), "=",
+              _SS_r + _SS_s + (m_1 * m_2 / (m_1 + m_2)) * (xbar_r - ybar_s) ** 2, [
+                  Step("=", _SS_r + m_1 * (xbar_r - xbar) ** 2 + _SS_s + m_2 * (ybar_s - xbar) ** 2,
+                       r"within each group $\sum_i (x_i - c)^2 = \sum_i (x_i - \bar x_1)^2 + m_1(\bar x_1 - c)^2$ "
+                       r"(the deviations from the group mean sum to 0)"),
+                  Step("=", _SS_r + _SS_s + (m_1 * m_2 / (m_1 + m_2)) * (xbar_r - ybar_s) ** 2,
+                       r"$\bar z = (m_1\bar x_1 + m_2\bar y_2)/(m_1 + m_2)$; algebra"),
+              ], text=r"pooled sum of squares of two groups (any sizes $m_1, m_2 \ge 1$) = within-group parts + "
+                      r"between-group part, an identity in the samples; applied with $m_1 = m_r$, $m_2 = m_s$, "
+                      r"$m_1 + m_2 = M$"),
+        Claim("b", Ex(D(n + 1) ** 2, F), "=", cond_d2, [
+            Step("=", Ex(_NEW_DELTA ** 2, F), r"definition of the model: $\delta_{n+1} = (m_r(\bar x_r - \mu) + "
+                                              r"m_s(\bar y_s - \mu))/M$"),
+            Step("=", m_r * sigma ** 2 / M ** 2 * Ex(Z_r ** 2, F) + m_s ** 2 * D(n) ** 2 / M ** 2
+                 + m_s * S(n) ** 2 / M ** 2 * Ex(Z_s ** 2, F),
+                 r"expand; $\delta_n, \sigma_n$ are $\mathcal F_n$-measurable, $Z_r, Z_s$ independent of "
+                 r"$\mathcal F_n$ and of each other with mean 0 (sympy.stats)"),
+            Step("=", cond_d2, r"$\mathbb{E}[Z^2] = 1$; $m_r = \alpha M$, $m_s = (1-\alpha)M$"),
+        ], text="conditional mean squared error of the next fitted mean"),
+        Claim("c", Ex(SS(n + 1), F), "=", cond_ss, [
+            Step("=", Ex(_NEW_SS, F), r"(a); Cochran within each group: $\sum_i(x_i-\bar x_r)^2 = \sigma^2 X_r$, "
+                                      r"$\sum_l (y_l - \bar y_s)^2 = \sigma_n^2 X_s$; "
+                                      r"$\bar x_r - \bar y_s = \sigma Z_r/\sqrt{m_r} - \delta_n - "
+                                      r"\sigma_n Z_s/\sqrt{m_s}$"),
+            Step("=", sigma ** 2 * Ex(X_r, F) + S(n) ** 2 * Ex(X_s, F)
+                 + (m_r * m_s / M) * (sigma ** 2 / m_r + D(n) ** 2 + S(n) ** 2 / m_s),
+                 r"expand; independence; $\mathbb{E}[Z] = 0$, $\mathbb{E}[Z^2] = 1$ (sympy.stats)"),
+            Step("=", sigma ** 2 * (m_r - 1) + S(n) ** 2 * (m_s - 1)
+                 + (m_r * m_s / M) * (sigma ** 2 / m_r + D(n) ** 2 + S(n) ** 2 / m_s),
+                 r"$\mathbb{E}[\chi^2_k] = k$ (sympy.stats)"),
+            Step("=", cond_ss, r"$m_r = \alpha M$, $m_s = (1-\alpha)M$; algebra"),
+        ], text=r"conditional mean of the pooled sum of squares: the between-group term feeds "
+                r"$\delta_n^2$ back into the variance"),
+        Claim("d", Ex(S(n + 1) ** 2, F), "=", cond_ss / div, [
+            Step("=", Ex(SS(n + 1), F) / div, r"definition: $\sigma_{n+1}^2 = \mathrm{SS}_{n+1}/%s$" % sp.latex(div)),
+            Step("=", cond_ss / div, "(c)"),
+        ], text="conditional mean of the next variance"),
+        Claim("e", Ex(D(n + 1) ** 2), "=", A[0, 0] * Ex(D(n) ** 2) + A[0, 1] * Ex(S(n) ** 2) + c[0], [
+            Step("=", Ex(Ex(D(n + 1) ** 2, F)), "tower property", rule=TOWER),
+            Step("=", A[0, 0] * Ex(D(n) ** 2) + A[0, 1] * Ex(S(n) ** 2) + c[0], "(b) and linearity"),
+        ], text=r"first row of the affine recursion $x_{n+1} = A x_n + c$, "
+                r"$x_n = (\mathbb{E}[\delta_n^2], \mathbb{E}[\sigma_n^2])$"),
+        Claim("f", Ex(S(n + 1) ** 2), "=", A[1, 0] * Ex(D(n) ** 2) + A[1, 1] * Ex(S(n) ** 2) + c[1], [
+            Step("=", Ex(Ex(S(n + 1) ** 2, F)), "tower property", rule=TOWER),
+            Step("=", A[1, 0] * Ex(D(n) ** 2) + A[1, 1] * Ex(S(n) ** 2) + c[1], "(d) and linearity"),
+        ], text="second row of the affine recursion"),
+        Claim("g", A[0, 0] * D_inf + A[0, 1] * V_inf + c[0], "=", D_inf, [
+            Step("=", D_inf, "substitute the closed forms; sympy simplifies"),
+        ], text=r"the stationary mean error is a fixed point of the first row"),
+        Claim("h", A[1, 0] * D_inf + A[1, 1] * V_inf + c[1], "=", V_inf, [
+            Step("=", V_inf, "substitute the closed forms; sympy simplifies"),
+        ], text=r"the stationary variance is a fixed point of the second row"),
+        Claim("i", Ex(D(n + 1) ** 2) - D_inf, "=",
+              A[0, 0] * (Ex(D(n) ** 2) - D_inf) + A[0, 1] * (Ex(S(n) ** 2) - V_inf), [
+                  Step("=", A[0, 0] * (Ex(D(n) ** 2) - D_inf) + A[0, 1] * (Ex(S(n) ** 2) - V_inf), "(e), (g)"),
+              ], text=r"the deviation from the stationary point evolves by $A$ (first row)"),
+        Claim("j", Ex(S(n + 1) ** 2) - V_inf, "=",
+              A[1, 0] * (Ex(D(n) ** 2) - D_inf) + A[1, 1] * (Ex(S(n) ** 2) - V_inf), [
+                  Step("=", A[1, 0] * (Ex(D(n) ** 2) - D_inf) + A[1, 1] * (Ex(S(n) ** 2) - V_inf), "(f), (h)"),
+              ], text=r"second row: $x_n - x_\infty = A^n(x_0 - x_\infty)$"),
+        Claim("k", (1 - A[0, 0]) * (1 - A[1, 1]) - A[0, 1] * A[1, 0], "=", p1, [
+            Step("=", p1, "algebra" + (r"; $\alpha_c = 1 - \sqrt{1 - 1/M}$" if unbiased else "")),
+        ], text=r"$\det(I - A)$, the characteristic polynomial of $A$ at 1"),
+        Claim("l", 1 - (T_g + sp.sqrt(T_g ** 2 - 4 * De_g)) / 2, "=",
+              2 * (1 - T_g + De_g) / (2 - T_g + sp.sqrt(T_g ** 2 - 4 * De_g)), [
+                  Step("=", 2 * (1 - T_g + De_g) / (2 - T_g + sp.sqrt(T_g ** 2 - 4 * De_g)),
+                       r"rationalise: $(2 - T)^2 - (T^2 - 4Q) = 4(1 - T + Q)$"),
+              ], text=r"for real $T < 2$, $Q$ with $T^2 \ge 4Q$: the larger root of $\lambda^2 - T\lambda + Q$ "
+                      r"is below 1 iff $1 - T + Q > 0$"),
+        Claim("m", tau ** 2 - 4 * Delta, ">=", 0, [
+            Step("=", (A[0, 0] - A[1, 1]) ** 2 + 4 * A[0, 1] * A[1, 0], r"$\tau = \operatorname{tr}A$, "
+                                                                         r"$\Delta = \det A$; algebra"),
+            Step(">=", 0, r"square plus a product of non-negative entries"),
+        ], text=r"the eigenvalues $\lambda_\pm = (\tau \pm \sqrt{\tau^2 - 4\Delta})/2$ of $A$ are real; "
+                r"$\lambda_+ \ge |\lambda_-|$ as $\tau \ge 0$, so $\lambda_+$ is the spectral radius"),
+        Claim("n", 2 - tau, ">", 0, [
+            Step("=", 2 - A[0, 0] - A[1, 1], r"$\tau = \operatorname{tr}A$"),
+            Step(">", 0, r"$0 < \alpha < 1$"),
+        ], text=r"hypothesis $T < 2$ of (l)"),
+    ]
+    if unbiased:
+        claims += [
+            Claim("o", (1 - lam_plus) / (alpha - alpha_c), "=",
+                  2 * alpha * M * (2 - alpha - alpha_c) / ((M - 1) * (2 - tau + sq)), [
+                      Step("=", 2 * ((1 - A[0, 0]) * (1 - A[1, 1]) - A[0, 1] * A[1, 0])
+                           / ((alpha - alpha_c) * (2 - tau + sq)),
+                           r"(l) with $T = \tau$, $Q = \Delta$, $1 - \tau + \Delta = \det(I-A)$; hypotheses (m), (n)",
+                           rule=by_claims("identity (l)", "l", "m", "n")),
+                      Step("=", 2 * alpha * M * (2 - alpha - alpha_c) / ((M - 1) * (2 - tau + sq)), "(k)"),
+                  ], text=r"for $\alpha \ne \alpha_c$"),
+            Claim("p", 2 * alpha * M * (2 - alpha - alpha_c) / ((M - 1) * (2 - tau + sq)), ">", 0, [
+                Step(">", 0, r"$0 < \alpha < 1$, $0 < \alpha_c < 1$, $M \ge 2$ (sympy)"),
+            ], text=r"so $1 - \lambda_+$ has the sign of $\alpha - \alpha_c$: the spectral radius is $< 1$ iff "
+                    r"$\alpha > \alpha_c = 1 - \sqrt{1-1/M}$, and $= 1$ at $\alpha_c$ (by (l), (k))"),
+            Claim("q0", beta_c, "<", 1, [
+                Step("=", sp.sqrt(1 - 1 / M), r"definition of $\beta_c$"),
+                Step("<", 1, r"$M \ge 2$ (sympy)"),
+            ], text=r"$0 < \beta_c < 1$"),
+            Claim("q", alpha_c, "<", 1 / M, [
+                Step("=", 1 - beta_c, r"definition of $\alpha_c$"),
+                Step("<", 1 - beta_c ** 2, r"$0 < \beta_c < 1$, so $\beta_c^2 < \beta_c$",
+                     bounds=[Bound(beta_c, "(0,1)", "(q0)")]),
+                Step("=", 1 / M, r"definition of $\beta_c$"),
+            ], text=r"the threshold is below $1/M$: one fresh sample per generation ($m_r \ge 1$) already "
+                    r"stabilises the second moments"),
+            Claim("r", sp.Limit(Ex(D(n) ** 2), n, sp.oo), "=", D_inf, [
+                Step("=", D_inf, r"$x_n - x_\infty = A^n(x_0 - x_\infty) \to 0$ when the spectral radius of $A$ "
+                                 r"is below 1",
+                     rule=by_claims("linear recursion with spectral radius < 1 converges to its fixed point",
+                                    "i", "j", "m", "o", "p", "q0", "q")),
+            ], text=r"for every $\alpha \ge 1/M > \alpha_c$ the moments converge to the stationary values (the "
+                    r"same argument gives $\mathbb{E}[\sigma_n^2] \to \mathbb{E}[\sigma_\infty^2]$)"),
+        ]
+    else:
+        claims += [
+            Claim("o", 1 - lam_plus, "=", 2 * alpha * (M + _b - M * _b ** 2) / (M * (2 - tau + sq)), [
+                Step("=", 2 * ((1 - A[0, 0]) * (1 - A[1, 1]) - A[0, 1] * A[1, 0]) / (2 - tau + sq),
+                     r"(l) with $T = \tau$, $Q = \Delta$; hypotheses (m), (n)",
+                     rule=by_claims("identity (l)", "l", "m", "n")),
+                Step("=", 2 * alpha * (M + _b - M * _b ** 2) / (M * (2 - tau + sq)), "(k)"),
+            ], text=r"distance of the spectral radius from 1"),
+            Claim("p", 2 * alpha * (M + _b - M * _b ** 2) / (M * (2 - tau + sq)), ">", 0, [
+                Step(">", 0, r"$0 < \alpha < 1$, $M \ge 2$ (sympy)"),
+            ], text=r"the spectral radius is below 1 for every $\alpha > 0$: no threshold for the MLE"),
+            Claim("q", Ex(D(n + 1) ** 2) + Ex(S(n + 1) ** 2) - sigma ** 2, "=",
+                  _b * (Ex(D(n) ** 2) + Ex(S(n) ** 2) - sigma ** 2), [
+                      Step("=", _b * (Ex(D(n) ** 2) + Ex(S(n) ** 2) - sigma ** 2), "(e), (f); algebra"),
+                  ], text=r"$u_n = \mathbb{E}[\delta_n^2] + \mathbb{E}[\sigma_n^2] - \sigma^2$ satisfies "
+                          r"$u_{n+1} = (1-\alpha)u_n$"),
+            Claim("r", Ex(D(0) ** 2) + Ex(S(0) ** 2) - sigma ** 2, "=", 0, [
+                Step("=", 0, r"$\delta_0 = 0$, $\sigma_0 = \sigma$"),
+            ], text=r"$u_0 = 0$"),
+            Claim("s", Ex(D(n) ** 2) + Ex(S(n) ** 2), "=", sigma ** 2, [
+                Step("=", sigma ** 2, r"induction on $n$: $u_{n+1} = (1-\alpha)u_n$ and $u_0 = 0$ give $u_n = 0$",
+                     rule=by_claims("induction on n", "q", "r")),
+            ], text=r"conservation: $\mathbb{E}[\delta_n^2] + \mathbb{E}[\sigma_n^2] = \sigma^2$ for every $n$ "
+                    r"(in particular at the stationary point, (h))"),
+            Claim("t", sp.Limit(Ex(D(n) ** 2), n, sp.oo), "=", D_inf, [
+                Step("=", D_inf, r"$x_n - x_\infty = A^n(x_0 - x_\infty) \to 0$ when the spectral radius of $A$ "
+                                 r"is below 1",
+                     rule=by_claims("linear recursion with spectral radius < 1 converges to its fixed point",
+                                    "i", "j", "m", "o", "p")),
+            ], text=r"convergence to the stationary values for every $\alpha > 0$"),
+        ]
+    A_text = sp.latex(A)
+    notation = _POOL_NOTATION + [
+        Notation(D_inf, lambda: d_inf, d_text),
+        Notation(V_inf, lambda: v_inf.xreplace({D_inf: d_inf}), v_text),
+        Notation(lam_plus, lambda: (tau + sp.sqrt(tau ** 2 - 4 * Delta)) / 2,
+                 r"$\lambda_+ = (\tau + \sqrt{\tau^2 - 4\Delta})/2$, the larger eigenvalue of $A$"),
+        Notation(tau, lambda: A.trace(), r"$\tau = \operatorname{tr} A$"),
+        Notation(Delta, lambda: A.det(), r"$\Delta = \det A$"),
+    ] + ([Notation(alpha_c, lambda: 1 - beta_c, r"$\alpha_c = 1 - \beta_c$"),
+          Notation(beta_c, lambda: sp.sqrt(1 - 1 / M), r"$\beta_c = \sqrt{1 - 1/M}$")]
+         if unbiased else []) + _COUNT_NOTATION
+    est = "unbiased" if unbiased else "maximum-likelihood"
+    model = Model(
+        index=n,
+        transition={D(n + 1): _NEW_DELTA, SS(n + 1): _NEW_SS, S(n + 1): sp.sqrt(_NEW_SS / div)},
+        initial={S(0): sigma, D(0): sp.Integer(0)},
+        given=F,
+        text=[r"Generation $0$ is $N(\mu, \sigma^2)$.  Generation $n+1$ is fitted to $m_r = \alpha M$ fresh samples "
+              r"$x_i$ of $N(\mu,\sigma^2)$ and $m_s = (1-\alpha)M$ samples $y_l$ of $N(\mu_n, \sigma_n^2)$ by the "
+              r"pooled sample mean and the %s variance $\sigma_{n+1}^2 = \mathrm{SS}_{n+1}/%s$ "
+              r"($\mathrm{SS}$ the pooled sum of squares)." % (est, sp.latex(div)),
+              r"$\delta_n = \mu_n - \mu$; $\bar x_r = \mu + \sigma Z_r/\sqrt{m_r}$, "
+              r"$\bar y_s = \mu_n + \sigma_n Z_s/\sqrt{m_s}$; within-group sums of squares $\sigma^2 X_r$, "
+              r"$\sigma_n^2 X_s$ with $X_r \sim \chi^2_{m_r - 1}$, $X_s \sim \chi^2_{m_s-1}$ (Cochran; "
+              r"$\chi^2_0 = 0$); $Z_r, Z_s \sim N(0,1)$, $X_r$, $X_s$ independent of each other and of the past "
+              r"$\mathcal F_n$.",
+              r"Hence $\delta_{n+1} = (m_r/M)\sigma Z_r/\sqrt{m_r} + (m_s/M)(\delta_n + \sigma_n Z_s/\sqrt{m_s})$ "
+              r"and, by (a), $\mathrm{SS}_{n+1} = \sigma^2 X_r + \sigma_n^2 X_s + (m_r m_s/M)(\sigma Z_r/\sqrt{m_r}"
+              r" - \delta_n - \sigma_n Z_s/\sqrt{m_s})^2$; $\sigma_0 = \sigma$, $\delta_0 = 0$.",
+              r"$x_n = (\mathbb{E}[\delta_n^2], \mathbb{E}[\sigma_n^2])$ satisfies $x_{n+1} = A x_n + c$ with "
+              r"$A = %s$." % A_text],
+    )
+    if unbiased:
+        statement = (r"Mixing a fraction $\alpha$ of fresh data into each generation of $M$ samples (unbiased "
+                     r"variance): $\mathbb{E}[\delta_{n+1}^2 \mid \mathcal F_n] = (1-\alpha)^2\delta_n^2 + "
+                     r"(1-\alpha)\sigma_n^2/M + \alpha\sigma^2/M$ and $\mathbb{E}[\mathrm{SS}_{n+1} \mid \mathcal F_n]"
+                     r" = (M-1)(\alpha\sigma^2 + (1-\alpha)\sigma_n^2) + \alpha(1-\alpha)M\delta_n^2$; the second "
+                     r"moments follow an affine recursion whose spectral radius is below 1 iff "
+                     r"$\alpha > \alpha_c = 1 - \sqrt{1 - 1/M}$ ($< 1/M$), and then converge to "
+                     r"$\mathbb{E}[\delta_\infty^2] = \sigma^2(M-1)/(M[(M-1) - M(1-\alpha)^2])$, "
+                     r"$\mathbb{E}[\sigma_\infty^2] = \sigma^2 + (1-\alpha)M\,\mathbb{E}[\delta_\infty^2]/(M-1)$.")
+        corroborated = ["E[(mu_n-mu)^2] (mix)", "E[sigma_n^2] (mix)", "E[(mu_inf-mu)^2] stationary (mix)",
+                        "E[sigma_inf^2] stationary (mix)", "spectral radius at alpha_c (mix)"]
+    else:
+        statement = (r"Mixing a fraction $\alpha$ of fresh data (maximum-likelihood variance): the same conditional "
+                     r"moments with the divisor $M$; the recursion is stable for every $\alpha > 0$, "
+                     r"$\mathbb{E}[\delta_n^2] + \mathbb{E}[\sigma_n^2] = \sigma^2$ for every $n$, and "
+                     r"$\mathbb{E}[\delta_\infty^2] = \sigma^2/(1 - \alpha + M\alpha(2-\alpha))$.")
+        corroborated = ["E[(mu_n-mu)^2] (mix)", "E[sigma_n^2] (mix)", "E[(mu_inf-mu)^2] stationary (mix)",
+                        "E[sigma_inf^2] stationary (mix)", "E[(mu_n-mu)^2]+E[sigma_n^2] = sigma^2 (mix, MLE)"]
+    return Theorem(
+        name="mixing_" + ("unbiased" if unbiased else "mle"),
+        title="Fresh-data mixing stabilises Gaussian refitting (%s variance)" % est,
+        statement=statement,
+        assumptions=[ASSUME_M, ASSUME_ALPHA, ASSUME_SIGMA, ASSUME_N],
+        claims=claims,
+        model=model,
+        notation=notation,
+        corroborated_by=corroborated,
+        process="mitigation",
+        source=SOURCE_MIX,
+        remarks=[r"Parts (i), (j): $x_n - x_\infty = A^n(x_0 - x_\infty)$, so the second moments converge "
+                 r"geometrically at rate $\lambda_+$ exactly when $\lambda_+ < 1$ (parts (l)-(p)).  "
+                 r"For $\alpha = 0$ (no fresh data) $\det(I - A) = 0$ and the process is the collapsing one of "
+                 r"theorem gaussian_" + ("unbiased" if unbiased else "mle") + "."],
+    )
+
+
+MIXING_UNBIASED = _mixing("unbiased")
+MIXING_MLE = _mixing("mle")
+
+
+# --------------------------------------------------------------------------
+# Discrete mixing (Wright-Fisher with immigration)
+# --------------------------------------------------------------------------
+
+K = sp.Symbol("K", integer=True, positive=True)
+k = sp.Symbol("k", integer=True, positive=True)
+t = sp.Symbol("t", real=True)
+p = sp.IndexedBase("p")
+x = sp.IndexedBase("x")
+pk, xk = p[k], x[k]
+H = sequence("H", "H")
+C = sequence("C", "C")
+H_p = sp.Symbol("H_p", nonnegative=True)
+H_inf = sp.Symbol(r"H_\infty", nonnegative=True)
+lam = sp.Symbol(r"\lambda", real=True)
+
+#: fresh and synthetic counts of category k (m_r = alpha M, m_s = (1 - alpha) M written out)
+_mr = alpha * M
+_ms = (1 - alpha) * M
+R_k = Binomial("R_k", _mr, pk)
+S_k = Binomial("S_k", _ms, xk)
+B_p = Bernoulli("B_p", pk)
+B_x = Bernoulli("B_x", xk)
+MGF_R = Ex(sp.exp(t * R_k), F)
+MGF_S = Ex(sp.exp(t * S_k), F)
+
+_H_next = 1 - sp.Sum(((R_k + S_k) / M) ** 2, (k, 1, K))
+_C_next = sp.Sum(pk * (R_k + S_k) / M, (k, 1, K))
+_sum_p2 = sp.Sum(pk ** 2, (k, 1, K))
+_sum_x2 = sp.Sum(xk ** 2, (k, 1, K))
+_sum_px = sp.Sum(pk * xk, (k, 1, K))
+
+
+def _mgf_moment(mgf, count, order):
+    def form(lhs, rhs):
+        return lhs == Ex(count ** order, F) and rhs == sp.Subs(sp.Derivative(mgf, (t, order)), t, 0)
+    return instance_of("the j-th moment is the j-th derivative of the moment generating function at 0", form)
+
+
+def _definitions(lhs, rhs):
+    """H_n = 1 - sum x_k^2, C_n = sum p_k x_k, H_p = 1 - sum p_k^2 (definitions)."""
+    sub = {_sum_x2: 1 - H(n), _sum_px: C(n), _sum_p2: 1 - H_p}
+    return sp.simplify(lhs.xreplace(sub) - rhs) == 0
+
+
+DEFINITIONS = instance_of(r"definitions of H_n, C_n and H_p", _definitions)
+
+
+def closed_unit_interval(var, bounds=()):
+    """Rule: an inequality for ``var`` in the closed interval [0, 1], by the case split
+    ``var = s/(1+s)`` with ``s >= 0`` (the interval [0, 1)) and ``var = 1``; each case is checked by
+    :func:`proofs.core.check_relation` (with the further premises ``bounds``)."""
+    def rule(lhs, rel, rhs, ctx, assumptions):
+        sdum = sp.Dummy("s", nonnegative=True)
+        methods = []
+        for case, value in (("[0,1)", sdum / (1 + sdum)), ("{1}", sp.Integer(1))):
+            res = check_relation(sp.sympify(lhs).xreplace({var: value}), rel, sp.sympify(rhs).xreplace({var: value}),
+                                 ctx, assumptions, bounds)
+            if res.status != PROVED:
+                return Result(FAILED, f"case {var} in {case}: {res.method}")
+            methods.append(f"{var} in {case}: {res.method}")
+        return Result(PROVED, "case split on the closed interval [0, 1]: " + "; ".join(methods))
+    return rule
+
+
+def _independence(lhs, rhs):
+    return lhs == Ex(R_k * S_k, F) and rhs == Ex(R_k, F) * Ex(S_k, F)
+
+
+def _mixing_discrete():
+    b = 1 - alpha
+    lam_v = b * (b - 1 / M)
+    const = H_p * (1 - b ** 2 - alpha / M)
+    h_inf = H_p * alpha * (2 - alpha - 1 / M) / (alpha * (2 - alpha) + (1 - alpha) / M)
+    cond_h = lam_v * H(n) + 2 * alpha * b * (1 - C(n)) + alpha * (alpha - 1 / M) * H_p
+    claims = [
+        Claim("a", MGF_R, "=", (1 - pk + pk * sp.exp(t)) ** _mr, [
+            Step("=", Ex(sp.exp(t * B_p), F) ** _mr, r"$R_k$ counts $m_r$ independent fresh draws, each in "
+                                                     r"category $k$ with probability $p_k$: the moment generating "
+                                                     r"function factorises (definition of the model)"),
+            Step("=", (1 - pk + pk * sp.exp(t)) ** _mr, "Bernoulli moment generating function (sympy.stats)"),
+        ], text="moment generating function of the fresh count"),
+        Claim("b", MGF_S, "=", (1 - xk + xk * sp.exp(t)) ** _ms, [
+            Step("=", Ex(sp.exp(t * B_x), F) ** _ms, r"$S_k$ counts $m_s$ independent draws from the current model"),
+            Step("=", (1 - xk + xk * sp.exp(t)) ** _ms, "Bernoulli moment generating function (sympy.stats)"),
+        ], text="moment generating function of the synthetic count"),
+        Claim("c", Ex(R_k, F), "=", _mr * pk, [
+            Step("=", sp.Subs(sp.Derivative(MGF_R, t), t, 0), "first moment from the MGF",
+                 rule=_mgf_moment(MGF_R, R_k, 1)),
+            Step("=", _mr * pk, "differentiate (a) (sympy)"),
+        ], text="mean of the fresh count"),
+        Claim("d", Ex(R_k ** 2, F), "=", _mr * pk + _mr * (_mr - 1) * pk ** 2, [
+            Step("=", sp.Subs(sp.Derivative(MGF_R, (t, 2)), t, 0), "second moment from the MGF",
+                 rule=_mgf_moment(MGF_R, R_k, 2)),
+            Step("=", _mr * pk + _mr * (_mr - 1) * pk ** 2, "differentiate (a) twice (sympy)"),
+        ], text="second moment of the fresh count"),
+        Claim("e", Ex(S_k, F), "=", _ms * xk, [
+            Step("=", sp.Subs(sp.Derivative(MGF_S, t), t, 0), "first moment from the MGF",
+                 rule=_mgf_moment(MGF_S, S_k, 1)),
+            Step("=", _ms * xk, "differentiate (b) (sympy)"),
+        ], text="mean of the synthetic count"),
+        Claim("f", Ex(S_k ** 2, F), "=", _ms * xk + _ms * (_ms - 1) * xk ** 2, [
+            Step("=", sp.Subs(sp.Derivative(MGF_S, (t, 2)), t, 0), "second moment from the MGF",
+                 rule=_mgf_moment(MGF_S, S_k, 2)),
+            Step("=", _ms * xk + _ms * (_ms - 1) * xk ** 2, "differentiate (b) twice (sympy)"),
+        ], text="second moment of the synthetic count"),
+        Claim("g", Ex(R_k * S_k, F), "=", _mr * _ms * pk * xk, [
+            Step("=", Ex(R_k, F) * Ex(S_k, F), "fresh and synthetic draws are independent given the past",
+                 rule=instance_of("independence: E[RS | F] = E[R | F] E[S | F]", _independence)),
+            Step("=", _mr * _ms * pk * xk, "(c), (e)"),
+        ], text="cross moment"),
+        Claim("h", Ex((R_k + S_k) / M, F), "=", alpha * pk + b * xk, [
+            Step("=", (Ex(R_k, F) + Ex(S_k, F)) / M, "linearity"),
+            Step("=", alpha * pk + b * xk, r"(c), (e); $m_r = \alpha M$, $m_s = (1-\alpha)M$"),
+        ], text=r"the next frequencies are pulled towards $p$: $\mathbb{E}[x'_k \mid \mathcal F_n] = "
+                r"\alpha p_k + (1-\alpha)x_k$"),
+        Claim("i", Ex(H(n + 1), F), "=", cond_h, [
+            Step("=", Ex(_H_next, F), r"definition $H_{n+1} = 1 - \sum_k x_k'^2$, $x'_k = (R_k + S_k)/M$"),
+            Step("=", 1 - sp.Sum(Ex(R_k ** 2, F) + 2 * Ex(R_k * S_k, F) + Ex(S_k ** 2, F), (k, 1, K)) / M ** 2,
+                 "linearity over the K categories"),
+            Step("=", 1 - sp.Sum(_mr * pk + _mr * (_mr - 1) * pk ** 2 + 2 * _mr * _ms * pk * xk
+                                 + _ms * xk + _ms * (_ms - 1) * xk ** 2, (k, 1, K)) / M ** 2, "(d), (f), (g)"),
+            Step("=", 1 - (_mr + _ms + _mr * (_mr - 1) * _sum_p2 + 2 * _mr * _ms * _sum_px
+                           + _ms * (_ms - 1) * _sum_x2) / M ** 2, r"$\sum_k p_k = \sum_k x_k = 1$"),
+            Step("=", cond_h, r"$H_n = 1 - \sum_k x_k^2$, $C_n = \sum_k p_k x_k$, $H_p = 1 - \sum_k p_k^2$; "
+                              r"$m_r = \alpha M$, $m_s = (1-\alpha)M$", rule=DEFINITIONS),
+        ], text=r"conditional expected diversity; it involves the overlap $C_n = \sum_k p_k x_{k,n}$"),
+        Claim("j", Ex(C(n + 1), F), "=", alpha * (1 - H_p) + b * C(n), [
+            Step("=", Ex(_C_next, F), r"definition $C_{n+1} = \sum_k p_k x'_k$"),
+            Step("=", sp.Sum(pk * (Ex(R_k, F) + Ex(S_k, F)), (k, 1, K)) / M, "linearity"),
+            Step("=", alpha * _sum_p2 + b * _sum_px, r"(c), (e); $m_r = \alpha M$, $m_s = (1-\alpha)M$"),
+            Step("=", alpha * (1 - H_p) + b * C(n), "definitions of $C_n$ and $H_p$", rule=DEFINITIONS),
+        ], text="conditional expected overlap with the original"),
+        Claim("k", Ex(C(n)), "=", 1 - H_p, [
+            Step("=", Ex(Ex(C(n + 1), F)), "tower property", rule=TOWER),
+            Step("=", alpha * (1 - H_p) + b * Ex(C(n)), "(j) and linearity"),
+            Step("=", 1 - H_p, "induction hypothesis"),
+        ], text=r"$\mathbb{E}[C_n] = \sum_k p_k^2$ for every $n$ ($x_0 = p$)", induction=n),
+        Claim("l", Ex(H(n + 1)), "=", lam * Ex(H(n)) + const, [
+            Step("=", Ex(Ex(H(n + 1), F)), "tower property", rule=TOWER),
+            Step("=", lam_v * Ex(H(n)) + 2 * alpha * b * (1 - Ex(C(n))) + alpha * (alpha - 1 / M) * H_p,
+                 "(i) and linearity"),
+            Step("=", lam * Ex(H(n)) + const, r"(k); $\lambda = (1-\alpha)(1 - \alpha - 1/M)$"),
+        ], text=r"$\mathbb{E}[H_{n+1}] = b(b - 1/M)\,\mathbb{E}[H_n] + H_p(1 - b^2 - \alpha/M)$, $b = 1-\alpha$"),
+        Claim("m", lam * H_inf + const, "=", H_inf, [
+            Step("=", H_inf, "substitute the closed forms; sympy simplifies"),
+        ], text=r"$H_\infty$ is the fixed point of (l)"),
+        Claim("n", Ex(H(n)), "=", H_inf + (H_p - H_inf) * lam ** n, [
+            Step("=", lam * Ex(H(n)) + const, "(l)"),
+            Step("=", lam * Ex(H(n)) + (1 - lam) * H_inf, "(m)"),
+            Step("=", lam * (H_inf + (H_p - H_inf) * lam ** n) + (1 - lam) * H_inf, "induction hypothesis"),
+            Step("=", H_inf + (H_p - H_inf) * lam * lam ** n, "algebra"),
+            Step("=", H_inf + (H_p - H_inf) * lam ** (n + 1), r"$\lambda\lambda^n = \lambda^{n+1}$"),
+        ], text=r"exact expected diversity ($H_0 = H_p$)", induction=n),
+        Claim("o", 1 - lam, ">", 0, [
+            Step("=", 1 - lam_v, r"definition of $\lambda$"),
+            Step(">", 0, r"$0 < \alpha < 1$ (sympy)"),
+        ], text=r"$\lambda < 1$"),
+        Claim("p", 1 + lam, ">", 0, [
+            Step("=", 1 + lam_v, r"definition of $\lambda$"),
+            Step(">", 0, r"$0 < \alpha < 1$, $M \ge 2$ (sympy)"),
+        ], text=r"$\lambda > -1$; with (o), $|\lambda| < 1$, so by (n) $\mathbb{E}[H_n] \to H_\infty$ "
+                r"geometrically"),
+        Claim("q", Ex(R_k ** 2, F) + 2 * Ex(R_k * S_k, F) + Ex(S_k ** 2, F) - (Ex(R_k, F) + Ex(S_k, F)) ** 2,
+              "=", _mr * pk * (1 - pk) + _ms * xk * (1 - xk), [
+                  Step("=", _mr * pk * (1 - pk) + _ms * xk * (1 - xk), "(c)-(g); algebra"),
+              ], text=r"conditional variance of the next count $c_k = R_k + S_k$"),
+        Claim("r", _mr * pk * (1 - pk) + _ms * xk * (1 - xk), ">", 0, [
+            Step(">", 0, r"$0 < p_k < 1$ (all $p_k > 0$, $K \ge 2$), $0 \le x_k \le 1$, $0 < \alpha < 1$",
+                 rule=closed_unit_interval(xk, [Bound(pk, "(0,1)", "hypothesis: 0 < p_k, K >= 2")])),
+        ], text=r"every count has positive conditional variance in every state, so $x' \ne x$ with positive "
+                r"probability: no state is absorbing (unlike the collapsing chain, theorem "
+                r"discrete_wright_fisher (i))"),
+    ]
+    return Theorem(
+        name="mixing_discrete",
+        title="Fresh-data mixing in the discrete model (Wright-Fisher with immigration)",
+        statement=(r"With $m_r = \alpha M$ fresh draws from the original $p$ and $m_s = (1-\alpha)M$ draws from the "
+                   r"current model: $\mathbb{E}[H_{n+1}] = b(b - 1/M)\,\mathbb{E}[H_n] + H_p(1 - b^2 - \alpha/M)$ "
+                   r"($b = 1 - \alpha$, $H = 1 - \sum_k x_k^2$), so $\mathbb{E}[H_n] \to H_\infty = H_p\,"
+                   r"\alpha(2 - \alpha - 1/M)/(\alpha(2-\alpha) + (1-\alpha)/M) > 0$; every count has positive "
+                   r"conditional variance, so the chain has no absorbing state."),
+        assumptions=[ASSUME_M, ASSUME_ALPHA, Assume(K, r"$K \ge 2$ categories"),
+                     Assume(pk, r"$0 < p_k$, $\sum_k p_k = 1$ (original distribution; so $p_k < 1$)"),
+                     Assume(xk, r"$x_k \ge 0$, $\sum_k x_k = 1$ (current model)"), ASSUME_N],
+        claims=claims,
+        model=Model(index=n, transition={H(n + 1): _H_next, C(n + 1): _C_next},
+                    initial={H(0): H_p, C(0): 1 - H_p}, given=F, text=[
+            r"Given the current model $x$ ($\mathcal F_n$), the next counts are $c_k = R_k + S_k$ with "
+            r"$R \sim \mathrm{Multinomial}(m_r, p)$ and $S \sim \mathrm{Multinomial}(m_s, x)$ independent; "
+            r"$x'_k = c_k/M$.",
+            r"$R_k$ ($S_k$) is a sum of $m_r$ ($m_s$) independent Bernoulli($p_k$) (Bernoulli($x_k$)) indicators.",
+            r"$H_n = 1 - \sum_k x_{k,n}^2$, $C_n = \sum_k p_k x_{k,n}$, $H_p = 1 - \sum_k p_k^2$; $x_0 = p$, so "
+            r"$H_0 = H_p$ and $C_0 = 1 - H_p$."]),
+        notation=[Notation(MGF_R, lambda: Ex(sp.exp(t * B_p), F) ** _mr,
+                           r"$\mathbb{E}[e^{t R_k} \mid \mathcal F_n] = \mathbb{E}[e^{t B_p}]^{m_r}$ (independent "
+                           r"draws)"),
+                  Notation(MGF_S, lambda: Ex(sp.exp(t * B_x), F) ** _ms,
+                           r"$\mathbb{E}[e^{t S_k} \mid \mathcal F_n] = \mathbb{E}[e^{t B_x}]^{m_s}$"),
+                  Notation(sp.Sum(pk, (k, 1, K)), lambda: sp.Integer(1), r"$\sum_k p_k = 1$"),
+                  Notation(sp.Sum(xk, (k, 1, K)), lambda: sp.Integer(1), r"$\sum_k x_k = 1$"),
+                  Notation(lam, lambda: lam_v, r"$\lambda = (1-\alpha)(1 - \alpha - 1/M)$"),
+                  Notation(H_inf, lambda: h_inf,
+                           r"$H_\infty = H_p\,\alpha(2 - \alpha - 1/M)/(\alpha(2-\alpha) + (1-\alpha)/M)$")]
+,
+        corroborated_by=["E[H_n] (mix)", "E_pi[H] = H_inf (mix)", "P(count=i) (mix)"],
+        process="mitigation",
+        source="Shumailov et al., Nature 631, 755-759 (2024) (setting); Wright-Fisher model with immigration, "
+               "Ewens (2004); Bertrand et al. (2024, ICLR); exact recursion as in theory.mitigation",
+        remarks=[r"For $\alpha = 0$, $\lambda = 1 - 1/M$ and $H_\infty = 0$: the neutral Wright-Fisher decay of "
+                 r"theorem discrete_wright_fisher.  For $\alpha > 0$ the diversity stays bounded away from 0 and "
+                 r"(r) rules out absorption; with all $p_k > 0$ the fresh draws can place mass in every category, "
+                 r"which is why the chain mixes instead of fixing."],
+    )
+
+
+MIXING_DISCRETE = _mixing_discrete()
+
+
+# --------------------------------------------------------------------------
+# Accumulation (Gerstgrasser et al. 2024)
+# --------------------------------------------------------------------------
+
+Z_n = Normal("Z_n", 0, 1)
+W_n = ChiSquared("W_n", M - 1)
+Y_n = ChiSquared("Y_n", 1)
+X_1 = ChiSquared("X_1", M - 1)
+xb = sp.IndexedBase(r"\bar{x}")
+mu = sp.Symbol("mu", real=True)
+r_n = 1 - 1 / ((n + 1) * ((n + 1) * M - 1))
+
+
+def termwise(target, upper, *labels):
+    """Rule: ``c * Sum(f) <= c * Sum(g)`` (same limits, ``c > 0``) because ``f_j <= g_j`` for every index.
+
+    The summand inequality is checked by sympy with ``target`` (an expression of
+    the summation index, e.g. ``E[sigma_j^2]``) replaced by ``upper/(1 + s)``,
+    ``s >= 0`` — the premise ``0 < target <= upper``, which must be proved in
+    the claims ``labels``.  The replacement is made for one generic index ``j``,
+    so it encodes the premise for each term separately.
+    """
+    def rule(lhs, rel, rhs, ctx, assumptions, proved_labels=()):
+        missing = [lab for lab in labels if lab not in proved_labels]
+        if missing:
+            return Result(FAILED, f"termwise comparison: premises {missing} not proved")
+        if rel not in ("<=", "<"):
+            return Result(FAILED, "termwise comparison proves only <=")
+        (cl, sl), (cr, sr) = _const_sum(lhs), _const_sum(rhs)
+        if sl is None or sr is None or sl.limits != sr.limits or sp.simplify(cl - cr) != 0:
+            return Result(FAILED, "termwise comparison: not c*Sum(f) vs c*Sum(g) with the same limits and c")
+        if not sp.sympify(cl).is_positive:
+            return Result(FAILED, "termwise comparison: the common factor is not positive")
+        s = sp.Dummy("s", nonnegative=True)
+        f = sl.function.xreplace({target: upper / (1 + s)})
+        res = check_relation(f, "<=", sr.function, ctx, assumptions)
+        if res.status != PROVED:
+            return Result(FAILED, "termwise comparison: summand inequality not proved: " + res.method)
+        return Result(PROVED, f"termwise comparison of the summands ({res.method}) under the premise "
+                              f"0 < {target} <= {upper} from part(s) {', '.join(labels)}; sums of inequalities")
+    rule.needs_labels = True
+    return rule
+
+
+def peel_last(var):
+    """Rule: ``Sum_{j=a}^{var} f_j = Sum_{j=a}^{var-1} f_j + f_var`` applied to every such sum, then sympy
+    proves the two sides equal."""
+    def rule(lhs, rel, rhs, ctx, assumptions):
+        if rel != "=":
+            return Result(FAILED, "peel_last proves equalities only")
+        if sp.simplify(_peel(sp.sympify(lhs), var) - rhs) == 0:
+            return Result(PROVED, f"split off the last term of the sums over j <= {var}; difference simplifies to 0")
+        return Result(FAILED, "the sides differ after splitting off the last term")
+    return rule
+
+
+def _const_sum(e):
+    sums = [f for f in sp.Mul.make_args(e) if isinstance(f, sp.Sum)]
+    if len(sums) != 1:
+        return None, None
+    return sp.Mul(*[f for f in sp.Mul.make_args(e) if f is not sums[0]]), sums[0]
+
+
+def partial_sum_of_series(lhs, rel, rhs, ctx, assumptions):
+    """Rule: ``c * Sum(f, (j, a, b)) <= c * Sum(f, (j, a, oo))`` for ``f >= 0`` (sympy) and ``c > 0``."""
+    (cl, sl), (cr, sr) = _const_sum(lhs), _const_sum(rhs)
+    if sl is None or sr is None or sl.function != sr.function or rel != "<=" or sp.simplify(cl - cr) != 0:
+        return Result(FAILED, "not a partial sum compared with its series")
+    (jl, al, _), (jr, ar, br) = sl.limits[0], sr.limits[0]
+    if jl != jr or al != ar or br != sp.oo or not sp.sympify(cl).is_positive:
+        return Result(FAILED, "not a partial sum compared with its series")
+    jj = sp.Dummy("j", integer=True, nonnegative=True)
+    if not sl.function.xreplace({jl: jj + al}).is_nonnegative:
+        return Result(FAILED, "sympy could not prove the terms non-negative")
+    return Result(PROVED, "partial sum of a series with non-negative terms (sympy proves the terms >= 0)")
+
+
+def series_value(lhs, rel, rhs, ctx, assumptions):
+    """Rule: evaluate infinite sums with ``sympy.Sum.doit`` and compare."""
+    if rel != "=":
+        return Result(FAILED, "series_value proves equalities only")
+    if sp.simplify(sp.sympify(lhs).doit() - sp.sympify(rhs).doit()) == 0:
+        return Result(PROVED, "sympy evaluates the series (Sum.doit)")
+    return Result(FAILED, "sympy's value of the series differs")
+
+
+def _accumulation():
+    Sn = sp.Sum(Ex(S(j) ** 2) / (j + 1) ** 2, (j, 0, n - 1)) / M
+    bound_sum = sp.Sum(sigma ** 2 / (j + 1) ** 2, (j, 0, n - 1)) / M
+    series = sp.Sum(sigma ** 2 / (j + 1) ** 2, (j, 0, sp.oo)) / M
+    claims = [
+        Claim("a", sp.Sum(xb[j], (j, 0, n)) / (n + 1), "=",
+              sp.Sum(xb[j], (j, 0, n - 1)) / n + (xb[n] - sp.Sum(xb[j], (j, 0, n - 1)) / n) / (n + 1), [
+                  Step("=", (sp.Sum(xb[j], (j, 0, n - 1)) + xb[n]) / (n + 1), "split off the last batch mean",
+                       rule=peel_last(n)),
+                  Step("=", sp.Sum(xb[j], (j, 0, n - 1)) / n + (xb[n] - sp.Sum(xb[j], (j, 0, n - 1)) / n) / (n + 1),
+                       "algebra"),
+              ], text=r"for $n \ge 1$: $\mu_{n+1} = \mu_n + (\bar x_n - \mu_n)/(n+1)$ with "
+                      r"$\mu_n = \frac1n\sum_{j<n}\bar x_j$; the batch mean of model $n$ is "
+                      r"$\bar x_n = \mu_n + \sigma_n Z_n/\sqrt M$, so "
+                      r"$\delta_{n+1} = \delta_n + \sigma_n Z_n/((n+1)\sqrt M)$ (also for $n = 0$: "
+                      r"$\mu_1 = \bar x_0$)"),
+        Claim("b", Ex(D(n) ** 2), "=", Sn, [
+            Step("=", Ex((D(n) + S(n) * Z_n / ((n + 1) * sp.sqrt(M))) ** 2), "definition of the model, (a)"),
+            Step("=", Ex(D(n) ** 2) + 2 * Ex(D(n) * S(n)) * Ex(Z_n) / ((n + 1) * sp.sqrt(M))
+                 + Ex(S(n) ** 2) * Ex(Z_n ** 2) / ((n + 1) ** 2 * M),
+                 r"expand; $Z_n$ independent of $(\delta_n, \sigma_n)$"),
+            Step("=", Ex(D(n) ** 2) + Ex(S(n) ** 2) / ((n + 1) ** 2 * M), r"$\mathbb{E}[Z]=0$, $\mathbb{E}[Z^2]=1$"),
+            Step("=", Sn.subs(n, n + 1), "induction hypothesis"),
+        ], text=r"$\mathbb{E}[\delta_n^2] = \frac1M\sum_{j<n}\mathbb{E}[\sigma_j^2]/(j+1)^2$", induction=n),
+        Claim("c", Ex(S(1) ** 2), "=", sigma ** 2, [
+            Step("=", Ex(sigma ** 2 * X_1 / (M - 1)), r"model 1 is fitted to $D_0$ alone (Cochran)"),
+            Step("=", sigma ** 2, r"$\mathbb{E}[\chi^2_{M-1}] = M - 1$ (sympy.stats)"),
+        ], text="first refit"),
+        Claim("d", Ex(S(n + 1) ** 2, F), "=", r_n * S(n) ** 2, [
+            Step("=", Ex(S(n) ** 2 * (n * M - 1 + W_n + n * Y_n / (n + 1)) / ((n + 1) * M - 1), F),
+                 r"for $n \ge 1$: pooled sum of squares $\mathrm{SS}_{n+1} = \mathrm{SS}_n + \sigma_n^2 W_n + "
+                 r"\frac{nM\cdot M}{(n+1)M}(\bar x_n - \mu_n)^2$ (the decomposition of theorem mixing_unbiased (a)) "
+                 r"with $\mathrm{SS}_n = (nM-1)\sigma_n^2$, $W_n \sim \chi^2_{M-1}$, "
+                 r"$M(\bar x_n - \mu_n)^2/\sigma_n^2 = Y_n \sim \chi^2_1$"),
+            Step("=", S(n) ** 2 * (n * M - 1 + M - 1 + n / (n + 1)) / ((n + 1) * M - 1),
+                 r"independence; $\mathbb{E}[\chi^2_k] = k$ (sympy.stats)"),
+            Step("=", r_n * S(n) ** 2, "algebra"),
+        ], text=r"for $n \ge 1$ the unbiased variance of the pooled data is a supermartingale"),
+        Claim("e", r_n, "<=", 1, [
+            Step("<=", 1, r"$n \ge 0$, $M \ge 2$ (sympy)"),
+        ], text=r"the factor is at most 1 (and positive)"),
+        Claim("f", r_n, ">=", 0, [
+            Step(">=", 0, r"$n \ge 0$, $M \ge 2$ (sympy)"),
+        ], text=r"the factor is non-negative"),
+        Claim("g", Ex(S(n) ** 2), "<=", sigma ** 2, [
+            Step("<=", sigma ** 2, r"induction on $n$: $\mathbb{E}[\sigma_0^2] = \sigma^2$, (c), and "
+                                   r"$\mathbb{E}[\sigma_{n+1}^2] = r_n\mathbb{E}[\sigma_n^2] \le "
+                                   r"\mathbb{E}[\sigma_n^2]$ for $n \ge 1$ by (d), (e)",
+                 rule=by_claims("induction on n (monotone sequence)", "c", "d", "e", "f")),
+        ], text=r"$0 < \mathbb{E}[\sigma_j^2] \le \sigma^2$ for every $j$ (no collapse of the variance either)"),
+        Claim("h", Ex(D(n) ** 2), "<=", sp.pi ** 2 * sigma ** 2 / (6 * M), [
+            Step("=", Sn, "(b)"),
+            Step("<=", bound_sum, r"$\mathbb{E}[\sigma_j^2] \le \sigma^2$ termwise, (g)",
+                 rule=termwise(Ex(S(j) ** 2), sigma ** 2, "g")),
+            Step("<=", series, "partial sum of a series with positive terms", rule=partial_sum_of_series),
+            Step("=", sp.pi ** 2 * sigma ** 2 / (6 * M), r"$\sum_{k \ge 1} 1/k^2 = \pi^2/6$ (sympy)",
+                 rule=series_value),
+        ], text=r"the bound of Gerstgrasser et al.: uniformly in $n$"),
+    ]
+    return Theorem(
+        name="accumulation",
+        title="Accumulating data keeps the Gaussian error bounded",
+        statement=(r"If model $n$ is fitted to all $nM$ samples generated so far (unbiased variance), then "
+                   r"$\mu_n = \frac1n\sum_{j<n}\bar x_j$, $\mathbb{E}[(\mu_n - \mu)^2] = \frac1M\sum_{j<n}"
+                   r"\mathbb{E}[\sigma_j^2]/(j+1)^2$, $\mathbb{E}[\sigma_j^2] \le \sigma^2$, and hence "
+                   r"$\mathbb{E}[(\mu_n - \mu)^2] \le \pi^2\sigma^2/(6M)$ for every $n$."),
+        assumptions=[ASSUME_M, ASSUME_SIGMA, ASSUME_N],
+        claims=claims,
+        model=Model(
+            index=n,
+            transition={D(n + 1): D(n) + S(n) * Z_n / ((n + 1) * sp.sqrt(M)),
+                        S(n + 1): S(n) * sp.sqrt((n * M - 1 + W_n + n * Y_n / (n + 1)) / ((n + 1) * M - 1))},
+            initial={S(0): sigma, D(0): sp.Integer(0), S(1): sigma * sp.sqrt(X_1 / (M - 1))},
+            given=F,
+            text=[r"Batch $D_j$ holds $M$ samples of model $j$ ($D_0$ of $N(\mu, \sigma^2)$); model $n \ge 1$ is "
+                  r"fitted to $D_0 \cup \dots \cup D_{n-1}$ by the sample mean $\mu_n$ and the unbiased variance "
+                  r"$\sigma_n^2 = \mathrm{SS}_n/(nM - 1)$.",
+                  r"$\delta_n = \mu_n - \mu$; the batch of model $n$ has mean $\mu_n + \sigma_n Z_n/\sqrt M$ and "
+                  r"within-batch sum of squares $\sigma_n^2 W_n$, $Z_n \sim N(0,1)$, $W_n \sim \chi^2_{M-1}$, "
+                  r"$Y_n = Z_n^2 \sim \chi^2_1$, independent of the past $\mathcal F_n$ (Cochran).",
+                  r"Transition: $\delta_{n+1} = \delta_n + \sigma_n Z_n/((n+1)\sqrt M)$ (all $n \ge 0$); "
+                  r"$\sigma_{n+1}^2 = \sigma_n^2 (nM - 1 + W_n + \frac{n}{n+1}Y_n)/((n+1)M - 1)$ ($n \ge 1$); "
+                  r"$\sigma_1^2 = \sigma^2 X_1/(M-1)$, $X_1 \sim \chi^2_{M-1}$; $\delta_0 = 0$, "
+                  r"$\sigma_0 = \sigma$."]),
+        notation=[],
+        corroborated_by=["E[(mu_n-mu)^2] (accumulate)", "E[sigma_n^2] (accumulate)",
+                         "E[(mu_n-mu)^2] <= pi^2 sigma^2/(6M)"],
+        process="mitigation",
+        source="Gerstgrasser et al. (2024), Is Model Collapse Inevitable? Breaking the Curse of Recursion by "
+               "Accumulating Real and Synthetic Data; exact moments as in theory.mitigation",
+        remarks=[r"Compare theorem gaussian_unbiased (h): replacing the data gives $\mathbb{E}[\delta_n^2] = "
+                 r"n\sigma^2/M \to \infty$; accumulating weights the $j$-th innovation by $1/(j+1)^2$, a "
+                 r"summable series."],
+    )
+
+
+ACCUMULATION = _accumulation()
+
+#: The mitigation theorems in document order.
+THEOREMS = (MIXING_UNBIASED, MIXING_MLE, MIXING_DISCRETE, ACCUMULATION)
