@@ -62,7 +62,7 @@ def _csv_columns(path):
 
 def _matches(y, cols):
     """True when every plotted value is a value of one CSV column (a plot may show every k-th point)."""
-    y = y[np.isfinite(y)]
+    y = np.unique(y[np.isfinite(y)])  # a horizontal line is one value drawn twice
     for c in cols.values():
         c = np.sort(c[np.isfinite(c)])
         if c.size < y.size or c.size == 0:
