@@ -208,7 +208,7 @@ def _mixing(estimator):
         ], text=r"conditional mean of the pooled sum of squares: the between-group term feeds "
                 r"$\delta_n^2$ back into the variance"),
         Claim("d", Ex(S(n + 1) ** 2, F), "=", cond_ss / div, [
-            Step("=", Ex(SS(n + 1), F) / div, r"definition: $\sigma_{n+1}^2 = \mathrm{SS}_{n+1}/%s$" % sp.latex(div)),
+            Step("=", Ex(SS(n + 1), F) / div, r"definition: $\sigma_{n+1}^2 = \mathrm{SS}_{n+1}/%s$" % ("(M-1)" if unbiased else "M")),
             Step("=", cond_ss / div, "(c)"),
         ], text="conditional mean of the next variance"),
         Claim("e", Ex(D(n + 1) ** 2), "=", A[0, 0] * Ex(D(n) ** 2) + A[0, 1] * Ex(S(n) ** 2) + c[0], [
@@ -330,6 +330,7 @@ def _mixing(estimator):
           Notation(beta_c, lambda: sp.sqrt(1 - 1 / M), r"$\beta_c = \sqrt{1 - 1/M}$")]
          if unbiased else []) + _COUNT_NOTATION
     est = "unbiased" if unbiased else "maximum-likelihood"
+    div_tex = "(M-1)" if unbiased else "M"
     model = Model(
         index=n,
         transition={D(n + 1): _NEW_DELTA, SS(n + 1): _NEW_SS, S(n + 1): sp.sqrt(_NEW_SS / div)},
@@ -338,7 +339,7 @@ def _mixing(estimator):
         text=[r"Generation $0$ is $N(\mu, \sigma^2)$.  Generation $n+1$ is fitted to $m_r = \alpha M$ fresh samples "
               r"$x_i$ of $N(\mu,\sigma^2)$ and $m_s = (1-\alpha)M$ samples $y_l$ of $N(\mu_n, \sigma_n^2)$ by the "
               r"pooled sample mean and the %s variance $\sigma_{n+1}^2 = \mathrm{SS}_{n+1}/%s$ "
-              r"($\mathrm{SS}$ the pooled sum of squares)." % (est, sp.latex(div)),
+              r"($\mathrm{SS}$ the pooled sum of squares)." % (est, div_tex),
               r"$\delta_n = \mu_n - \mu$; $\bar x_r = \mu + \sigma Z_r/\sqrt{m_r}$, "
               r"$\bar y_s = \mu_n + \sigma_n Z_s/\sqrt{m_s}$; within-group sums of squares $\sigma^2 X_r$, "
               r"$\sigma_n^2 X_s$ with $X_r \sim \chi^2_{m_r - 1}$, $X_s \sim \chi^2_{m_s-1}$ (Cochran; "

@@ -1,0 +1,262 @@
+"""Tests of proofs/mitigation.py: every derivation checks, wrong steps fail, results match theory/, documents."""
+
+import os
+import re
+import shutil
+import subprocess
+
+import pytest
+import sympy as sp
+
+from proofs import mitigation as mi
+from proofs import report
+from proofs.core import FAILED, PROVED, Claim, Ex, Step, Theorem
+
+NAMES = ["mixing_unbiased", "mixing_mle", "mixing_discrete", "accumulation"]
+
+
+@pytest.fixture(scope="module")
+def results():
+    return {t.name: t.check() for t in mi.THEOREMS}
+
+
+# ----------------------------------------------------------------------------- every proof checks
+
+def test_theorems_are_registered():
+    names = [t.name for t in report.all_theorems()]
+    for name in NAMES:
+        assert name in names
+    assert [t.name for t in mi.THEOREMS] == NAMES
+
+
+def test_every_proof_checks(results):
+    for name, r in results.items():
+        assert r.status == PROVED, report.summary_table([r])
+        assert r.counts()[FAILED] == 0
+
+
+@pytest.mark.parametrize("name,labels", [
+    ("mixing_unbiased", ["a", "b", "c", "d", "e", "f", "g", "h", "k", "o", "p", "q"]),
+    ("mixing_mle", ["a", "b", "c", "d", "e", "f", "g", "h", "k", "o", "p", "q", "s"]),
+    ("mixing_discrete", ["c", "d", "g", "i", "j", "k", "l", "m", "n", "r"]),
+    ("accumulation", ["a", "b", "c", "d", "e", "g", "h"]),
+])
+def test_key_steps_are_proved_by_sympy_not_numeric(results, name, labels):
+    r = results[name]
+    by_label = {c.claim.label: c for c in r.claims}
+    for lab in labels:
+        cr = by_label[lab]
+        assert cr.status == PROVED, (name, lab)
+        items = ([cr.base] if cr.base else []) + cr.steps + [cr.conclusion]
+        assert all(i.status == PROVED for i in items), (name, lab)
+
+
+def test_corroborating_rows_exist_in_numerics():
+    src = open(os.path.join(os.path.dirname(__file__), os.pardir, "numerics", "mitigation.py")).read()
+    for t in mi.THEOREMS:
+        assert t.process == "mitigation"
+        for q in t.corroborated_by:
+            if q == "P(count=i) (mix)":
+                assert 'f"P(count={i}) (mix)"' in src
+            else:
+                assert f'"{q}"' in src, q
+        for src_name in ("Shumailov", "Bertrand", "Gerstgrasser"):
+            if src_name in t.source:
+                break
+        else:
+            pytest.fail(f"{t.name} cites none of the sources")
+
+
+# ----------------------------------------------------------------------------- wrong steps fail
+
+def _theorem(base, claims):
+    return Theorem("wrong", "wrong", "wrong", base.assumptions, claims, base.model, base.notation)
+
+
+def test_wrong_stationary_value_fails():
+    """(1 - alpha) instead of (1 - alpha)^2 in the stationary mean error."""
+    T = mi.MIXING_UNBIASED
+    a, M, s = mi.alpha, mi.M, mi.sigma
+    wrong_d = s ** 2 * (M - 1) / (M * ((M - 1) - M * (1 - a)))
+    A, c = mi._matrix(M - 1)
+    v = s ** 2 + (1 - a) * M / (M - 1) * wrong_d
+    claim = Claim("g", A[0, 0] * wrong_d + A[0, 1] * v + c[0], "=", wrong_d, [
+        Step("=", wrong_d, "wrong closed form"),
+    ])
+    r = _theorem(T, [claim]).check()
+    assert r.status == FAILED and r.claims[0].steps[0].status == FAILED
+
+
+def test_wrong_conditional_moment_fails():
+    T = mi.MIXING_UNBIASED
+    D, S, n, F, a, M, s = mi.D, mi.S, mi.n, mi.F, mi.alpha, mi.M, mi.sigma
+    wrong = Claim("b", Ex(D(n + 1) ** 2, F), "=", (1 - a) * D(n) ** 2 + (1 - a) * S(n) ** 2 / M + a * s ** 2 / M, [
+        Step("=", Ex(mi._NEW_DELTA ** 2, F), "definition"),
+        Step("=", (1 - a) * D(n) ** 2 + (1 - a) * S(n) ** 2 / M + a * s ** 2 / M, "wrong: (1-a) for (1-a)^2"),
+    ])
+    r = _theorem(T, [wrong]).check()
+    assert [x.status for x in r.claims[0].steps] == [PROVED, FAILED]
+
+
+def test_wrong_threshold_fails():
+    """1 - sqrt(1 - 2/M) is not where det(I - A) vanishes."""
+    T = mi.MIXING_UNBIASED
+    A, _ = mi._matrix(mi.M - 1)
+    a, M = mi.alpha, mi.M
+    ac = 1 - sp.sqrt(1 - 2 / M)
+    claim = Claim("k", (1 - A[0, 0]) * (1 - A[1, 1]) - A[0, 1] * A[1, 0], "=",
+                  a * M * (a - ac) * (2 - a - ac) / (M - 1), [Step("=", a * M * (a - ac) * (2 - a - ac) / (M - 1), "x")])
+    assert _theorem(T, [claim]).check().status == FAILED
+
+
+def test_wrong_heterozygosity_rate_fails():
+    T = mi.MIXING_DISCRETE
+    claims = [c for c in T.claims if c.label in "abcdefghijk"]
+    b, M = 1 - mi.alpha, mi.M
+    wrong = Claim("l", Ex(mi.H(mi.n + 1)), "=", b * (b - 1 / M) * Ex(mi.H(mi.n)), [
+        Step("=", Ex(Ex(mi.H(mi.n + 1), mi.F)), "tower property", rule=mi.TOWER),
+        Step("=", b * (b - 1 / M) * Ex(mi.H(mi.n)), "wrong: the immigration term is dropped"),
+    ])
+    r = _theorem(T, claims + [wrong]).check()
+    assert r.claims[-1].status == FAILED
+
+
+def test_wrong_accumulation_weight_fails():
+    """1/(j+1) instead of 1/(j+1)^2 in the mean error."""
+    T = mi.ACCUMULATION
+    D, S, n, j, M = mi.D, mi.S, mi.n, mi.j, mi.M
+    Sn = sp.Sum(Ex(S(j) ** 2) / (j + 1), (j, 0, n - 1)) / M
+    wrong = Claim("b", Ex(D(n) ** 2), "=", Sn, [
+        Step("=", Ex((D(n) + S(n) * mi.Z_n / ((n + 1) * sp.sqrt(M))) ** 2), "model"),
+        Step("=", Ex(D(n) ** 2) + Ex(S(n) ** 2) / ((n + 1) ** 2 * M), "expand"),
+        Step("=", Sn.subs(n, n + 1), "induction hypothesis"),
+    ], induction=n)
+    r = _theorem(T, [wrong]).check()
+    assert r.claims[0].steps[-1].status == FAILED
+
+
+def test_termwise_rule_needs_its_premise():
+    T = mi.ACCUMULATION
+    bound = next(c for c in T.claims if c.label == "h")
+    r = _theorem(T, [c for c in T.claims if c.label in "b"] + [bound]).check()  # (g) missing
+    assert r.claims[-1].status == FAILED
+    assert "not proved" in r.claims[-1].steps[1].method
+
+
+# ----------------------------------------------------------------------------- agreement with theory/
+
+def _notation_value(theorem, sym):
+    return next(nt for nt in theorem.notation if nt.cls == sym).meaning()
+
+
+def test_mixing_agrees_with_theory_module():
+    tm = pytest.importorskip("theory.mitigation")
+    a, M, s = mi.alpha, mi.M, mi.sigma
+    d2, v = sp.Symbol("d2", nonnegative=True), sp.Symbol("v", nonnegative=True)
+    for T, est, div in ((mi.MIXING_UNBIASED, "unbiased", M - 1), (mi.MIXING_MLE, "mle", M)):
+        # conditional moments (b), (d)
+        b, d = (next(c for c in T.claims if c.label == lab) for lab in "bd")
+        sub = {mi.D(mi.n): sp.sqrt(d2), mi.S(mi.n): sp.sqrt(v)}
+        th_d2, th_v = tm.mixing_conditional_moments(a, M, d2, v, s ** 2, est)
+        assert sp.simplify(b.rhs.xreplace(sub) - th_d2) == 0
+        assert sp.simplify(d.rhs.xreplace(sub) - th_v) == 0
+        # recursion (e), (f)
+        A, c = tm.mixing_recursion(a, M, s ** 2, est)
+        A2, c2 = mi._matrix(div)
+        assert sp.simplify(A - A2) == sp.zeros(2, 2) and sp.simplify(c - c2) == sp.zeros(2, 1)
+        # stationary values
+        D_th, V_th = tm.mixing_stationary(a, M, s ** 2, est)
+        D_pr = _notation_value(T, mi.D_inf)
+        V_pr = _notation_value(T, mi.V_inf)
+        assert sp.simplify(D_pr - D_th) == 0, est
+        assert sp.simplify(V_pr - V_th) == 0, est
+    # threshold
+    beta = _notation_value(mi.MIXING_UNBIASED, mi.beta_c)
+    ac = _notation_value(mi.MIXING_UNBIASED, mi.alpha_c).xreplace({mi.beta_c: beta})
+    assert sp.simplify(ac - tm.mixing_stability_threshold(M)) == 0
+    # the MLE stationary value in the brief's form
+    assert sp.simplify(_notation_value(mi.MIXING_MLE, mi.D_inf) - s ** 2 / (1 - a + M * a * (2 - a))) == 0
+
+
+def test_discrete_agrees_with_theory_module():
+    tm = pytest.importorskip("theory.mitigation")
+    a, M = mi.alpha, mi.M
+    q = sp.Symbol("q", positive=True)
+    Hp = 2 * q * (1 - q)
+    lam_th, c_th = tm.heterozygosity_recursion(a, M, q)
+    lam_pr = _notation_value(mi.MIXING_DISCRETE, mi.lam)
+    l_claim = next(c for c in mi.MIXING_DISCRETE.claims if c.label == "l")
+    const_pr = (l_claim.rhs - mi.lam * Ex(mi.H(mi.n))).xreplace({mi.H_p: Hp})
+    assert sp.simplify(lam_pr - lam_th) == 0
+    assert sp.simplify(const_pr - c_th) == 0
+    h_pr = _notation_value(mi.MIXING_DISCRETE, mi.H_inf).xreplace({mi.H_p: Hp})
+    assert sp.simplify(h_pr - tm.stationary_heterozygosity(a, M, q)) == 0
+    b = 1 - a
+    assert sp.simplify(h_pr - Hp * a * (2 - a - 1 / M) / (a * (2 - a) + b / M)) == 0
+
+
+def test_accumulation_agrees_with_theory_module():
+    tm = pytest.importorskip("theory.mitigation")
+    h = next(c for c in mi.ACCUMULATION.claims if c.label == "h")
+    assert sp.simplify(h.rhs - tm.accumulate_mean_error_bound(mi.M, mi.sigma ** 2)) == 0
+    # the exact E[d_n^2] of theory.mitigation satisfies the proved formula (b) with its own E[sigma_j^2]
+    b = next(c for c in mi.ACCUMULATION.claims if c.label == "b")
+    M, n = 5, 6
+    variances = [tm.accumulate_moments(sp.Integer(jj), sp.Integer(M), sp.Integer(1))[1] for jj in range(n)]
+    proved = b.rhs.xreplace({mi.n: n, mi.M: M}).doit().replace(
+        lambda e: isinstance(e, Ex), lambda e: variances[int(e.args[0].args[0].args[0])])
+    assert sp.simplify(proved - tm.accumulate_moments(sp.Integer(n), sp.Integer(M), sp.Integer(1))[0]) == 0
+
+
+# ----------------------------------------------------------------------------- documents and CLI
+
+def _balanced(tex):
+    stack = []
+    for kind, name in re.findall(r"\\(begin|end)\{([^}]*)\}", tex):
+        if kind == "begin":
+            stack.append(name)
+        else:
+            assert stack and stack.pop() == name, name
+    assert not stack
+    body = re.sub(r"\\verb\|[^|]*\|", "", tex).replace(r"\{", "").replace(r"\}", "")
+    depth = 0
+    for ch in body:
+        depth += {"{": 1, "}": -1}.get(ch, 0)
+        assert depth >= 0
+    assert depth == 0
+    for line in body.splitlines():
+        assert line.replace(r"\$", "").count("$") % 2 == 0, line
+
+
+def test_latex_documents(results, tmp_path):
+    paths = report.write_documents(list(results.values()), "latex", str(tmp_path))
+    assert sorted(os.path.basename(p) for p in paths) == sorted(f"{n}.tex" for n in NAMES)
+    for path in paths:
+        tex = open(path).read()
+        assert r"\text{[FAILED]}" not in tex and r"\text{[checked numerically]}" not in tex
+        _balanced(tex)
+        assert "Corroborated numerically" in tex
+    if shutil.which("pdflatex") is None:
+        pytest.skip("pdflatex not installed")
+    for path in paths:
+        proc = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", os.path.basename(path)],
+                              cwd=tmp_path, capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 0, proc.stdout[-3000:]
+
+
+def test_markdown_lists_corroborating_rows(results, tmp_path):
+    report.write_documents(list(results.values()), "markdown", str(tmp_path))
+    md = open(os.path.join(tmp_path, "mixing_unbiased.md")).read()
+    assert "`spectral radius at alpha_c (mix)`" in md and "**FAILED**" not in md
+    acc = open(os.path.join(tmp_path, "accumulation.md")).read()
+    assert "`E[(mu_n-mu)^2] <= pi^2 sigma^2/(6M)`" in acc
+
+
+def test_cli_lists_the_new_theorems(tmp_path, capsys, results, monkeypatch):
+    from collapse import cli
+    monkeypatch.setattr(report, "check_all", lambda theorems=None: list(results.values()))
+    assert cli.main(["proofs", "--format", "latex", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    for name in NAMES:
+        assert name in out
+        assert os.path.exists(os.path.join(tmp_path, f"{name}.tex"))
