@@ -60,6 +60,18 @@ def check_int(value, name, minimum=None, maximum=None):
     return sp.Integer(x) if isinstance(value, sp.Basic) else x
 
 
+def check_generations(n, name="n"):
+    """Validate a generation count ``n >= 0``, or a non-empty array of them (returned as an int array)."""
+    if isinstance(n, (np.ndarray, list, tuple)):
+        arr = np.asarray(n)
+        if arr.size == 0:
+            raise ValueError(f"{name} must not be empty")
+        for v in arr.ravel():
+            check_int(v, name, minimum=0)
+        return arr.astype(int)
+    return check_int(n, name, minimum=0)
+
+
 def check_positive(value, name, allow_zero=False):
     """Validate a positive (or non-negative) finite real; symbols pass through."""
     if isinstance(value, sp.Basic) and not value.is_number:

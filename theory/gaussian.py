@@ -81,7 +81,8 @@ import sympy as sp
 from scipy import integrate, optimize, special
 from sympy.stats import ChiSquared, E
 
-from theory._validation import (check_estimator, check_int, check_positive, check_real, is_symbolic)
+from theory._validation import (check_estimator, check_generations, check_int, check_positive, check_real,
+                                is_symbolic)
 
 __all__ = [
     "c4", "chi2_mellin", "variance_moment", "expected_variance", "variance_of_variance", "expected_std",
@@ -184,20 +185,9 @@ def _mp_float(f, values):
         return float(mpmath.re(val)) if isinstance(val, mpmath.mpc) else float(val)
 
 
-def _check_n(n):
-    if _is_array(n):
-        arr = np.asarray(n)
-        if arr.size == 0:
-            raise ValueError("n must not be empty")
-        for v in arr.ravel():
-            check_int(v, "n", minimum=0)
-        return arr.astype(int)
-    return check_int(n, "n", minimum=0)
-
-
 def _common(n, M, estimator):
     check_estimator(estimator)
-    return _check_n(n), check_int(M, "M", minimum=2)
+    return check_generations(n), check_int(M, "M", minimum=2)
 
 
 # ----------------------------------------------------------------------------- public closed forms
@@ -358,7 +348,7 @@ def expected_log_variance(n, M, sigma2=1, estimator="unbiased"):
 
 def expected_mean(n, M, mu=0):
     r""":math:`E[\mu_n] = \mu`: the fitted mean is a martingale (unbiased sample mean)."""
-    _check_n(n)
+    check_generations(n)
     check_int(M, "M", minimum=2)
     return check_real(mu, "mu") if not isinstance(mu, (int, float)) else float(mu)
 

@@ -102,7 +102,8 @@ import numpy as np
 import sympy as sp
 from scipy import integrate, optimize, special
 
-from theory._validation import check_estimator, check_int, check_positive, check_real, is_symbolic
+from theory._validation import (check_estimator, check_generations, check_int, check_positive, check_real,
+                                is_symbolic)
 from theory.gaussian import chi2_mellin
 
 __all__ = [
@@ -197,17 +198,6 @@ def check_sigma(Sigma, d):
     return {"logdet": d * math.log(s2), "tr": d * float(s2), "tr2": d * float(s2) ** 2}
 
 
-def _check_n(n):
-    if isinstance(n, (np.ndarray, list, tuple)):
-        arr = np.asarray(n)
-        if arr.size == 0:
-            raise ValueError("n must not be empty")
-        for v in arr.ravel():
-            check_int(v, "n", minimum=0)
-        return arr.astype(int)
-    return check_int(n, "n", minimum=0)
-
-
 def _check_dM(d, M):
     d = check_int(d, "d", minimum=1)
     M = check_int(M, "M", minimum=2)
@@ -218,7 +208,7 @@ def _check_dM(d, M):
 
 def _common(n, d, M, Sigma, estimator):
     check_estimator(estimator)
-    n = _check_n(n)
+    n = check_generations(n)
     d, M = _check_dM(d, M)
     return n, d, M, check_sigma(Sigma, d)
 
