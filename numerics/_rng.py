@@ -87,15 +87,19 @@ class Progress:
         self._last = -1.0
 
     def update(self, done):
+        """Report ``done`` of ``total``: in place on a terminal, else one line per quarter (logs stay short)."""
         if not self.enabled:
             return
         now = time.perf_counter()
-        if done < self.total and now - self._last < 0.5:
-            return
+        tty = sys.stderr.isatty()
+        if done < self.total:
+            if tty and now - self._last < 0.5:
+                return
+            if not tty and (4 * done) // self.total == (4 * (done - 1)) // self.total:
+                return
         self._last = now
         frac = done / self.total
         eta = (now - self._t0) * (1 - frac) / frac if frac > 0 else math.nan
-        sys.stderr.write(f"\r{self.label}: {done}/{self.total} ({100 * frac:5.1f} %), eta {eta:5.1f} s")
-        if done >= self.total:
-            sys.stderr.write("\n")
+        line = f"{self.label}: {done}/{self.total} ({100 * frac:5.1f} %), eta {eta:5.1f} s"
+        sys.stderr.write(("\r" + line + ("\n" if done >= self.total else "")) if tty else line + "\n")
         sys.stderr.flush()
