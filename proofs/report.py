@@ -28,7 +28,7 @@ import sympy as sp
 from .core import FAILED, NUMERIC, PROVED, _LATEX_REL
 
 #: Modules holding ``THEOREMS``, in document order.
-THEOREM_MODULES = ("proofs.gaussian", "proofs.discrete", "proofs.mitigation")
+THEOREM_MODULES = ("proofs.gaussian", "proofs.discrete", "proofs.mitigation", "proofs.multivariate")
 
 _MARK = {PROVED: "proved", NUMERIC: "checked numerically", FAILED: "FAILED"}
 

@@ -1,4 +1,5 @@
-"""Tests of proofs/mitigation.py: every derivation checks, wrong steps fail, results match theory/, documents."""
+"""Tests of proofs/mitigation.py and proofs/multivariate.py: every derivation checks, wrong steps fail,
+results match theory/, documents."""
 
 import os
 import re
@@ -9,15 +10,16 @@ import pytest
 import sympy as sp
 
 from proofs import mitigation as mi
+from proofs import multivariate as mv
 from proofs import report
 from proofs.core import FAILED, PROVED, Claim, Ex, Step, Theorem
 
-NAMES = ["mixing_unbiased", "mixing_mle", "mixing_discrete", "accumulation"]
+NAMES = ["mixing_unbiased", "mixing_mle", "mixing_discrete", "accumulation", "multivariate_unbiased"]
 
 
 @pytest.fixture(scope="module")
 def results():
-    return {t.name: t.check() for t in mi.THEOREMS}
+    return {t.name: t.check() for t in mi.THEOREMS + mv.THEOREMS}
 
 
 # ----------------------------------------------------------------------------- every proof checks
@@ -26,7 +28,7 @@ def test_theorems_are_registered():
     names = [t.name for t in report.all_theorems()]
     for name in NAMES:
         assert name in names
-    assert [t.name for t in mi.THEOREMS] == NAMES
+    assert [t.name for t in mi.THEOREMS + mv.THEOREMS] == NAMES
 
 
 def test_every_proof_checks(results):
@@ -40,6 +42,7 @@ def test_every_proof_checks(results):
     ("mixing_mle", ["a", "b", "c", "d", "e", "f", "g", "h", "k", "o", "p", "q", "s"]),
     ("mixing_discrete", ["c", "d", "g", "i", "j", "k", "l", "m", "n", "r"]),
     ("accumulation", ["a", "b", "c", "d", "e", "g", "h"]),
+    ("multivariate_unbiased", ["a", "b", "c", "d", "e", "f", "h", "i", "n", "o"]),
 ])
 def test_key_steps_are_proved_by_sympy_not_numeric(results, name, labels):
     r = results[name]
@@ -52,15 +55,15 @@ def test_key_steps_are_proved_by_sympy_not_numeric(results, name, labels):
 
 
 def test_corroborating_rows_exist_in_numerics():
-    src = open(os.path.join(os.path.dirname(__file__), os.pardir, "numerics", "mitigation.py")).read()
-    for t in mi.THEOREMS:
-        assert t.process == "mitigation"
+    for t in mi.THEOREMS + mv.THEOREMS:
+        assert t.process in ("mitigation", "multivariate")
+        src = open(os.path.join(os.path.dirname(__file__), os.pardir, "numerics", t.process + ".py")).read()
         for q in t.corroborated_by:
             if q == "P(count=i) (mix)":
                 assert 'f"P(count={i}) (mix)"' in src
             else:
                 assert f'"{q}"' in src, q
-        for src_name in ("Shumailov", "Bertrand", "Gerstgrasser"):
+        for src_name in ("Shumailov", "Bertrand", "Gerstgrasser", "Muirhead"):
             if src_name in t.source:
                 break
         else:
@@ -143,7 +146,59 @@ def test_termwise_rule_needs_its_premise():
     assert "not proved" in r.claims[-1].steps[1].method
 
 
+def test_wrong_log_det_drift_fails():
+    """Drift with the degrees of freedom M - i + 1 instead of M - i."""
+    T = mv.WISHART
+    claims = [c for c in T.claims if c.label in "ab"]
+    wrong_drift = sp.Sum(sp.polygamma(0, (mv.M - mv.i + 1) / 2) + sp.log(2 / (mv.M - 1)), (mv.i, 1, mv.d))
+    n, LG, X_i, M, i, d = mv.n, mv.LG, mv.X_i, mv.M, mv.i, mv.d
+    wrong = Claim("e", Ex(LG(n)), "=", sp.log(mv.det0) + n * wrong_drift, [
+        Step("=", Ex(LG(n) + sp.Sum(sp.log(X_i / (M - 1)), (i, 1, d))), "model"),
+        Step("=", Ex(LG(n)) + sp.Sum(Ex(sp.log(X_i / (M - 1))), (i, 1, d)), "linearity"),
+        Step("=", sp.log(mv.det0) + (n + 1) * wrong_drift, "wrong degrees of freedom"),
+    ], induction=n)
+    r = _theorem(T, claims + [wrong]).check()
+    assert r.claims[-1].status == FAILED and r.claims[-1].steps[-1].status == FAILED
+
+
+def test_wrong_expected_det_factor_fails():
+    T = mv.WISHART
+    a = next(c for c in T.claims if c.label == "a")
+    wrong_rho = sp.Product((mv.M - mv.i + 1) / (mv.M - 1), (mv.i, 1, mv.d))
+    wrong = Claim("b", Ex(mv.G(mv.n)), "=", mv.det0 * wrong_rho ** mv.n, [
+        Step("=", Ex(Ex(mv.G(mv.n + 1), mv.F)), "tower property", rule=mv.TOWER),
+        Step("=", wrong_rho * Ex(mv.G(mv.n)), "wrong: (M - i + 1)"),
+        Step("=", mv.det0 * wrong_rho ** (mv.n + 1), "induction hypothesis"),
+    ], induction=mv.n)
+    r = _theorem(T, [a, wrong]).check()
+    assert r.claims[-1].status == FAILED
+
+
 # ----------------------------------------------------------------------------- agreement with theory/
+
+def test_multivariate_agrees_with_theory_module():
+    tmv = pytest.importorskip("theory.multivariate")
+    claims = {c.label: c for c in mv.WISHART.claims}
+    k_to_M = lambda e: mv._encode_k(e)
+    for n, d, M in ((3, 2, 5), (4, 3, 7), (2, 1, 4)):
+        sub = {mv.n: n, mv.d: d, mv.M: M}
+        det_pr = k_to_M(claims["b"].rhs).xreplace({**sub, mv.det0: 1}).doit()
+        assert sp.simplify(det_pr - tmv.expected_det(sp.Integer(n), sp.Integer(d), sp.Integer(M))) == 0
+        ld_pr = k_to_M(claims["e"].rhs).xreplace({**sub, mv.det0: 1}).doit()
+        ld_th = tmv.expected_log_det(sp.Integer(n), sp.Integer(d), sp.Integer(M))
+        assert abs(sp.N(ld_pr - ld_th, 30)) < 1e-25
+        drift = k_to_M(mv.DRIFT).xreplace(sub).doit()
+        assert abs(sp.N(drift - sum(tmv.lyapunov_exponent(i, M) for i in range(1, d + 1)), 15)) < 1e-10
+        msd_pr = claims["n"].rhs.xreplace({**sub, mv.tr0: d})
+        assert sp.simplify(msd_pr - tmv.mean_squared_displacement(sp.Integer(n), sp.Integer(d), sp.Integer(M))) == 0
+        assert tmv.expected_trace(sp.Integer(n), sp.Integer(d), sp.Integer(M)) == claims["k"].rhs.xreplace({mv.tr0: d})
+    # symbolic: the drift term equals theory's Lyapunov exponent expression
+    i, M = mv.i, mv.M
+    assert sp.simplify(k_to_M(sp.polygamma(0, mv.KD(i) / 2) + sp.log(2 / (M - 1)))
+                       - (sp.polygamma(0, (M - i) / 2) + sp.log(2 / (M - 1)))) == 0
+
+
+# ----------------------------------------------------------------------------- agreement with theory/ (mitigation)
 
 def _notation_value(theorem, sym):
     return next(nt for nt in theorem.notation if nt.cls == sym).meaning()
