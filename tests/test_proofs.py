@@ -23,9 +23,13 @@ def _by_name(results, name):
 
 # ----------------------------------------------------------------------------- every proof checks
 
+ALL_THEOREMS = ["gaussian_unbiased", "gaussian_mle", "gaussian_schedule", "discrete_wright_fisher",
+                "mixing_unbiased", "mixing_mle", "mixing_discrete", "accumulation", "multivariate_unbiased"]
+
+
 def test_all_theorems_are_present(results):
     names = [r.theorem.name for r in results]
-    assert names == ["gaussian_unbiased", "gaussian_mle", "gaussian_schedule", "discrete_wright_fisher"]
+    assert names == ALL_THEOREMS
 
 
 def test_every_proof_checks(results):
@@ -287,7 +291,7 @@ def _balanced(tex):
 
 def test_latex_documents_are_valid(results, tmp_path):
     paths = report.write_documents(results, "latex", str(tmp_path))
-    assert len(paths) == 4
+    assert len(paths) == len(ALL_THEOREMS)
     for path in paths:
         tex = open(path).read()
         assert tex.startswith(r"\documentclass") and r"\usepackage{amsmath,amssymb}" in tex
@@ -309,7 +313,7 @@ def test_latex_compiles_with_pdflatex(results, tmp_path):
 def test_markdown_documents(results, tmp_path):
     paths = report.write_documents(results, "markdown", str(tmp_path))
     names = {os.path.basename(p) for p in paths}
-    assert names == {"gaussian_unbiased.md", "gaussian_mle.md", "gaussian_schedule.md", "discrete_wright_fisher.md"}
+    assert names == {f"{name}.md" for name in ALL_THEOREMS}
     md = open(os.path.join(tmp_path, "gaussian_unbiased.md")).read()
     assert md.startswith("# ") and md.count("$$") % 2 == 0
     for q in ("E[sigma_n^2]", "E[sigma_n]", "E[log sigma_n^2]", "Var[mu_n]", "E[W2^2]"):
