@@ -12,10 +12,7 @@ import csv
 import os
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
 STYLE = str(Path(__file__).with_name("collapse.mplstyle"))
 #: Single-column and full-width figure widths, inches.
@@ -34,9 +31,9 @@ def new_figure(width=SINGLE, height=None, nrows=1, ncols=1, **kwargs):
     """Create a figure of the given width (inches) under the shared style.
 
     The style is applied to the global rcParams (this module is the figures'
-    only entry to matplotlib, with the non-interactive Agg backend), because
-    text, legends and ticks read rcParams when they are created, after
-    ``subplots`` returns.
+    only entry to matplotlib), because text, legends and ticks read rcParams
+    when they are created, after ``subplots`` returns.  No backend is forced:
+    headless runs get matplotlib's Agg fallback, notebooks their inline backend.
     """
     plt.style.use(STYLE)
     if height is None:

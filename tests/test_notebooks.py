@@ -41,4 +41,6 @@ def test_runs_top_to_bottom(path):
     elapsed = time.perf_counter() - t0
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     assert not errors
+    images = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if "image/png" in o.get("data", {})]
+    assert images, f"{path.name} shows no figure (is a non-interactive backend forced?)"
     assert elapsed < TIME_LIMIT_S * 1.5, f"{path.name} took {elapsed:.0f} s (target {TIME_LIMIT_S} s)"
