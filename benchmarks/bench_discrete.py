@@ -4,7 +4,6 @@ Each benchmark measures the naive or third-party baseline in the same run,
 stores the ratio in ``benchmark.extra_info`` and asserts the target.
 """
 
-import math
 import time
 from fractions import Fraction
 

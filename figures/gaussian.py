@@ -7,7 +7,6 @@ Each figure function takes ``(out_dir, seed=...)``, writes ``NAME.pdf``,
 
 from __future__ import annotations
 
-import math
 
 import numpy as np
 

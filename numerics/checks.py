@@ -38,7 +38,7 @@ import dataclasses
 import json
 import math
 from fractions import Fraction
-from typing import Iterable, Mapping, Sequence
+from typing import Iterable, Mapping, Optional, Sequence
 
 import mpmath
 import numpy as np
@@ -81,6 +81,10 @@ class Check:
         ``"monte-carlo"`` or ``"exact-vs-float"``.
     note : str
         Why a row is underpowered, or what power criterion was used.
+    interval : tuple (lower, upper), optional
+        For a quantity the theory only brackets (:func:`interval_check`):
+        the exact bounds; ``theory`` then holds the point of the interval
+        nearest to the estimate.
     """
 
     process: str
@@ -93,6 +97,7 @@ class Check:
     status: str
     method: str = "monte-carlo"
     note: str = ""
+    interval: Optional[tuple] = None
 
     @property
     def ok(self) -> bool:
@@ -102,6 +107,8 @@ class Check:
     def as_dict(self) -> dict:
         d = dataclasses.asdict(self)
         d["params"] = {k: (v if isinstance(v, (int, float, str, bool)) else str(v)) for k, v in self.params.items()}
+        if self.interval is not None:
+            d["interval"] = [None if not math.isfinite(float(b)) else float(b) for b in self.interval]
         for key in ("theory", "estimate", "stderr", "z"):
             v = d[key]
             d[key] = None if v is None or (isinstance(v, float) and not math.isfinite(v)) else float(v)
@@ -260,6 +267,27 @@ def variance_check(process, quantity, params, theory, sample, *, kurtosis_of_squ
                                    kurtosis_is_exact=kurtosis_of_square is not None, z_max=z_max)
 
 
+def interval_check(process, quantity, params, lower, upper, sample, *, z_max=Z_MAX):
+    """Check ``lower <= E[X] <= upper`` (exact bounds, either may be None) from an i.i.d. ``sample`` of X.
+
+    The z-test is made against the point of ``[lower, upper]`` nearest to the
+    sample mean, so ``z = 0`` inside the interval and ``z`` measures a
+    violation in standard errors outside it; the power criterion of
+    :func:`mean_check` (sample kurtosis) applies.  The row keeps the interval,
+    and the table shows it in the theory column.
+    """
+    sample = np.asarray(sample, dtype=float)
+    lo = -math.inf if lower is None else float(lower)
+    hi = math.inf if upper is None else float(upper)
+    if lo > hi:
+        raise ValueError(f"lower must be <= upper, got [{lo}, {hi}]")
+    est = float(sample.mean())
+    se = float(sample.std(ddof=1) / math.sqrt(sample.size))
+    row = mean_check_from_summary(process, quantity, params, min(max(est, lo), hi), est, se, sample.size,
+                                  kurtosis=sample_kurtosis(sample), kurtosis_is_exact=False, z_max=z_max)
+    return dataclasses.replace(row, interval=(lo, hi), note=f"bounds [{lo:.6g}, {hi:.6g}]; {row.note}")
+
+
 def proportion_check(process, quantity, params, theory, successes, trials, *, z_max=Z_MAX):
     """Check a probability from a binomial count, SE from the theoretical p.
 
@@ -316,7 +344,8 @@ def format_table(checks: Sequence[Check]) -> str:
             est = f"{_fmt(c.estimate)} (rel.err {c.stderr:.1e})"
         else:
             est = f"{_fmt(c.estimate)} +- {_fmt(c.stderr)}"
-        rows.append((c.process, c.quantity, params, _fmt(c.theory), est, _fmt(c.z), c.status))
+        theory = _fmt(c.theory) if c.interval is None else f"[{_fmt(c.interval[0])}, {_fmt(c.interval[1])}]"
+        rows.append((c.process, c.quantity, params, theory, est, _fmt(c.z), c.status))
     widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(len(header))]
     line = "  ".join("{:<%d}" % w for w in widths)
     out = [line.format(*header), line.format(*("-" * w for w in widths))]

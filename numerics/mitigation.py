@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from typing import Dict, Optional
+from typing import Dict
 
 import numpy as np
 import sympy as sp
@@ -351,19 +351,6 @@ def _theory(formulas, name, default, *args):
     return formulas[name](*args) if name in formulas else default
 
 
-def _inequality_check(quantity, params, lower, upper, estimate, stderr, note=""):
-    """A Monte Carlo (or exact) estimate must lie within [lower, upper] up to Z_MAX standard errors."""
-    lo_ok = lower is None or estimate + ck.Z_MAX * stderr >= lower
-    hi_ok = upper is None or estimate - ck.Z_MAX * stderr <= upper
-    bound = upper if (lower is None or (lo_ok and not hi_ok)) else lower
-    z = (estimate - bound) / stderr if stderr > 0 else math.nan
-    status = ck.AGREE if lo_ok and hi_ok else ck.DISAGREE
-    rng_s = f"[{'-inf' if lower is None else f'{lower:.6g}'}, {'inf' if upper is None else f'{upper:.6g}'}]"
-    return ck.Check(PROCESS, quantity, dict(params), float(bound), float(estimate), float(stderr), z, status,
-                    "monte-carlo" if stderr > 0 else "exact-vs-float",
-                    note or f"bound check: estimate within {rng_s} up to {ck.Z_MAX} s.e.")
-
-
 def mixing_checks(run, n, formulas=None):
     """Checks of the mixing closed forms at generation ``n`` of a :func:`simulate_mixing` run (needs a snapshot).
 
@@ -383,8 +370,7 @@ def mixing_checks(run, n, formulas=None):
     w = run.statistic("w2_squared", n)
     if n >= 1:
         lo, hi = th.mixing_w2_bounds(n, a, M, run.sigma, est)
-        rows.append(_inequality_check("E[W2^2] bounds (mix)", params, lo, hi, w.mean(),
-                                      w.std(ddof=1) / math.sqrt(w.size)))
+        rows.append(ck.interval_check(PROCESS, "E[W2^2] bounds (mix)", params, lo, hi, w))
     return rows
 
 
@@ -407,12 +393,10 @@ def accumulate_checks(run, n, formulas=None):
                                       run.statistic("variance", n)))
         w = run.statistic("w2_squared", n)
         lo, hi = th.accumulate_w2_bounds(n, M, run.sigma, est)
-        rows.append(_inequality_check("E[W2^2] bounds (accumulate)", params, lo, hi, w.mean(),
-                                      w.std(ddof=1) / math.sqrt(w.size)))
+        rows.append(ck.interval_check(PROCESS, "E[W2^2] bounds (accumulate)", params, lo, hi, w))
         d = run.statistic("mean_error_sq", n)
-        rows.append(_inequality_check("E[(mu_n-mu)^2] <= pi^2 sigma^2/(6M)", params, None,
-                                      th.accumulate_mean_error_bound(M, s2), d.mean(),
-                                      d.std(ddof=1) / math.sqrt(d.size)))
+        rows.append(ck.interval_check(PROCESS, "E[(mu_n-mu)^2] <= pi^2 sigma^2/(6M)", params, None,
+                                      th.accumulate_mean_error_bound(M, s2), d))
     return rows
 
 

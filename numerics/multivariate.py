@@ -399,22 +399,6 @@ def det_kurtoses(n, d, M, estimator, power=1):
     return ck.kurtosis_from_raw_moments(raw), ck.kurtosis_of_square_from_raw_moments(raw)
 
 
-def bound_check(process, quantity, params, lower, upper, sample, *, z_max=ck.Z_MAX):
-    """Check ``lower <= E[X] <= upper`` from an i.i.d. ``sample`` of X.
-
-    The theory column is the bound nearest to the estimate (the estimate itself
-    when it lies inside), so ``z`` measures the violation in standard errors;
-    the power criterion uses the sample kurtosis.
-    """
-    sample = np.asarray(sample, dtype=float)
-    est = float(sample.mean())
-    se = float(sample.std(ddof=1) / math.sqrt(sample.size))
-    target = min(max(est, float(lower)), float(upper))
-    row = ck.mean_check_from_summary(process, quantity, params, target, est, se, sample.size,
-                                     kurtosis=ck.sample_kurtosis(sample), kurtosis_is_exact=False, z_max=z_max)
-    return dataclasses.replace(row, note=f"bounds [{float(lower):.6g}, {float(upper):.6g}]; {row.note}")
-
-
 def checks_for_run(run, n, formulas=None):
     """Checks of every closed form of :mod:`theory.multivariate` at generation ``n`` of ``run``.
 
@@ -478,9 +462,9 @@ def checks_for_run(run, n, formulas=None):
     rows.append(ck.mean_check(P, "E[|mu_n-mu|^2]", params,
                               theory("E[|mu_n-mu|^2]", th.mean_squared_displacement), run.statistic("mean_sq_disp", n)))
     lo, up = theory("E[F_n] bounds", th.fidelity_bounds)
-    rows.append(bound_check(P, "E[F_n] bounds", params, lo, up, run.statistic("fidelity", n)))
+    rows.append(ck.interval_check(P, "E[F_n] bounds", params, lo, up, run.statistic("fidelity", n)))
     lo, up = theory("E[W2^2] bounds", th.w2_squared_bounds)
-    rows.append(bound_check(P, "E[W2^2] bounds", params, lo, up, run.statistic("w2_squared", n)))
+    rows.append(ck.interval_check(P, "E[W2^2] bounds", params, lo, up, run.statistic("w2_squared", n)))
     return rows
 
 

@@ -62,9 +62,8 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-from typing import Callable, Iterable, Mapping, Sequence
+from typing import Callable, Mapping, Sequence
 
-import mpmath
 import sympy as sp
 from sympy.stats.rv import RandomSymbol
 

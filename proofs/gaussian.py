@@ -46,7 +46,7 @@ from __future__ import annotations
 import sympy as sp
 from sympy.stats import ChiSquared, Normal
 
-from .core import (Assume, Bound, Claim, Ex, Model, Notation, Step, Theorem, by_claims, convergence, jensen,
+from .core import (Assume, Bound, Claim, Ex, Model, Notation, Step, Theorem, convergence, jensen,
                    sequence)
 
 n = sp.Symbol("n", integer=True, nonnegative=True)

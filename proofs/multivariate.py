@@ -40,7 +40,7 @@ from __future__ import annotations
 import sympy as sp
 from sympy.stats import ChiSquared, Normal
 
-from .core import Assume, Bound, Claim, Ex, Model, Notation, Step, Theorem, by_claims, instance_of, jensen, sequence
+from .core import Assume, Bound, Claim, Ex, Model, Step, Theorem, by_claims, instance_of, jensen, sequence
 
 n = sp.Symbol("n", integer=True, nonnegative=True)
 d = sp.Symbol("d", integer=True, positive=True)

@@ -67,3 +67,16 @@ def test_table_and_json():
     doc = json.loads(ck.to_json(rows))
     assert doc["summary"]["agree"] == 2 and doc["checks"][0]["params"] == {"M": 3}
     assert doc["checks"][1]["z"] is None
+
+
+def test_interval_check():
+    rng = np.random.default_rng(2)
+    x = rng.normal(1.0, 1.0, 10_000)
+    inside = ck.interval_check("t", "E[X] bounds", {}, 0.5, 2.0, x)
+    assert inside.status == ck.AGREE and inside.z == 0.0 and inside.interval == (0.5, 2.0)
+    assert "[0.5, 2]" in ck.format_table([inside])
+    assert json.loads(ck.to_json([inside]))["checks"][0]["interval"] == [0.5, 2.0]
+    assert ck.interval_check("t", "E[X] <= u", {}, None, 0.9, x).status == ck.DISAGREE
+    assert ck.interval_check("t", "E[X] >= l", {}, 1.1, None, x).status == ck.DISAGREE
+    with pytest.raises(ValueError, match="lower"):
+        ck.interval_check("t", "q", {}, 2.0, 1.0, x)

@@ -3,7 +3,6 @@
 import csv
 import hashlib
 import math
-import re
 from pathlib import Path
 
 import matplotlib.lines

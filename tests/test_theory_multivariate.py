@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 import sympy as sp
-from scipy import special, stats
+from scipy import stats
 
 from theory import gaussian as tg
 from theory import multivariate as th
