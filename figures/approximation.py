@@ -97,7 +97,6 @@ def expressivity_figure(out_dir, seed=20240724):
 
     n = np.arange(N_EXPR + 1)
     marks = np.arange(0, N_EXPR + 1, 10)
-    grid = na._quantile_grid(mix)
     data = {"x": x, "mixture_pdf": p, "gaussian_pdf": q, "separation": SEPARATIONS, "kl": kl, "w2sq": w2,
             "n": n, "mc_n": marks}
     ss = np.random.SeedSequence(seed).spawn(2)
@@ -105,8 +104,9 @@ def expressivity_figure(out_dir, seed=20240724):
         th = np.array([ta.expressivity_recursive_w2_squared(int(k), M_EXPR, *mix, estimator=est) for k in n])
         run = ng.simulate(M_EXPR, N_EXPR, CHAINS_EXPR, mu=mu, sigma=math.sqrt(var), estimator=est, seed=s,
                           record=(), snapshots=marks, quantiles=())
-        vals = [na._gaussian_w2_to_mixture(run.snapshots[k]["mean"], np.exp(0.5 * run.snapshots[k]["log_variance"]),
-                                           grid) for k in marks]
+        vals = [ta.w2_squared_gaussians_to_mixture(run.snapshots[k]["mean"],
+                                                   np.exp(0.5 * run.snapshots[k]["log_variance"]), mix)
+                for k in marks]
         mean = np.array([v.mean() for v in vals])
         sem = np.array([v.std(ddof=1) / math.sqrt(v.size) for v in vals])
         c.plot(n, th, color=color, label=f"theory, {est}")

@@ -207,25 +207,6 @@ def exact_checks():
     return rows
 
 
-def _quantile_grid(mixture, step=0.01, zmax=8.0):
-    z = np.arange(-zmax, zmax + step / 2, step)
-    wts = np.full(z.size, step) * np.exp(-0.5 * z * z) / math.sqrt(2 * math.pi)
-    wts[[0, -1]] *= 0.5
-    return z, wts, ta.mixture_quantile(special.ndtr(z), mixture)
-
-
-def _gaussian_w2_to_mixture(mean, sd, grid):
-    r"""W2^2(N(mean, sd^2), mixture) per chain: trapezoid rule in z over the mixture quantiles (not via kappa).
-
-    :math:`\sum_j w_j (a + b z_j - q_j)^2` expanded into the six grid sums, so the cost per chain is O(1).
-    """
-    z, wts, q = grid
-    S0, S1, S2 = wts.sum(), wts @ z, wts @ (z * z)
-    Sq, Szq, Sqq = wts @ q, wts @ (z * q), wts @ (q * q)
-    a, b = mean, sd
-    return a * a * S0 + b * b * S2 + Sqq + 2 * a * b * S1 - 2 * a * Sq - 2 * b * Szq
-
-
 def expressivity_checks(N, seed, chains=20_000, mixture=EXPRESSIVITY_MIXTURE, formulas=None):
     """Expressivity rows: moment-matched Gaussian vs samples; KL vs Monte Carlo; recursive E[W2^2] vs chains.
 
@@ -252,13 +233,12 @@ def expressivity_checks(N, seed, chains=20_000, mixture=EXPRESSIVITY_MIXTURE, fo
                                {"mixture": params["mixture"]},
                                ta.w2_squared(mixture, ((1.0,), (mu,), (var,))), ta.expressivity_w2_squared(*mixture),
                                rtol=1e-8))
-    grid = _quantile_grid(mixture)
     for M, est in ((100, "unbiased"), (20, "mle")):
         run = ng.simulate(M, 20, chains, mu=mu, sigma=math.sqrt(var), estimator=est, seed=s_run, record=(),
                           snapshots=(5, 20), quantiles=())
         for n in (5, 20):
             snap = run.snapshots[n]
-            w2 = _gaussian_w2_to_mixture(snap["mean"], np.exp(0.5 * snap["log_variance"]), grid)
+            w2 = ta.w2_squared_gaussians_to_mixture(snap["mean"], np.exp(0.5 * snap["log_variance"]), mixture)
             theory = formulas["E[W2^2]"](n, M, est) if "E[W2^2]" in formulas else \
                 ta.expressivity_recursive_w2_squared(n, M, *mixture, estimator=est)
             rows.append(ck.mean_check("approximation", "expressivity: E[W2^2(N(mu_n,sigma_n^2), mixture)]",

@@ -85,6 +85,18 @@ def test_expressivity_checks_agree_and_catch_wrong_formulas():
     assert any(r.status == ck.DISAGREE for r in wrong if "E[W2^2" in r.quantity)
 
 
+def test_expressivity_w2_per_chain_uses_the_public_vectorised_function():
+    # the module keeps no private W2 quadrature of its own
+    assert not hasattr(na, "_quantile_grid") and not hasattr(na, "_gaussian_w2_to_mixture")
+    rng = np.random.default_rng(SEED)
+    mean, sd = rng.normal(0, 0.5, 1000), np.sqrt(5.0 * rng.chisquare(99, 1000) / 99)
+    w2 = ta.w2_squared_gaussians_to_mixture(mean, sd, na.EXPRESSIVITY_MIXTURE)
+    # the closest Gaussian in W2 has m = mu, s = kappa: W2^2 >= sigma^2 - kappa^2 > 0
+    _, var = ta.mixture_moments(*na.EXPRESSIVITY_MIXTURE)
+    k = ta.kappa(*na.EXPRESSIVITY_MIXTURE)
+    assert w2.shape == (1000,) and np.all(w2 >= var - k * k - 1e-12) and var - k * k > 0
+
+
 def test_reproducible():
     a = na.simulate_temperature(0.8, 5, 4, 1000, seed=9, snapshots=(4,))
     b = na.simulate_temperature(0.8, 5, 4, 1000, seed=9, snapshots=(4,))

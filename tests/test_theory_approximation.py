@@ -115,6 +115,59 @@ def test_expressivity_errors():
     assert lim_mle == pytest.approx(2 * 5.0, rel=1e-6)
 
 
+MIXTURES = [((0.5, 0.5), (-2.0, 2.0), (1.0, 1.0)), ((0.3, 0.7), (-1.0, 3.0), (0.25, 2.0)),
+            ((1.0,), (0.5,), (4.0,)), ((0.2, 0.5, 0.3), (-4.0, 0.0, 1.5), (0.5, 1.0, 0.1))]
+
+
+@pytest.mark.parametrize("mix", MIXTURES)
+def test_vectorised_w2_to_mixture_equals_scalar_and_quantile_quadrature(mix):
+    mu, var = ta.mixture_moments(*mix)
+    rng = np.random.default_rng(7)
+    means = np.concatenate([[mu, mu - 1.0, 3.0], mu + rng.normal(0, 2, 17)]).reshape(4, 5)
+    sds = np.concatenate([[math.sqrt(var), 0.05, 4.0], rng.uniform(0.01, 5, 17)]).reshape(4, 5)
+    vec = ta.w2_squared_gaussians_to_mixture(means, sds, mix)
+    assert vec.shape == (4, 5)
+    scalar = np.array([ta.w2_squared_to_gaussian(m, s * s, mix) for m, s in zip(means.ravel(), sds.ravel())])
+    np.testing.assert_allclose(vec.ravel(), scalar, rtol=0, atol=1e-10)
+    # independent: direct integration of the squared quantile difference (scipy quad)
+    for m, s, v in list(zip(means.ravel(), sds.ravel(), vec.ravel()))[:4]:
+        assert v == pytest.approx(ta.w2_squared(mix, ((1.0,), (m,), (s * s,))), rel=1e-8, abs=1e-12)
+    # broadcasting a scalar sd; scalars give a 0-d array
+    np.testing.assert_allclose(ta.w2_squared_gaussians_to_mixture(means[0], 1.0, mix),
+                               [ta.w2_squared_to_gaussian(m, 1.0, mix) for m in means[0]], rtol=0, atol=1e-10)
+    assert ta.w2_squared_gaussians_to_mixture(mu, math.sqrt(var), mix).shape == ()
+
+
+def test_vectorised_w2_to_mixture_gaussian_case_is_closed_form():
+    # a one-component "mixture": W2^2 between Gaussians is (m1-m2)^2 + (s1-s2)^2
+    m, s = np.array([0.0, 1.0, -2.0]), np.array([1.0, 3.0, 0.5])
+    out = ta.w2_squared_gaussians_to_mixture(m, s, ((1.0,), (1.0,), (4.0,)))
+    np.testing.assert_allclose(out, (m - 1.0) ** 2 + (s - 2.0) ** 2, rtol=1e-12, atol=1e-12)
+    assert ta.w2_squared_gaussians_to_mixture(1.0, 2.0, ((1.0,), (1.0,), (4.0,))) >= 0
+
+
+MIX = ((0.5, 0.5), (-2.0, 2.0), (1.0, 1.0))
+
+
+@pytest.mark.parametrize("call,param", [
+    (lambda: ta.w2_squared_gaussians_to_mixture([0.0, float("nan")], [1.0, 1.0], MIX), "mean"),
+    (lambda: ta.w2_squared_gaussians_to_mixture([0.0, 1.0], [1.0, float("nan")], MIX), "sd"),
+    (lambda: ta.w2_squared_gaussians_to_mixture([0.0, float("inf")], 1.0, MIX), "mean"),
+    (lambda: ta.w2_squared_gaussians_to_mixture([0.0, 1.0], [1.0, 0.0], MIX), "sd"),
+    (lambda: ta.w2_squared_gaussians_to_mixture(0.0, -1.0, MIX), "sd"),
+    (lambda: ta.w2_squared_gaussians_to_mixture(np.zeros(3), np.ones(4), MIX), "mean and sd"),
+    (lambda: ta.w2_squared_gaussians_to_mixture(np.zeros((2, 3)), np.ones((3, 2)), MIX), "mean and sd"),
+    (lambda: ta.w2_squared_gaussians_to_mixture("a", 1.0, MIX), "mean"),
+    (lambda: ta.w2_squared_gaussians_to_mixture(0.0, True, MIX), "sd"),
+    (lambda: ta.w2_squared_gaussians_to_mixture(0.0, 1.0, ((0.5, 0.5), (0.0, 1.0), (1.0, 0.0))), "variances"),
+    (lambda: ta.w2_squared_to_gaussian(float("nan"), 1.0, MIX), "mean"),
+    (lambda: ta.w2_squared_to_gaussian(0.0, 0.0, MIX), "variance"),
+])
+def test_vectorised_w2_to_mixture_bad_input_names_parameter(call, param):
+    with pytest.raises(ValueError, match=param):
+        call()
+
+
 def test_l2_symbolic_exact_numeric():
     p = ((sp.Rational(1, 2), sp.Rational(1, 2)), (-2, 2), (1, 1))
     q = ((1,), (0,), (5,))
