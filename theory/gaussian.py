@@ -572,11 +572,23 @@ def schedule_expected_w2_squared(n, M_of_j, j, sigma=1, estimator="unbiased"):
         E[W_2^2] = \sigma^2\left(\sum_{j=0}^{n-1}\frac{1}{M_j} + 2 - 2\prod_{j=0}^{n-1} c_4(M_j)\right)
         \quad\text{(unbiased)}.
 
+    Indexing: :math:`M_j` is the number of samples drawn from generation ``j``
+    to fit generation ``j + 1``, so the first refit uses :math:`M_0` and ``n``
+    refits use :math:`M_0, \dots, M_{n-1}` (the paper's :math:`M_0,\dots,M_n`
+    for its generation :math:`n+1`; see ``docs/paper_comparison.md``).  Every
+    :math:`M_j` with :math:`0 \le j < n` must therefore be a sample size
+    (:math:`\ge 2`): a schedule such as :math:`j\log^2 j`, which is 0 at
+    :math:`j = 0` and :math:`j = 1`, has to be shifted or floored here (e.g.
+    ``(j + 2) * log(j + 2)**2``).  :func:`schedule_is_bounded` sums
+    :math:`1/M_j` from :math:`j = 1` instead; that does not change its answer,
+    because whether :math:`\sum_j 1/M_j` converges does not depend on
+    finitely many terms.
+
     Parameters
     ----------
     n : sympy symbol or int
     M_of_j : sympy expression in ``j``
-        Sample size used to fit generation ``j + 1``.
+        Sample size used to fit generation ``j + 1`` (from samples of generation ``j``), ``j = 0, 1, ...``.
     j : sympy symbol
     sigma : positive number or symbol
     estimator : {"unbiased", "mle"}
@@ -608,6 +620,25 @@ def schedule_is_bounded(M_of_j, j, estimator="unbiased"):
     superlinearly (:math:`j\log^2 j` suffices, :math:`j` and :math:`j\log j`
     do not) -- the paper's superlinear condition.  MLE: always bounded, because
     :math:`\mathrm{Var}[\mu_n] + E[\sigma_n^2] = \sigma^2` telescopes.
+
+    Indexing: as in :func:`schedule_expected_w2_squared`, :math:`M_j` is the
+    sample size drawn from generation ``j`` to fit generation ``j + 1``
+    (``j = 0, 1, ...``).  The convergence test sums :math:`1/M_j` from
+    :math:`j = 1`, not :math:`j = 0`: whether :math:`\sum_j 1/M_j` converges
+    does not depend on finitely many terms, so the answer is the same for
+    every starting index, and starting at 1 admits schedules written as
+    :math:`j^2` or :math:`j\log^2 j`, which vanish at :math:`j = 0` (the
+    latter also at :math:`j = 1`; sympy's test decides from the tail, so it is
+    accepted as well).  The answer is about the tail only; to evaluate :math:`E[W_2^2]` with
+    :func:`schedule_expected_w2_squared` every :math:`M_j` from :math:`j = 0`
+    on must be a sample size :math:`\ge 2`.
+
+    Parameters
+    ----------
+    M_of_j : sympy expression in ``j``
+        Sample size used to fit generation ``j + 1``.
+    j : sympy symbol
+    estimator : {"unbiased", "mle"}
 
     Returns
     -------
