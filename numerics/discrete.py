@@ -97,115 +97,267 @@ class SimulationResult:
         return self.alive / self.chains
 
 
-def _draw_next(rng, X, M):
-    """One refit of every live chain: ``X`` has shape ``(K, b)``; returns the new counts."""
-    K, b = X.shape
-    if K == 2:
-        x0 = rng.binomial(M, X[0] / M)
-        return np.stack([x0, M - x0])
-    out = np.empty_like(X)
-    rem_n = np.full(b, M, dtype=np.int64)
-    rem_x = np.full(b, M, dtype=np.int64)
-    last = K - 1
-    for k in range(K - 1):
-        xk = X[k]
-        if not xk.any():
-            out[k] = 0
-            continue
-        if not (rem_x - xk).any():  # every live chain's remaining mass sits in category k
-            out[k] = rem_n
-            out[k + 1:] = 0
-            last = -1
-            break
-        if not rem_n.any():  # every chain has placed all M samples
-            out[k:] = 0
-            last = -1
-            break
-        prob = np.divide(xk, rem_x, out=np.zeros(b), where=rem_x > 0)
-        draw = rng.binomial(rem_n, np.minimum(prob, 1.0))
-        out[k] = draw
-        rem_n -= draw
-        rem_x -= xk
-    if last >= 0:
-        out[last] = rem_n
-    return out
+#: Generations per bookkeeping pass: statistics, absorption times, the removal of absorbed
+#: chains and the regrouping of chains are done once per window (vectorised over it).
+_WINDOW = 16
 
 
-def _run_block(p, M, generations, n_chains, rng):
-    """Live-chain loop: absorbed chains leave the active set and are accounted analytically."""
+def _powers_sums(V, out):
+    """``out[:, k-1] += sum over axis 1 of V**k`` for ``k = 1..4`` (``V`` float, shape (L, b))."""
+    V2 = V * V
+    out[:, 0] += V.sum(axis=1)
+    out[:, 1] += V2.sum(axis=1)
+    out[:, 2] += (V2 * V).sum(axis=1)
+    V2 *= V2
+    out[:, 3] += V2.sum(axis=1)
+
+
+def _tree_draw(rng, X, M):
+    r"""One refit of every chain in ``X`` (shape ``(R, b)``, ``R`` a power of two, columns summing to ``M``).
+
+    The multinomial is drawn by binary splitting: a node holding ``N`` of the
+    new samples and mass ``m = m_left + m_right`` of the current counts sends
+    :math:`\mathrm{Binomial}(N, m_{\text{left}}/m)` of them to its left half.
+    One vectorised binomial per tree level (``log2 R`` calls) replaces ``R - 1``
+    sequential conditional binomials; the probabilities are exact ratios of
+    integer counts (1 for a node whose mass sits in one half, 0 for an empty
+    one), so dead categories stay dead and a delta stays put.
+    """
+    levels = [X]
+    while levels[-1].shape[0] > 2:
+        m = levels[-1]
+        levels.append(m[0::2] + m[1::2])
+    N = M
+    parent = None
+    for lev in reversed(levels):
+        left = lev[0::2]
+        prob = left / M if parent is None else left / np.maximum(parent, 1)
+        NL = rng.binomial(N, prob)
+        children = np.empty(lev.shape, dtype=np.int64)
+        children[0::2] = NL
+        np.subtract(N, NL, out=children[1::2])
+        N, parent = children, lev
+    return N
+
+
+def _compact_rows(X, lab, rows):
+    """Move each chain's surviving categories (in order) to the top ``rows`` rows."""
+    nz = X > 0
+    dest = np.cumsum(nz, axis=0)
+    dest -= 1
+    r, c = np.nonzero(nz)
+    d = dest[r, c]
+    X2 = np.zeros((rows, X.shape[1]), dtype=np.int64)
+    lab2 = np.zeros((rows, X.shape[1]), dtype=np.int64)
+    X2[d, c] = X[r, c]
+    lab2[d, c] = lab[r, c]
+    return X2, lab2
+
+
+def _pow2(k):
+    """Smallest power of two ``>= max(k, 2)``."""
+    return 1 << max(int(k) - 1, 1).bit_length()
+
+
+class _Pairs:
+    """Chains with at most two surviving categories ``lab0``, ``lab1``: ``x`` (count of ``lab0``) is a
+    chain of ``Binomial(M, x/M)`` draws -- one binomial per chain and generation."""
+
+    def __init__(self, K):
+        self.K = K
+        self.idx = np.zeros(0, dtype=np.int64)
+        self.x = np.zeros(0, dtype=np.int64)
+        self.lab0 = np.zeros(0, dtype=np.int64)
+        self.lab1 = np.zeros(0, dtype=np.int64)
+
+    def add(self, idx, x, lab0, lab1):
+        self.idx = np.concatenate([self.idx, idx])
+        self.x = np.concatenate([self.x, x])
+        self.lab0 = np.concatenate([self.lab0, lab0])
+        self.lab1 = np.concatenate([self.lab1, lab1])
+
+    def account(self, W, n, M, st):
+        """Statistics of generations ``n .. n+L-1`` (rows of ``W``), absorption times, removal."""
+        L, b = W.shape
+        K = self.K
+        rows = slice(n, n + L)
+        # H = 1 - (x^2 + (M-x)^2)/M^2 = 2 x (M-x) / M^2, from exact integers
+        _powers_sums((W * (M - W)) * (2.0 / (float(M) * M)), st.Hm[rows])
+        has0 = W > 0
+        has1 = W < M
+        a0 = np.count_nonzero(has0, axis=1)
+        a1 = np.count_nonzero(has1, axis=1)
+        if K == 2:
+            st.alive[rows, 0] += a0
+            st.alive[rows, 1] += a1
+        else:
+            base = (np.arange(L) * K)[:, None]
+            cnt = np.bincount((base + self.lab0)[has0], minlength=L * K)
+            cnt += np.bincount((base + self.lab1)[has1], minlength=L * K)
+            st.alive[rows] += cnt.reshape(L, K)
+        two = a0 + a1 - b  # chains holding both categories (S = 2); the others have S = 1
+        st.Sm[rows] += two[:, None] * np.array([1.0, 3.0, 7.0, 15.0]) + float(b)
+        last = W[-1]
+        self.x = last
+        dead = (last == 0) | (last == M)
+        if dead.any():
+            cols = np.flatnonzero(dead)
+            cat = np.where(last[cols] == M, self.lab0[cols], self.lab1[cols])
+            fresh = st.T[self.idx[cols]] < 0
+            new = cols[fresh]
+            if new.size:
+                sub = W[:, new]
+                st.T[self.idx[new]] = n + np.argmax((sub == 0) | (sub == M), axis=0)
+                st.fixed[self.idx[new]] = cat[fresh]
+            if st.drop:
+                st.removed[n + L] += np.bincount(cat, minlength=K)
+                keep = ~dead
+                self.idx, self.x = self.idx[keep], self.x[keep]
+                self.lab0, self.lab1 = self.lab0[keep], self.lab1[keep]
+
+
+class _Many:
+    """Chains with more than two surviving categories: counts ``X`` of shape ``(R, b)`` whose rows
+    hold each chain's surviving categories (labels ``lab``), padded to a power of two ``R``."""
+
+    def __init__(self, X, lab, idx):
+        self.X, self.lab, self.idx = X, lab, idx
+
+    def account(self, Q, S, n, M, st, pairs):
+        """Statistics from ``Q`` (sum of squared counts) and ``S`` (surviving categories) of
+        generations ``n .. n+L-1``; absorption times; chains down to two categories move to ``pairs``."""
+        L = Q.shape[0]
+        rows = slice(n, n + L)
+        H = 1.0 - Q / (float(M) * M)
+        np.maximum(H, 0.0, out=H)
+        _powers_sums(H, st.Hm[rows])
+        _powers_sums(S.astype(float), st.Sm[rows])
+        X, lab, idx = self.X, self.lab, self.idx
+        last = S[-1]
+        dead = last == 1
+        if dead.any():
+            cols = np.flatnonzero(dead)
+            cat = lab[np.argmax(X[:, cols], axis=0), cols]
+            fresh = st.T[idx[cols]] < 0
+            new = cols[fresh]
+            if new.size:
+                st.T[idx[new]] = n + np.argmax(S[:, new] == 1, axis=0)
+                st.fixed[idx[new]] = cat[fresh]
+            if st.drop:
+                st.removed[n + L] += np.bincount(cat, minlength=st.K)
+        # down to two categories (and, when absorbed chains are kept, absorbed): continue as a pair
+        move = last == 2 if st.drop else last <= 2
+        stay = last > 2
+        if move.any():
+            cols = np.flatnonzero(move)
+            nz = X[:, cols] > 0
+            r0 = np.argmax(nz, axis=0)
+            r1 = X.shape[0] - 1 - np.argmax(nz[::-1], axis=0)
+            pairs.add(idx[cols], X[r0, cols], lab[r0, cols], lab[r1, cols])
+        if not stay.all():
+            X, lab, idx = X[:, stay], lab[:, stay], idx[stay]
+            last = last[stay]
+        if last.size:
+            R_new = _pow2(last.max())
+            if R_new < X.shape[0]:
+                X, lab = _compact_rows(X, lab, R_new)
+        self.X, self.lab, self.idx = X, lab, idx
+
+
+class _Stats:
+    """Per-block accumulators shared by the groups."""
+
+    def __init__(self, K, G1, n_chains, drop):
+        self.K, self.drop = K, drop
+        self.Hm = np.zeros((G1, 4))
+        self.Sm = np.zeros((G1, 4))
+        self.alive = np.zeros((G1, K), dtype=np.int64)
+        self.removed = np.zeros((G1 + 1, K), dtype=np.int64)  # chains removed before generation n, by category
+        self.T = np.full(n_chains, -1, dtype=np.int64)
+        self.fixed = np.full(n_chains, -1, dtype=np.int64)
+
+
+def _simulate_chains(p, M, G1, n_chains, rng, st):
+    """Generations ``1 .. G1-1`` of ``n_chains`` chains, in windows of :data:`_WINDOW` generations."""
+    K = p.size
+    pairs = _Pairs(K)
+    many = None
+    n = 1
+    while n < G1:
+        L = min(_WINDOW, G1 - n)
+        if n == 1:  # generation 1 is drawn from the original p (not necessarily a multiple of 1/M)
+            if K == 2:
+                x = rng.binomial(M, p[0], size=n_chains)
+                pairs.add(np.arange(n_chains), x, np.zeros(n_chains, np.int64), np.ones(n_chains, np.int64))
+            else:
+                R = _pow2(K)
+                X = np.zeros((R, n_chains), dtype=np.int64)
+                X[:K] = rng.multinomial(M, p, size=n_chains).T
+                lab = np.zeros((R, n_chains), dtype=np.int64)
+                lab[:K] = np.arange(K)[:, None]
+                many = _Many(X, lab, np.arange(n_chains))
+        b2 = pairs.idx.size
+        bm = many.idx.size if many is not None else 0
+        if b2 == 0 and bm == 0:
+            break
+        W = np.empty((L, b2), dtype=np.int64)
+        Q = np.empty((L, bm), dtype=np.int64)
+        S = np.empty((L, bm), dtype=np.int64)
+        prev = pairs.x
+        X = many.X if bm else None
+        for i in range(L):
+            first = n == 1 and i == 0
+            if b2:
+                W[i] = prev if first else rng.binomial(M, prev / M)
+                prev = W[i]
+            if bm:
+                if not first:
+                    X = _tree_draw(rng, X, M)
+                np.einsum("kb,kb->b", X, X, out=Q[i])
+                nz = X > 0
+                np.sum(nz, axis=0, out=S[i])
+                st.alive[n + i] += np.bincount(many.lab[nz], minlength=K)
+        if b2:
+            pairs.account(W, n, M, st)
+        if bm:
+            many.X = X
+            many.account(Q, S, n, M, st, pairs)
+        n += L
+
+
+def _run_block(p, M, generations, n_chains, rng, drop=True):
+    """Simulate one block of chains; with ``drop`` absorbed chains leave the active set.
+
+    Statistics of the chains in the arrays are gathered per window of
+    generations; a chain removed after absorbing on category ``k`` contributes
+    ``H = 0``, ``S = 1`` and presence of ``k`` to every later generation.
+    """
     K = p.size
     G1 = generations + 1
     powers = np.arange(1, 5)
-    Hm = np.zeros((G1, 4))
-    Sm = np.zeros((G1, 4))
-    alive = np.zeros((G1, K), dtype=np.int64)
-    T = np.full(n_chains, -1, dtype=np.int64)
-    fixed = np.full(n_chains, -1, dtype=np.int64)
+    st = _Stats(K, G1, n_chains, drop)
     H0 = 1.0 - float(np.sum(p * p))
     S0 = int(np.count_nonzero(p > 0))
-    Hm[0] = n_chains * H0 ** powers
-    Sm[0] = n_chains * float(S0) ** powers
-    alive[0] = n_chains * (p > 0)
-    absorbed_per_cat = np.zeros(K, dtype=np.int64)
+    st.Hm[0] = n_chains * H0 ** powers
+    st.Sm[0] = n_chains * float(S0) ** powers
+    st.alive[0] = n_chains * (p > 0)
+    start = G1 > 1
     if S0 == 1:
-        T[:] = 0
-        fixed[:] = int(np.argmax(p))
-        absorbed_per_cat[int(np.argmax(p))] = n_chains
-        idx = np.arange(0)
+        st.T[:] = 0
+        st.fixed[:] = int(np.argmax(p))
+        if drop:
+            st.removed[1, int(np.argmax(p))] = n_chains
+            start = False
+    if start:
+        _simulate_chains(p, M, G1, n_chains, rng, st)
+    gone = np.cumsum(st.removed[:G1], axis=0)
+    st.alive += gone
+    st.Sm += gone.sum(axis=1)[:, None]
+    if drop:
+        work = int(np.where(st.T >= 0, st.T, generations).sum())
     else:
-        idx = np.arange(n_chains)
-    X = None
-    lab = None  # lab[r, c]: the category held in row r of chain c (rows are compacted to the live support)
-    work = 0
-    for n in range(1, G1):
-        if idx.size:
-            if X is None:  # generation 1 is drawn from the original p (not necessarily a multiple of 1/M)
-                if K == 2:
-                    x0 = rng.binomial(M, p[0], size=idx.size)
-                    X = np.stack([x0, M - x0])
-                else:
-                    X = rng.multinomial(M, p, size=idx.size).T.copy()
-                lab = np.broadcast_to(np.arange(K)[:, None], X.shape)
-            else:
-                X = _draw_next(rng, X, M)
-            work += idx.size
-            if X.shape[0] > 2 and n % 4 == 1:
-                # move each chain's surviving categories to the top rows and drop rows empty in every chain
-                nz = X > 0
-                order = np.argsort(~nz, axis=0, kind="stable")
-                X = np.take_along_axis(X, order, axis=0)
-                lab = np.take_along_axis(lab, order, axis=0)
-                kmax = max(int(nz.sum(axis=0).max()), 2)
-                X, lab = X[:kmax].copy(), lab[:kmax].copy()
-            H = 1.0 - np.einsum("kb,kb->b", X, X, dtype=float) / (M * M)
-            np.maximum(H, 0.0, out=H)
-            S = np.count_nonzero(X, axis=0)
-            H2 = H * H
-            Hm[n] += (H.sum(), H2.sum(), (H2 * H).sum(), (H2 * H2).sum())
-            Sf = S.astype(float)
-            S2 = Sf * Sf
-            Sm[n] += (Sf.sum(), S2.sum(), (S2 * Sf).sum(), (S2 * S2).sum())
-            if K == 2:
-                alive[n] += np.count_nonzero(X, axis=1)
-            else:
-                alive[n] += np.bincount(lab[X > 0], minlength=K)
-            done = S == 1
-            if done.any():
-                cols = np.flatnonzero(done)
-                cat = lab[np.argmax(X[:, cols], axis=0), cols]
-                T[idx[done]] = n
-                fixed[idx[done]] = cat
-                keep = ~done
-                idx = idx[keep]
-                X = X[:, keep]
-                lab = lab[:, keep]
-                # the newly absorbed were counted above as live; from n+1 on they count as absorbed
-                Sm[n] -= cat.size
-                alive[n] -= np.bincount(cat, minlength=K)
-                absorbed_per_cat += np.bincount(cat, minlength=K)
-        Sm[n] += absorbed_per_cat.sum()
-        alive[n] += absorbed_per_cat
-    return T, fixed, Hm, Sm, alive, work
+        work = n_chains * generations
+    return st.T, st.fixed, st.Hm, st.Sm, st.alive, work
 
 
 def simulate(p, M, generations, chains, *, seed=None, stop_when_absorbed=True, progress=False):
@@ -258,10 +410,7 @@ def simulate(p, M, generations, chains, *, seed=None, stop_when_absorbed=True, p
     prog = Progress(len(blist), f"discrete K={K} M={M}", progress)
     for b, (sl, rng) in enumerate(blist):
         n_b = sl.stop - sl.start
-        if stop_when_absorbed:
-            t, f, h, s, a, w = _run_block(p, M, generations, n_b, rng)
-        else:
-            t, f, h, s, a, w = _run_full(p, M, generations, n_b, rng)
+        t, f, h, s, a, w = _run_block(p, M, generations, n_b, rng, drop=bool(stop_when_absorbed))
         T[sl], fixed[sl] = t, f
         Hm += h
         Sm += s
@@ -269,46 +418,6 @@ def simulate(p, M, generations, chains, *, seed=None, stop_when_absorbed=True, p
         work += w
         prog.update(b + 1)
     return SimulationResult(p, M, generations, chains, T, fixed, Hm, Sm, alive, int(work))
-
-
-def _run_full(p, M, generations, n_chains, rng):
-    """Every chain every generation (no active set): the reference for the bookkeeping."""
-    K = p.size
-    G1 = generations + 1
-    Hm = np.zeros((G1, 4))
-    Sm = np.zeros((G1, 4))
-    alive = np.zeros((G1, K), dtype=np.int64)
-    T = np.full(n_chains, -1, dtype=np.int64)
-    fixed = np.full(n_chains, -1, dtype=np.int64)
-    powers = np.arange(1, 5)
-    H0 = 1.0 - float(np.sum(p * p))
-    S0 = int(np.count_nonzero(p > 0))
-    Hm[0] = n_chains * H0 ** powers
-    Sm[0] = n_chains * float(S0) ** powers
-    alive[0] = n_chains * (p > 0)
-    if S0 == 1:
-        T[:] = 0
-        fixed[:] = int(np.argmax(p))
-    X = None
-    for n in range(1, G1):
-        if X is None:
-            if K == 2:
-                x0 = rng.binomial(M, p[0], size=n_chains)
-                X = np.stack([x0, M - x0])
-            else:
-                X = rng.multinomial(M, p, size=n_chains).T.copy()
-        else:
-            X = _draw_next(rng, X, M)
-        H = np.maximum(1.0 - np.einsum("kb,kb->b", X, X, dtype=float) / (M * M), 0.0)
-        S = np.count_nonzero(X, axis=0)
-        Hm[n] = (H[None, :] ** powers[:, None]).sum(axis=1)
-        Sm[n] = (S[None, :].astype(float) ** powers[:, None]).sum(axis=1)
-        alive[n] = np.count_nonzero(X, axis=1)
-        new = (S == 1) & (T < 0)
-        if new.any():
-            T[new] = n
-            fixed[new] = np.argmax(X[:, new], axis=0)
-    return T, fixed, Hm, Sm, alive, n_chains * generations
 
 
 def simulate_naive(p, M, generations, chains, *, seed=None):
