@@ -18,6 +18,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
+from theory._validation import check_int
+
 #: Number of chains that share one random generator.
 BLOCK = 16384
 
@@ -34,7 +36,17 @@ def check_seed(seed):
 
 
 def blocks(seed, chains, block=BLOCK):
-    """List of ``(slice, Generator)`` covering ``range(chains)`` (see module docstring)."""
+    """List of ``(slice, Generator)`` covering ``range(chains)`` (see module docstring).
+
+    Parameters
+    ----------
+    seed : None, int >= 0 or numpy SeedSequence
+    chains : int >= 1
+    block : int >= 1
+        Chains per generator (:data:`BLOCK`; changing it changes the random streams).
+    """
+    chains = check_int(chains, "chains", minimum=1)
+    block = check_int(block, "block", minimum=1)
     ss = check_seed(seed)
     n_blocks = math.ceil(chains / block)
     children = ss.spawn(n_blocks)

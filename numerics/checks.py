@@ -43,12 +43,17 @@ from typing import Iterable, Mapping, Optional, Sequence
 import mpmath
 import numpy as np
 
+from theory._validation import check_int, check_positive, check_real_array
+
 #: Agreement threshold on |z| for Monte Carlo checks.
 Z_MAX = 4.5
 #: Power factor: a mean of N draws is powered when N >= POWER_FACTOR * (kurtosis - 1).
 POWER_FACTOR = 100.0
 #: Relative tolerance of float64 evaluations compared with exact rationals.
 EXACT_RTOL = 1e-9
+
+#: Kurtosis is at least 1 (Pearson); this much rounding below 1 is tolerated.
+_KURTOSIS_ROUNDING = 1e-9
 
 AGREE = "agree"
 DISAGREE = "DISAGREE"
@@ -115,24 +120,83 @@ class Check:
         return d
 
 
+# ----------------------------------------------------------------------------- argument validation
+def _as_float(value, name):
+    """``float(value)`` for a real number (NaN and inf allowed); ValueError naming ``name`` otherwise."""
+    if isinstance(value, (bool, np.bool_)) or value is None or isinstance(value, (str, bytes)):
+        raise ValueError(f"{name} must be a real number, got {value!r}")
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a real number, got {value!r}") from None
+
+
+def _check_kurtosis(kurtosis, name):
+    """A kurtosis is >= 1 (Pearson); NaN (unknown) and inf are allowed and make a row underpowered."""
+    k = _as_float(kurtosis, name)
+    if k < 1 - _KURTOSIS_ROUNDING:
+        raise ValueError(f"{name} must be >= 1 (a kurtosis is at least 1), got {kurtosis!r}")
+    return k
+
+
+def _check_sample(sample, min_size=2):
+    """A 1-D sample of real numbers (NaN allowed: it makes the estimate non-finite, a disagreement)."""
+    return check_real_array(sample, "sample", min_size=min_size, finite=False)
+
+
+def _append(note, text):
+    return (note + "; " if note else "") + text
+
+
+def check_snapshot(n, snapshots, name="n"):
+    """Validate a generation ``n`` at which a run kept every chain (a key of ``snapshots``); return it as int.
+
+    Used by the ``checks_for_run`` functions: a check needs the per-chain
+    values of generation ``n``.
+    """
+    n = check_int(n, name, minimum=0)
+    if n not in snapshots:
+        raise ValueError(f"{name}={n} is not a snapshot generation of the run (it kept {sorted(snapshots)}); "
+                         f"simulate with snapshots=(..., {n})")
+    return n
+
+
+# ----------------------------------------------------------------------------- checks
 def z_check(process, quantity, params, theory, estimate, stderr, *, powered=True, note="", z_max=Z_MAX):
-    """Compare ``estimate +- stderr`` with ``theory``; return a :class:`Check`.
+    r"""Compare ``estimate +- stderr`` with ``theory``; return a :class:`Check`.
+
+    .. math::  z = (\hat\theta - \theta) / \widehat{\mathrm{se}}, \qquad \text{agree iff } |z| < z_{\max}.
 
     ``powered=False`` makes the row underpowered whatever ``z`` is.
     A zero or non-finite standard error with a non-zero discrepancy is a
     disagreement (a Monte Carlo estimate cannot be more exact than its SE).
+    A non-finite ``theory`` or ``estimate`` is a disagreement (never agreement,
+    never "underpowered"), noted in the row: these are the values being
+    judged, so the table reports them rather than aborting.
+
+    Raises
+    ------
+    ValueError
+        ``theory``, ``estimate`` or ``stderr`` not a real number, ``stderr < 0``,
+        ``z_max`` not a positive finite number.
     """
-    theory = float(theory)
-    estimate = float(estimate)
-    stderr = float(stderr)
+    theory = _as_float(theory, "theory")
+    estimate = _as_float(estimate, "estimate")
+    stderr = _as_float(stderr, "stderr")
+    if stderr < 0:
+        raise ValueError(f"stderr must be >= 0 (NaN or inf when unknown), got {stderr!r}")
+    z_max = float(check_positive(z_max, "z_max"))
     diff = estimate - theory
     if stderr > 0 and math.isfinite(stderr):
         z = diff / stderr
     else:
         z = 0.0 if diff == 0 else math.copysign(math.inf, diff)
-    if not math.isfinite(estimate):
+    if not math.isfinite(theory):
         status, z = DISAGREE, math.nan
-        note = (note + "; " if note else "") + "non-finite estimate"
+        note = _append(note, "non-finite theory")
+    elif not math.isfinite(estimate):
+        status, z = DISAGREE, math.nan
+        note = _append(note, "non-finite estimate")
     elif not powered:
         status = UNDERPOWERED
     else:
@@ -143,16 +207,46 @@ def z_check(process, quantity, params, theory, estimate, stderr, *, powered=True
 def exact_check(process, quantity, params, exact, value, *, rtol=EXACT_RTOL, note=""):
     """Compare a float64 evaluation ``value`` with an exact (rational) ``exact``.
 
-    Agrees when ``|value - exact| <= rtol * max(|exact|, tiny)``.  The ``z``
-    column is NaN and the ``stderr`` column holds the relative error.
+    Agrees when ``|value - exact| <= rtol * |exact|`` (absolute error
+    ``<= rtol`` when ``exact = 0``).  The ``z`` column is NaN and the
+    ``stderr`` column holds the relative error.  A non-finite ``exact`` or
+    ``value`` is a disagreement.
+
+    Raises
+    ------
+    ValueError
+        ``exact`` or ``value`` not a real number, ``rtol`` negative or not finite.
     """
-    exact_f = float(exact)
-    value = float(value)
+    exact_f = _as_float(exact, "exact")
+    value = _as_float(value, "value")
+    rtol = float(check_positive(rtol, "rtol", allow_zero=True))
     err = abs(value - exact_f)
     rel = err / abs(exact_f) if exact_f != 0 else err
-    status = AGREE if (math.isfinite(value) and rel <= rtol) else DISAGREE
+    status = AGREE if (math.isfinite(value) and math.isfinite(exact_f) and rel <= rtol) else DISAGREE
+    if not math.isfinite(exact_f):
+        note = _append(note, "non-finite exact value")
     return Check(process, quantity, dict(params), exact_f, value, rel, math.nan, status, "exact-vs-float",
                  note or f"relative error {rel:.1e} (tolerance {rtol:.0e})")
+
+
+def _check_raw(raw, count):
+    """The first ``count`` raw moments: ints/Fractions (exact) or finite numbers (strings and mpmath allowed)."""
+    if raw is None or isinstance(raw, (str, bytes)) or not hasattr(raw, "__len__"):
+        raise ValueError(f"raw must be a sequence of the first {count} raw moments, got {raw!r}")
+    if len(raw) < count:
+        raise ValueError(f"raw must hold the first {count} raw moments, got {len(raw)}")
+    for i, x in enumerate(list(raw)[:count]):
+        if isinstance(x, (bool, np.bool_)):
+            raise ValueError(f"raw[{i}] must be a number, got {x!r}")
+        if isinstance(x, (int, Fraction)):
+            continue
+        try:
+            v = x if isinstance(x, mpmath.mpf) else mpmath.mpf(str(x))
+        except (TypeError, ValueError):
+            raise ValueError(f"raw[{i}] must be a number, got {x!r}") from None
+        if not mpmath.isfinite(v):
+            raise ValueError(f"raw[{i}] must be finite, got {x!r}")
+    return list(raw)[:count]
 
 
 def _central_moments(raw):
@@ -175,9 +269,7 @@ def kurtosis_from_raw_moments(raw: Sequence) -> float:
     cancellation in the central moments of heavy-tailed variables does not
     destroy the result.  Returns ``inf`` when the variance is zero.
     """
-    if len(raw) < 4:
-        raise ValueError("raw must hold the first four raw moments")
-    mu = _central_moments(list(raw[:4]))
+    mu = _central_moments(_check_raw(raw, 4))
     if mu[2] <= 0:
         return math.inf
     return float(mu[4] / mu[2] ** 2)
@@ -190,9 +282,7 @@ def kurtosis_of_square_from_raw_moments(raw: Sequence) -> float:
     Monte Carlo variance is powered: ``E Y^j = mu_{2j}`` and
     ``kurt Y = (mu_8 - 4 mu_2 mu_6 + 6 mu_2^2 mu_4 - 3 mu_2^4) / (mu_4 - mu_2^2)^2``.
     """
-    if len(raw) < 8:
-        raise ValueError("raw must hold the first eight raw moments")
-    mu = _central_moments(list(raw[:8]))
+    mu = _central_moments(_check_raw(raw, 8))
     var_y = mu[4] - mu[2] ** 2
     if var_y <= 0:
         return math.inf
@@ -200,8 +290,12 @@ def kurtosis_of_square_from_raw_moments(raw: Sequence) -> float:
 
 
 def sample_kurtosis(x: np.ndarray) -> float:
-    """Plain moment estimator of the kurtosis ``m4 / m2^2`` (NaN for a constant sample)."""
-    x = np.asarray(x, dtype=float)
+    r"""Plain moment estimator of the kurtosis :math:`m_4 / m_2^2` of a 1-D sample.
+
+    :math:`m_j = \frac1N\sum_i (x_i - \bar x)^j`.  NaN for a constant sample,
+    or one holding NaN (the power criterion then calls the row underpowered).
+    """
+    x = check_real_array(x, "x", finite=False)
     d = x - x.mean()
     m2 = np.mean(d * d)
     if m2 == 0:
@@ -210,22 +304,36 @@ def sample_kurtosis(x: np.ndarray) -> float:
 
 
 def is_powered(n_samples: int, kurtosis: float) -> bool:
-    """Power criterion ``N >= POWER_FACTOR * (kurtosis - 1)`` (see module docstring)."""
-    if kurtosis is None or not math.isfinite(kurtosis):
+    """Power criterion ``N >= POWER_FACTOR * (kurtosis - 1)`` (see module docstring).
+
+    ``kurtosis`` None, NaN (unknown) or inf gives False.
+    """
+    n_samples = check_int(n_samples, "n_samples", minimum=1)
+    if kurtosis is None:
+        return False
+    kurtosis = _check_kurtosis(kurtosis, "kurtosis")
+    if not math.isfinite(kurtosis):
         return False
     return n_samples >= POWER_FACTOR * max(kurtosis - 1.0, 0.0)
 
 
 def mean_check(process, quantity, params, theory, sample, *, kurtosis=None, z_max=Z_MAX):
-    """Check ``E[X] = theory`` from an i.i.d. ``sample`` of X.
+    r"""Check ``E[X] = theory`` from an i.i.d. ``sample`` of X.
 
     Parameters
     ----------
     kurtosis : float, optional
         Exact kurtosis of X, from the theory.  When omitted the sample kurtosis
         is used for the power criterion (and the row says so).
+
+    Notes
+    -----
+    Estimate :math:`\bar x`, standard error :math:`s/\sqrt N` (``sample``
+    1-D with ``N >= 2`` values), then :func:`mean_check_from_summary`.
     """
-    sample = np.asarray(sample, dtype=float)
+    sample = _check_sample(sample)
+    if kurtosis is not None:
+        kurtosis = _check_kurtosis(kurtosis, "kurtosis")
     n = sample.size
     est = float(sample.mean())
     se = float(sample.std(ddof=1) / math.sqrt(n))
@@ -236,7 +344,14 @@ def mean_check(process, quantity, params, theory, sample, *, kurtosis=None, z_ma
 
 def mean_check_from_summary(process, quantity, params, theory, estimate, stderr, n_samples, *,
                             kurtosis, kurtosis_is_exact=True, z_max=Z_MAX):
-    """As :func:`mean_check`, from an already-summarised sample (mean, SE, N, kurtosis)."""
+    """As :func:`mean_check`, from an already-summarised sample (mean, SE, N, kurtosis).
+
+    ``kurtosis`` of X is required: NaN (unknown) or inf make the row underpowered.
+    """
+    n_samples = check_int(n_samples, "n_samples", minimum=1)
+    if kurtosis is None:
+        raise ValueError("kurtosis must be a number (NaN when unknown), got None")
+    kurtosis = _check_kurtosis(kurtosis, "kurtosis")
     powered = is_powered(n_samples, kurtosis)
     src = "exact" if kurtosis_is_exact else "sample"
     need = POWER_FACTOR * max(kurtosis - 1.0, 0.0) if kurtosis is not None and math.isfinite(kurtosis) else math.inf
@@ -254,9 +369,12 @@ def variance_check(process, quantity, params, theory, sample, *, kurtosis_of_squ
 
     The estimate is the unbiased sample variance; its SE is
     ``sqrt((m4 - s^4) / N)``.  The power criterion is applied to
-    ``Y = (X - EX)^2`` whose sample mean the variance is.
+    ``Y = (X - EX)^2`` whose sample mean the variance is (``kurtosis_of_square``
+    its exact kurtosis, else the sample one).
     """
-    sample = np.asarray(sample, dtype=float)
+    sample = _check_sample(sample)
+    if kurtosis_of_square is not None:
+        kurtosis_of_square = _check_kurtosis(kurtosis_of_square, "kurtosis_of_square")
     n = sample.size
     d = sample - sample.mean()
     y = d * d
@@ -276,9 +394,11 @@ def interval_check(process, quantity, params, lower, upper, sample, *, z_max=Z_M
     :func:`mean_check` (sample kurtosis) applies.  The row keeps the interval,
     and the table shows it in the theory column.
     """
-    sample = np.asarray(sample, dtype=float)
-    lo = -math.inf if lower is None else float(lower)
-    hi = math.inf if upper is None else float(upper)
+    sample = _check_sample(sample)
+    lo = -math.inf if lower is None else _as_float(lower, "lower")
+    hi = math.inf if upper is None else _as_float(upper, "upper")
+    if math.isnan(lo) or math.isnan(hi):
+        raise ValueError(f"lower and upper must not be NaN (None for no bound), got lower={lower!r}, upper={upper!r}")
     if lo > hi:
         raise ValueError(f"lower must be <= upper, got [{lo}, {hi}]")
     est = float(sample.mean())
@@ -289,14 +409,24 @@ def interval_check(process, quantity, params, lower, upper, sample, *, z_max=Z_M
 
 
 def proportion_check(process, quantity, params, theory, successes, trials, *, z_max=Z_MAX):
-    """Check a probability from a binomial count, SE from the theoretical p.
+    r"""Check a probability from a binomial count, SE from the theoretical p.
 
     Using the theoretical ``p`` in the SE (score test) keeps the test valid when
     the observed count is 0 or ``trials``.  Underpowered when the expected
     number of successes or failures is below 10.
+
+    .. math::  z = \frac{k/N - p}{\sqrt{p(1-p)/N}}
+
+    A ``theory`` outside [0, 1] (or NaN) is not a probability: the row
+    disagrees.  ``trials`` is an int >= 1, ``successes`` an int in [0, trials].
     """
-    p = float(theory)
+    p = _as_float(theory, "theory")
+    trials = check_int(trials, "trials", minimum=1)
+    successes = check_int(successes, "successes", minimum=0, maximum=trials)
     est = successes / trials
+    if not 0 <= p <= 1:
+        return z_check(process, quantity, params, p, est, 0.0, note="theory is not a probability in [0, 1]",
+                       z_max=z_max)
     se = math.sqrt(max(p * (1 - p), 0.0) / trials)
     powered = min(p, 1 - p) * trials >= 10
     note = f"N={trials}" if powered else f"underpowered: expected count {min(p, 1 - p) * trials:.2g} < 10"
@@ -309,8 +439,17 @@ def quantile_check(process, quantity, params, theory_quantile, sample, q, cdf, *
     ``cdf`` is unused by the test statistic but documents the construction:
     the empirical fraction of the sample below the theoretical quantile is a
     binomial proportion with mean ``q`` exactly when the quantile is right.
+    ``q`` is in (0, 1); ``sample`` 1-D.  A non-finite ``theory_quantile`` or a
+    NaN in ``sample`` is a disagreement.
     """
-    sample = np.asarray(sample)
+    q = _as_float(q, "q")
+    if not 0 < q < 1:
+        raise ValueError(f"q must be a level in (0, 1), got {q!r}")
+    sample = _check_sample(sample, min_size=1)
+    theory_quantile = _as_float(theory_quantile, "theory_quantile")
+    if not math.isfinite(theory_quantile) or np.isnan(sample).any():
+        what = "non-finite theory quantile" if not math.isfinite(theory_quantile) else "NaN in the sample"
+        return z_check(process, quantity, params, theory_quantile, math.nan, math.nan, note=what, z_max=z_max)
     below = int(np.count_nonzero(sample <= theory_quantile))
     chk = proportion_check(process, quantity, params, q, below, sample.size, z_max=z_max)
     return dataclasses.replace(chk, theory=float(theory_quantile), estimate=float(np.quantile(sample, q)),

@@ -46,7 +46,8 @@ import sympy as sp
 from numerics import _rng
 from numerics import checks as ck
 from theory import gaussian as th
-from theory._validation import check_estimator, check_int, check_positive, check_real
+from theory._validation import (check_estimator, check_generation_list, check_int, check_positive, check_real,
+                                check_real_array)
 
 __all__ = ["simulate", "GaussianRun", "Summary", "verification_checks", "STATISTICS"]
 
@@ -129,11 +130,6 @@ def _statistic(name, mean, log_var, mu, sigma):
     raise ValueError(f"statistic must be one of {STATISTICS}, got {name!r}")
 
 
-def _check_generation_list(values, generations, name):
-    out = sorted({check_int(v, name, minimum=0, maximum=generations) for v in values})
-    return np.array(out, dtype=int)
-
-
 def _schedule(M, generations):
     """Sample sizes M_0..M_{G-1} as an int array (a constant M or a schedule)."""
     if isinstance(M, (list, tuple, np.ndarray)):
@@ -197,12 +193,10 @@ def simulate(M, generations, chains, *, mu=0.0, sigma=1.0, estimator="unbiased",
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
     record = (np.arange(generations + 1) if record is None
-              else _check_generation_list(record, generations, "record"))
-    snapshot_gens = set(_check_generation_list(snapshots, generations, "snapshots").tolist())
+              else check_generation_list(record, "record", generations))
+    snapshot_gens = set(check_generation_list(snapshots, "snapshots", generations).tolist())
     paths = check_int(paths, "paths", minimum=0, maximum=chains)
-    qs = np.asarray(quantiles, dtype=float)
-    if qs.ndim != 1 or np.any(~np.isfinite(qs)) or np.any((qs < 0) | (qs > 1)):
-        raise ValueError("quantiles must be a 1-D sequence of levels in [0, 1]")
+    qs = check_real_array(quantiles, "quantiles", min_size=0, minimum=0.0, maximum=1.0)
 
     blocks = _rng.blocks(seed, chains)
     mean = np.full(chains, mu)
@@ -330,6 +324,9 @@ def checks_for_run(run, n, formulas=None):
         Override the theory value of a quantity (keys as the ``quantity``
         column).  Used by the tests to show that a wrong formula is caught.
     """
+    if not isinstance(run, GaussianRun):
+        raise ValueError(f"run must be the result of simulate, got {type(run).__name__}")
+    n = ck.check_snapshot(n, run.snapshots)
     formulas = formulas or {}
     M, est = run.M, run.estimator
     params = {"M": M, "n": n, "estimator": est, "method": run.method}

@@ -71,7 +71,7 @@ from scipy import special
 from numerics import _rng
 from numerics import checks as ck
 from theory import approximation as ta
-from theory._validation import check_int, check_positive
+from theory._validation import check_generation_list, check_int, check_positive, check_real_array
 
 __all__ = ["ORIGINAL", "PAPER_SETTINGS", "GMMRun", "simulate", "w2_squared_pair", "w2_squared_batch",
            "l2_squared_batch", "fisher_information", "verification_checks"]
@@ -83,6 +83,51 @@ PAPER_SETTINGS = dict(samples=1000, generations=2050, tol=1e-5, max_iter=2000, i
                       snapshots=(0, 50, 100, 150, 200, 350, 2000))
 INITS = ("warm", "kmeans", "k-means++", "random_from_data")
 REG_COVAR = 1e-6
+
+def _mixture(mix, name):
+    """Validate a mixture given as ``(weights, means, variances)``; return three float arrays.
+
+    Errors of :func:`theory.approximation.check_mixture` are prefixed with ``name``.
+    """
+    if mix is None or isinstance(mix, (str, bytes)) or not hasattr(mix, "__len__") or len(mix) != 3:
+        raise ValueError(f"{name} must be a (weights, means, variances) triple, got {mix!r}")
+    try:
+        w, m, v = ta.check_mixture(*mix, symbolic_ok=False)
+    except ValueError as exc:
+        raise ValueError(f"{name}: {exc}") from None
+    return tuple(np.array([float(t) for t in a]) for a in (w, m, v))
+
+
+def _components(weights, means, sds, names, ndim):
+    """Validate mixtures given by arrays of weights, means and standard deviations, one mixture per row.
+
+    ``ndim = 1``: one mixture, arrays of shape ``(K,)``; ``ndim = 2``: ``C``
+    mixtures, arrays of shape ``(C, K)`` (1-D input is one row).  Weights
+    >= 0 summing to 1 (within 1e-9) in each row, finite means, standard
+    deviations > 0.  ``names`` names the three arrays in the error messages.
+    """
+    arrays = []
+    for values, name in zip((weights, means, sds), names):
+        arr = check_real_array(values, name, ndim=None)
+        if ndim == 2 and arr.ndim == 1:
+            arr = arr[None, :]
+        if arr.ndim != ndim:
+            raise ValueError(f"{name} must be {ndim}-dimensional, got shape {arr.shape}")
+        arrays.append(arr)
+    w, m, s = arrays
+    if m.shape != w.shape or s.shape != w.shape:
+        raise ValueError(f"{names[0]}, {names[1]} and {names[2]} must have the same shape, got "
+                         f"{w.shape}, {m.shape} and {s.shape}")
+    if np.any(w < 0):
+        raise ValueError(f"{names[0]} must be >= 0, got min {w.min()!r}")
+    total = w.sum(axis=-1)
+    if np.any(np.abs(total - 1) > 1e-9):
+        raise ValueError(f"{names[0]} must sum to 1 (within 1e-9) in each mixture, got sums in "
+                         f"[{total.min()!r}, {total.max()!r}]")
+    if np.any(s <= 0):
+        raise ValueError(f"{names[2]} must be > 0 (standard deviations), got min {s.min()!r}")
+    return w, m, s
+
 
 def _w2_piecewise_linear(a, b, n_uniform, n_component, t_max=9.0):
     """W2^2 between the distributions whose CDFs are the piecewise-linear interpolants of F_a, F_b on a grid."""
@@ -113,12 +158,23 @@ def w2_squared_pair(a, b):
     its halving.  Agrees with the ``scipy.integrate.quad`` reference
     :func:`theory.approximation.w2_squared` to about :math:`10^{-7}` relative,
     in about 15 ms (checked in :func:`verification_checks`).
+
+    Parameters
+    ----------
+    a, b : (weights, means, sds)
+        1-D arrays of one length each: weights >= 0 summing to 1, finite
+        means, standard deviations > 0.
     """
-    a = tuple(np.asarray(t, dtype=float) for t in a)
-    b = tuple(np.asarray(t, dtype=float) for t in b)
+    a, b = (_components_triple(t, name) for t, name in ((a, "a"), (b, "b")))
     coarse = _w2_piecewise_linear(a, b, 2001, 401)
     fine = _w2_piecewise_linear(a, b, 4001, 801)
     return max(0.0, (4 * fine - coarse) / 3)
+
+
+def _components_triple(t, name):
+    if t is None or isinstance(t, (str, bytes)) or not hasattr(t, "__len__") or len(t) != 3:
+        raise ValueError(f"{name} must be a (weights, means, sds) triple, got {t!r}")
+    return _components(*t, names=(f"{name}.weights", f"{name}.means", f"{name}.sds"), ndim=1)
 
 
 def w2_squared_batch(weights, means, sds, reference=ORIGINAL):
@@ -126,16 +182,27 @@ def w2_squared_batch(weights, means, sds, reference=ORIGINAL):
 
     ``reference = (weights, means, variances)``.
     """
-    w, m, s = (np.atleast_2d(np.asarray(x, dtype=float)) for x in (weights, means, sds))
-    rw, rm, rv = (np.asarray([float(t) for t in x]) for x in ta.check_mixture(*reference))
+    w, m, s = _components(weights, means, sds, names=("weights", "means", "sds"), ndim=2)
+    rw, rm, rv = _mixture(reference, "reference")
     ref = (rw, rm, np.sqrt(rv))
     return np.array([w2_squared_pair((w[i], m[i], s[i]), ref) for i in range(w.shape[0])])
 
 
 def l2_squared_batch(weights, means, sds, reference=ORIGINAL):
-    r"""Closed-form :math:`\int (p - p_0)^2 dx` for each of ``C`` mixtures (see :func:`theory.approximation.l2_squared`)."""
-    w, m, s = (np.atleast_2d(np.asarray(a, dtype=float)) for a in (weights, means, sds))
-    rw, rm, rv = (np.asarray([float(t) for t in a])[None, :] for a in ta.check_mixture(*reference))
+    r"""Closed-form :math:`\int (p - p_0)^2 dx` for each of ``C`` mixtures (as :func:`theory.approximation.l2_squared`).
+
+    .. math::
+
+        \int (p - p_0)^2\,dx = \langle p, p\rangle - 2\langle p, p_0\rangle + \langle p_0, p_0\rangle,\qquad
+        \langle p, q\rangle = \sum_{i,j} w_i w'_j\,\varphi(\mu_i - \mu'_j;\ s_i^2 + s'^2_j)
+
+    (the product of two normal densities integrates to a normal density of
+    the difference of the means).  ``weights``, ``means``, ``sds``: arrays
+    ``(C, K)`` (or ``(K,)`` for one mixture), standard deviations;
+    ``reference = (weights, means, variances)``.
+    """
+    w, m, s = _components(weights, means, sds, names=("weights", "means", "sds"), ndim=2)
+    rw, rm, rv = (a[None, :] for a in _mixture(reference, "reference"))
 
     def inner(w1, m1, v1, w2, m2, v2):
         vv = v1[:, :, None] + v2[:, None, :]
@@ -275,14 +342,13 @@ def simulate(generations, chains, *, samples=1000, original=ORIGINAL, init="warm
     generations = check_int(generations, "generations", minimum=0)
     chains = check_int(chains, "chains", minimum=1)
     samples = check_int(samples, "samples", minimum=2)
-    w, m, v = ta.check_mixture(*original, symbolic_ok=False)
-    original = tuple(np.array([float(t) for t in a]) for a in (w, m, v))
+    original = _mixture(original, "original")
     if init not in INITS:
         raise ValueError(f"init must be one of {INITS}, got {init!r}")
     tol = float(check_positive(tol, "tol"))
     max_iter = check_int(max_iter, "max_iter", minimum=1)
     w2_every = check_int(w2_every, "w2_every", minimum=1)
-    extra = {check_int(g, "w2_generations", minimum=0, maximum=generations) for g in w2_generations}
+    extra = set(check_generation_list(w2_generations, "w2_generations", generations).tolist())
     w2_gens = np.array(sorted(set(range(0, generations + 1, w2_every)) | extra | {generations}), dtype=int)
     workers = _rng.check_workers(workers)
     children = _rng.check_seed(seed).spawn(chains)
@@ -331,9 +397,9 @@ def fisher_information(mixture=ORIGINAL):
     :math:`\sqrt{\mathrm{diag}(I^{-1})/N}` (asymptotically; the mixing makes
     them larger than the complete-data values :math:`s_i/\sqrt{N w_i}`).
     """
-    w, m, v = (np.asarray(a, dtype=float) for a in ta.check_mixture(*mixture, symbolic_ok=False))
+    w, m, v = _mixture(mixture, "mixture")
     if w.size != 2:
-        raise ValueError("fisher_information is implemented for 2 components")
+        raise ValueError(f"mixture must have 2 components (fisher_information is implemented for 2), got {w.size}")
     s = np.sqrt(v)
     x = np.linspace(float(np.min(m - 14 * s)), float(np.max(m + 14 * s)), 40001)
     sc, p = _scores(x, w, m, v)

@@ -43,7 +43,8 @@ from numerics import checks as ck
 from numerics.gaussian import Summary
 from theory import gaussian as thg
 from theory import mitigation as th
-from theory._validation import check_estimator, check_int, check_positive, check_probability_vector, check_real
+from theory._validation import (check_estimator, check_generation_list, check_int, check_positive,
+                                check_probability_vector, check_real, check_real_array)
 
 __all__ = ["simulate_mixing", "simulate_accumulate", "simulate_discrete_mixing", "MitigationRun",
            "DiscreteMixingRun", "mixing_checks", "accumulate_checks", "discrete_checks", "sweep",
@@ -99,7 +100,7 @@ def _statistic(name, mean, var, mu, sigma):
 
 
 def _generation_list(values, generations, name):
-    return np.array(sorted({check_int(v, name, minimum=0, maximum=generations) for v in values}), dtype=int)
+    return check_generation_list(values, name, generations)
 
 
 def _common(generations, chains, mu, sigma, estimator, method, record, snapshots):
@@ -336,17 +337,40 @@ def simulate_discrete_mixing(alpha, M, p, generations, chains, *, seed=None, rec
 
 
 def discrete_law(n, alpha, M, p):
-    """Exact law of the type-1 count at generation ``n >= 1`` (two types): ``Bin(M, p) P^(n-1)``, floats."""
+    r"""Exact law of the type-1 count :math:`X_n` at generation ``n >= 1`` of two-type mixing, as floats.
+
+    .. math::  P(X_n = \cdot) = \mathrm{Bin}(M, p)\,P^{\,n-1},
+
+    where :math:`X_1 \sim \mathrm{Bin}(M, p)` (generation 0 is ``p`` itself)
+    and :math:`P` is :func:`theory.mitigation.wf_mixing_transition_matrix`.
+
+    Parameters
+    ----------
+    n : int >= 1
+    alpha, M, p : as in :func:`theory.mitigation.wf_mixing_transition_matrix`
+        (``p`` the type-1 probability in [0, 1]).
+
+    Returns
+    -------
+    ndarray of length ``M + 1``
+    """
     from scipy import stats
 
+    n = check_int(n, "n", minimum=1)
     P = th.wf_mixing_transition_matrix(alpha, M, p)
     law = stats.binom.pmf(np.arange(int(M) + 1), int(M), float(p))
-    for _ in range(int(n) - 1):
+    for _ in range(n - 1):
         law = law @ P
     return law
 
 
 # ----------------------------------------------------------------------------- checks
+def _check_run(run, cls, scheme, function):
+    if not isinstance(run, cls) or (scheme is not None and run.scheme != scheme):
+        raise ValueError(f"run must be the result of {function}, got {type(run).__name__}"
+                         + (f" of scheme {run.scheme!r}" if isinstance(run, MitigationRun) else ""))
+
+
 def _theory(formulas, name, default, *args):
     return formulas[name](*args) if name in formulas else default
 
@@ -357,6 +381,8 @@ def mixing_checks(run, n, formulas=None):
     ``formulas`` overrides theory values by quantity name (callables of
     ``(n, alpha, M, estimator)``); the tests use it to show wrong formulas are caught.
     """
+    _check_run(run, MitigationRun, "mix", "simulate_mixing")
+    n = ck.check_snapshot(n, run.snapshots)
     formulas = formulas or {}
     a, M, est = run.alpha, run.M, run.estimator
     params = {"scheme": "mix", "alpha": round(a, 6), "M": M, "n": n, "estimator": est, "method": run.method}
@@ -376,6 +402,8 @@ def mixing_checks(run, n, formulas=None):
 
 def accumulate_checks(run, n, formulas=None):
     """Checks of the accumulation closed forms at generation ``n`` of a :func:`simulate_accumulate` run."""
+    _check_run(run, MitigationRun, "accumulate", "simulate_accumulate")
+    n = ck.check_snapshot(n, run.snapshots)
     formulas = formulas or {}
     M, est, s2 = run.M, run.estimator, run.sigma ** 2
     params = {"scheme": "accumulate", "M": M, "n": n, "estimator": est, "method": run.method}
@@ -402,6 +430,8 @@ def accumulate_checks(run, n, formulas=None):
 
 def discrete_checks(run, n, formulas=None):
     """E[H_n] (and, for two types, the exact law of the count) at generation ``n`` of a discrete run."""
+    _check_run(run, DiscreteMixingRun, None, "simulate_discrete_mixing")
+    n = ck.check_snapshot(n, run.snapshots)
     formulas = formulas or {}
     a, M, p = run.alpha, run.M, run.p
     params = {"scheme": "mix-discrete", "alpha": round(a, 6), "M": M, "K": p.size, "n": n}
@@ -466,24 +496,26 @@ def sweep(alphas, Ms, generations, chains, *, seed, n_jobs=1, estimator="unbiase
         (:math:`\mu = 0`, :math:`\sigma = 1`).
     """
     check_estimator(estimator)
-    alphas = list(alphas)
-    Ms = list(Ms)
-    if not alphas:
-        raise ValueError("alphas must not be empty")
+    alphas = [float(a) for a in check_real_array(alphas, "alphas", finite=False)]
+    if Ms is None or isinstance(Ms, (str, bytes)) or np.ndim(Ms) != 1:
+        raise ValueError(f"Ms must be a non-empty 1-D sequence of ints >= 2, got {Ms!r}")
+    Ms = [check_int(M, f"Ms[{k}]", minimum=2) for k, M in enumerate(Ms)]
     if not Ms:
         raise ValueError("Ms must not be empty")
     grid = []
-    for a in alphas:
-        for M in Ms:
-            mr, _ = th.mixing_counts(a, M)
+    for i, a in enumerate(alphas):
+        for k, M in enumerate(Ms):
+            try:
+                mr, _ = th.mixing_counts(a, M)
+            except ValueError as exc:
+                raise ValueError(f"alphas[{i}] = {a!r} with Ms[{k}] = {M}: {exc}") from None
             grid.append((mr / int(M), int(M)))
     if np.isscalar(generations):
         record = np.arange(check_int(generations, "generations", minimum=0) + 1)
     else:
-        gl = list(generations)
-        if not gl:
+        record = check_generation_list(generations, "generations")
+        if not record.size:
             raise ValueError("generations must not be empty")
-        record = np.array(sorted({check_int(g, "generations", minimum=0) for g in gl}), dtype=int)
     chains = check_int(chains, "chains", minimum=1)
     if isinstance(n_jobs, bool) or not isinstance(n_jobs, (int, np.integer)) or n_jobs == 0 or n_jobs < -1:
         raise ValueError(f"n_jobs must be a positive integer or -1, got {n_jobs!r}")

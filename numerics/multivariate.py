@@ -60,7 +60,7 @@ from numerics import checks as ck
 from numerics.gaussian import Summary
 from theory import gaussian as tg
 from theory import multivariate as th
-from theory._validation import check_estimator, check_int
+from theory._validation import check_estimator, check_generation_list, check_int, check_real_array
 
 __all__ = ["simulate", "MultivariateRun", "Summary", "verification_checks", "checks_for_run",
            "exact_value_checks", "STATISTICS"]
@@ -135,8 +135,8 @@ def _check_inputs(d, M, Sigma, mu):
             th.check_sigma(Sigma, d)
             S = float(Sigma) * np.eye(d)
         else:
-            th.check_sigma(np.asarray(Sigma, dtype=float) if not isinstance(Sigma, np.ndarray) else Sigma, d)
-            S = np.array(Sigma, dtype=float)
+            S = check_real_array(Sigma, "Sigma", ndim=None, finite=False)
+            th.check_sigma(S, d)
     if mu is None:
         m = np.zeros(d)
     else:
@@ -149,11 +149,6 @@ def _check_inputs(d, M, Sigma, mu):
         if not np.all(np.isfinite(m)):
             raise ValueError("mu must be finite (no NaN or inf)")
     return d, M, S, m
-
-
-def _check_generation_list(values, generations, name):
-    out = sorted({check_int(v, name, minimum=0, maximum=generations) for v in values})
-    return np.array(out, dtype=int)
 
 
 # ----------------------------------------------------------------------------- simulation
@@ -211,11 +206,9 @@ def simulate(d, M, generations, chains, *, Sigma=None, mu=None, estimator="unbia
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
     record = (np.arange(generations + 1) if record is None
-              else _check_generation_list(record, generations, "record"))
-    snapshot_gens = set(_check_generation_list(snapshots, generations, "snapshots").tolist())
-    qs = np.asarray(quantiles, dtype=float)
-    if qs.ndim != 1 or np.any(~np.isfinite(qs)) or np.any((qs < 0) | (qs > 1)):
-        raise ValueError("quantiles must be a 1-D sequence of levels in [0, 1]")
+              else check_generation_list(record, "record", generations))
+    snapshot_gens = set(check_generation_list(snapshots, "snapshots", generations).tolist())
+    qs = check_real_array(quantiles, "quantiles", min_size=0, minimum=0.0, maximum=1.0)
 
     R = np.linalg.cholesky(S)
     scale0 = math.sqrt(float(np.sum(R * R)) / d)
@@ -412,6 +405,9 @@ def checks_for_run(run, n, formulas=None):
         column; values ``f(n, d, M, Sigma, estimator)``, for bounds a pair).
         Used by the tests to show that a wrong formula is caught.
     """
+    if not isinstance(run, MultivariateRun):
+        raise ValueError(f"run must be the result of simulate, got {type(run).__name__}")
+    n = ck.check_snapshot(n, run.snapshots)
     formulas = formulas or {}
     d, M, est, S = run.d, run.M, run.estimator, run.Sigma
     params = {"d": d, "M": M, "n": n, "estimator": est, "method": run.method,

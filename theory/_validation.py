@@ -123,3 +123,68 @@ def check_probability_vector(p, name="p", tol=1e-12):
     if abs(total - 1.0) > tol:
         raise ValueError(f"{name} must sum to 1 (within {tol:g}), sums to {total!r}")
     return arr
+
+
+def check_real_array(values, name, *, ndim=1, min_size=1, finite=True, minimum=None, maximum=None):
+    """Validate an array of real numbers; return it as a float64 numpy array.
+
+    Parameters
+    ----------
+    values : array_like
+        Numbers (booleans and strings are refused).
+    name : str
+        Parameter name used in the error messages.
+    ndim : int or None
+        Required number of dimensions (``None``: any).
+    min_size : int
+        Least number of elements.
+    finite : bool
+        Refuse NaN and inf.
+    minimum, maximum : float, optional
+        Closed bounds on every element.
+    """
+    if values is None or isinstance(values, (str, bytes)):
+        raise ValueError(f"{name} must be an array of numbers, got {values!r}")
+    try:
+        arr = np.asarray(values)
+        if arr.dtype == bool or arr.dtype.kind not in "iufO":
+            raise TypeError
+        arr = arr.astype(float)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be an array of real numbers, got {_short(values)}") from None
+    if ndim is not None and arr.ndim != ndim:
+        raise ValueError(f"{name} must be {ndim}-dimensional, got shape {arr.shape}")
+    if arr.size < min_size:
+        raise ValueError(f"{name} must have at least {min_size} element(s), got {arr.size}")
+    if finite and not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} must be finite (no NaN or inf)")
+    if minimum is not None and np.any(arr < minimum):
+        raise ValueError(f"{name} must be >= {minimum}, got min {arr.min()!r}")
+    if maximum is not None and np.any(arr > maximum):
+        raise ValueError(f"{name} must be <= {maximum}, got max {arr.max()!r}")
+    return arr
+
+
+def check_generation_list(values, name, maximum=None):
+    """Validate a collection of generation indices ``0 <= g <= maximum``; return them sorted, unique, as an int array.
+
+    A bare number or a string is refused (it would be ambiguous: ``record=5``
+    could mean "generation 5" or "every generation up to 5").
+    """
+    if isinstance(values, (set, frozenset)):
+        values = sorted(values, key=repr)
+    if values is None or isinstance(values, (str, bytes)) or not _is_flat_sequence(values):
+        raise ValueError(f"{name} must be a 1-D sequence of generations, got {_short(values)}")
+    return np.array(sorted({check_int(v, name, minimum=0, maximum=maximum) for v in values}), dtype=int)
+
+
+def _is_flat_sequence(values):
+    try:
+        return np.ndim(np.asarray(values, dtype=object)) == 1 or len(values) == 0
+    except (TypeError, ValueError):
+        return False
+
+
+def _short(value, limit=60):
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit - 3] + "..."

@@ -350,7 +350,8 @@ def expected_mean(n, M, mu=0):
     r""":math:`E[\mu_n] = \mu`: the fitted mean is a martingale (unbiased sample mean)."""
     check_generations(n)
     check_int(M, "M", minimum=2)
-    return check_real(mu, "mu") if not isinstance(mu, (int, float)) else float(mu)
+    mu = check_real(mu, "mu")
+    return mu if isinstance(mu, sp.Basic) else float(mu)
 
 
 def mean_variance(n, M, sigma2=1, estimator="unbiased"):

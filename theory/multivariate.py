@@ -160,6 +160,7 @@ def check_sigma(Sigma, d):
         Naming ``"Sigma"`` (wrong shape, not symmetric, not positive definite,
         NaN) or ``"d"``.
     """
+    d = check_int(d, "d", minimum=1)
     if Sigma is None:
         if isinstance(d, sp.Basic):
             return {"logdet": sp.Integer(0), "tr": d, "tr2": d}
