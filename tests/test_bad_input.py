@@ -221,11 +221,25 @@ kinds(ta.w2_squared_to_gaussian, dict(mean=0.0, variance=1.0, mixture=((0.5, 0.5
       mean=(NAN, INF), variance=(0.0, -1.0, NAN))
 MIXT = ((0.5, 0.5), (-2.0, 2.0), (1.0, 1.0))
 kinds(ta.mixture_quantile, dict(u=0.5, mix=MIXT), u=(0.0, 1.0, -0.5, 1.5))
-for f in (ta.l2_squared, ta.w2_squared):
+for f in (ta.l2_squared, ta.w2_squared, ta.total_variation, ta.kl_divergence):
     ROWS.append(pytest.param(f, dict(mix_a=((0.5, 0.6), (-2.0, 2.0), (1.0, 1.0)), mix_b=MIXT), "weights",
                              id=f"theory.approximation.{f.__name__}:mix_a.weights=(0.5, 0.6)"))
     ROWS.append(pytest.param(f, dict(mix_a=MIXT, mix_b=((0.5, 0.5), (-2.0, 2.0), (0.0, 1.0))), "variances",
                              id=f"theory.approximation.{f.__name__}:mix_b.variances=(0.0, 1.0)"))
+
+kinds(ta.truncated_normal_mean, dict(a=-1.0, b=1.0), a=(1.0, 2.0, NAN, True, "a"), b=(NAN,))
+kinds(ta.truncated_normal_variance, dict(a=-1.0, b=1.0), a=(1.0, NAN), b=(-2.0, NAN))
+for f, par in ((ta.truncation_expected_variance, "c"), (ta.temperature_expected_variance, "T"),
+               (ta.truncation_variance_of_variance, "c")):
+    kinds(f, {"n": 2, par: 1.0, "M": 5}, n=(-1, 1.5, NAN), M=(1, NAN), sigma2=(0.0, NAN), estimator=("x",))
+    bad(f, {"n": 2, par: 1.0, "M": 5}, par, (0.0, NAN))
+kinds(ta.kappa, dict(weights=(0.5, 0.5), means=(-2.0, 2.0), variances=(1.0, 1.0)), weights=((0.5, 0.6),),
+      means=((NAN, 2.0),))
+kinds(ta.expressivity_recursive_w2_squared, dict(n=2, M=5, weights=(0.5, 0.5), means=(-2.0, 2.0), variances=(1.0, 1.0)),
+      n=(-1, 1.5), M=(1, NAN), estimator=("x",), weights=((0.5, 0.6),), variances=((0.0, 1.0),))
+for f in (ta.mixture_pdf, ta.mixture_cdf):
+    ROWS.append(pytest.param(f, dict(x=0.5, mix=((0.5, 0.6), (-2.0, 2.0), (1.0, 1.0))), "weights",
+                             id=f"theory.approximation.{f.__name__}:mix.weights=(0.5, 0.6)"))
 
 # ============================================================================= numerics._rng
 kinds(_rng.check_seed, dict(seed=1), seed=BAD_SEED)
