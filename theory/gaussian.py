@@ -119,6 +119,12 @@ def chi2_mellin():
     Computed as ``sympy.stats.E(ChiSquared('X', k)**t)``; valid for
     :math:`t > -k/2`.  All moments of :math:`\sigma_n^2`, :math:`\sigma_n` and
     :math:`\log\sigma_n^2` in this module are built from it.
+
+    References
+    ----------
+    Cochran's theorem for :math:`(M-1)s^2/\sigma^2 \sim \chi^2_{M-1}`; the chi-square Mellin transform
+    :math:`E[X^t] = 2^t\Gamma(k/2+t)/\Gamma(k/2)` (standard, e.g. Johnson, Kotz & Balakrishnan,
+    "Continuous Univariate Distributions", vol. 1, ch. 18).
     """
     tpos = sp.Symbol("tpos", positive=True)
     X = ChiSquared("X", _k)
@@ -236,11 +242,22 @@ def variance_moment(n, M, r=1, sigma2=1, estimator="unbiased"):
         Original variance :math:`\sigma^2`.
     estimator : {"unbiased", "mle"}
 
+    Returns
+    -------
+    float or numpy.ndarray or sympy.Expr
+        :math:`E[(\sigma_n^2)^r]`; float for numbers (numpy array of floats when ``n`` is an array), sympy
+        expression for symbols.
+
     Notes
     -----
     Assumes Gaussian generations refitted by sample mean and variance
     (Cochran's theorem); the ``n`` chi-square factors are independent.
     Source: Shumailov et al. (2024), Gaussian model collapse.
+
+    References
+    ----------
+    Shumailov et al., "AI models collapse when trained on recursively generated data", Nature 631 (2024),
+    Gaussian model collapse; Cochran's theorem.
     """
     n, M = _common(n, M, estimator)
     r = check_real(r, "r")
@@ -260,7 +277,29 @@ def expected_variance(n, M, sigma2=1, estimator="unbiased"):
         E[\sigma_n^2] = \sigma^2 \ \text{(unbiased: a martingale)}, \qquad
         E[\sigma_n^2] = \sigma^2\left(\frac{M-1}{M}\right)^n \ \text{(MLE)}.
 
-    Parameters as in :func:`variance_moment`.  Source: Shumailov et al. (2024).
+    Source: Shumailov et al. (2024).
+
+    Parameters
+    ----------
+    n : int >= 0 or array of int or sympy expression
+        Number of refits (generation 0 is the original).
+    M : int >= 2 or sympy expression
+        Samples drawn from each generation to fit the next.
+    sigma2 : float > 0 or sympy expression, default 1
+        Original variance :math:`\sigma^2`.
+    estimator : {"unbiased", "mle"}, default "unbiased"
+        Variance estimator: divide by :math:`M-1` or by :math:`M`.
+
+    Returns
+    -------
+    float or numpy.ndarray or sympy.Expr
+        :math:`E[\sigma_n^2]`; float for numbers (numpy array of floats when ``n`` is an array), sympy expression
+        for symbols.
+
+    References
+    ----------
+    Shumailov et al., "AI models collapse when trained on recursively generated data", Nature 631 (2024),
+    Gaussian model collapse (unbiased: :math:`\sigma_n^2` is a martingale).
     """
     return variance_moment(n, M, 1, sigma2, estimator)
 
@@ -277,6 +316,30 @@ def variance_of_variance(n, M, sigma2=1, estimator="unbiased"):
 
     from :math:`E[X^2] = k(k+2)` for :math:`X\sim\chi^2_k`.  Geometric growth
     for the unbiased estimator: the mean is carried by rare large values.
+
+    Parameters
+    ----------
+    n : int >= 0 or array of int or sympy expression
+        Number of refits (generation 0 is the original).
+    M : int >= 2 or sympy expression
+        Samples drawn from each generation to fit the next.
+    sigma2 : float > 0 or sympy expression, default 1
+        Original variance :math:`\sigma^2`.
+    estimator : {"unbiased", "mle"}, default "unbiased"
+        Variance estimator: divide by :math:`M-1` or by :math:`M`.
+
+    Returns
+    -------
+    float or numpy.ndarray or sympy.Expr
+        :math:`\mathrm{Var}[\sigma_n^2]`; float for numbers (numpy array of floats when ``n`` is an array), sympy
+        expression for symbols (factored).
+        Computed as :math:`E[\sigma_n^4] - E[\sigma_n^2]^2` from :func:`variance_moment`.
+
+    References
+    ----------
+    Shumailov et al., "AI models collapse when trained on recursively generated data", Nature 631 (2024),
+    Gaussian model collapse; Cochran's theorem and :math:`E[(\chi^2_k)^2] = k(k+2)`
+    (../shared/references.md).
     """
     m2 = variance_moment(n, M, 2, sigma2, estimator)
     m1 = variance_moment(n, M, 1, sigma2, estimator)
@@ -303,6 +366,18 @@ def expected_std(n, M, sigma=1, estimator="unbiased"):
     sigma : float > 0
         Original standard deviation.
     estimator : {"unbiased", "mle"}
+
+    Returns
+    -------
+    float or numpy.ndarray or sympy.Expr
+        :math:`E[\sigma_n]`; float for numbers (numpy array of floats when ``n`` is an array), sympy expression for
+        symbols.
+
+    References
+    ----------
+    Shumailov et al., "AI models collapse when trained on recursively generated data", Nature 631 (2024),
+    Gaussian model collapse; the quality-control constant
+    :math:`c_4(M)` (Cochran's theorem; ../shared/references.md).
     """
     n, M = _common(n, M, estimator)
     sigma = check_positive(sigma, "sigma")
@@ -320,6 +395,37 @@ def log_variance_cumulant(order, n, M, sigma2=1, estimator="unbiased"):
 
     the derivatives at 0 of the cumulant generating function
     :math:`n\log E[(cX)^t]` of a sum of ``n`` i.i.d. :math:`\log(cX)` terms.
+
+    Parameters
+    ----------
+    order : int >= 1
+        Order :math:`j` of the cumulant.
+    n : int >= 0 or array of int or sympy expression
+        Number of refits (generation 0 is the original).
+    M : int >= 2 or sympy expression
+        Samples drawn from each generation to fit the next.
+    sigma2 : float > 0 or sympy expression, default 1
+        Original variance :math:`\sigma^2`.
+    estimator : {"unbiased", "mle"}, default "unbiased"
+        Variance estimator: divide by :math:`M-1` or by :math:`M`.
+
+    Returns
+    -------
+    float or numpy.ndarray or sympy.Expr
+        :math:`\kappa_j(\log\sigma_n^2)`; float for numbers (numpy array of floats when ``n`` is an array), sympy
+        expression for symbols.
+
+    Notes
+    -----
+    Cumulants of a sum of independent terms add, so :math:`\kappa_j` is linear in ``n``; only
+    :math:`\kappa_1` depends on :math:`\sigma^2`.  Estimator enters only through :math:`\log c`
+    in :math:`\kappa_1`.
+
+    References
+    ----------
+    Shumailov et al., "AI models collapse when trained on recursively generated data", Nature 631 (2024),
+    Gaussian model collapse; :math:`E\log\chi^2_k = \psi(k/2) + \log 2` and
+    the higher cumulants :math:`\psi^{(j-1)}(k/2)` of :math:`\log\chi^2_k` (../shared/references.md).
     """
     order = check_int(order, "order", minimum=1)
     n, M = _common(n, M, estimator)
@@ -342,12 +448,63 @@ def expected_log_variance(n, M, sigma2=1, estimator="unbiased"):
     so by the strong law :math:`\log\sigma_n^2 \to -\infty` and
     :math:`\sigma_n \to 0` almost surely: the variance collapses.  Source:
     :math:`E\log\chi^2_k = \psi(k/2) + \log 2` (references.md).
+
+    Parameters
+    ----------
+    n : int >= 0 or array of int or sympy expression
+        Number of refits (generation 0 is the original).
+    M : int >= 2 or sympy expression
+        Samples drawn from each generation to fit the next.
+    sigma2 : float > 0 or sympy expression, default 1
+        Original variance :math:`\sigma^2`.
+    estimator : {"unbiased", "mle"}, default "unbiased"
+        Variance estimator: divide by :math:`M-1` or by :math:`M`.
+
+    Returns
+    -------
+    float or numpy.ndarray or sympy.Expr
+        :math:`E[\log\sigma_n^2]` (natural log); float for numbers (numpy array of floats when ``n`` is an array),
+        sympy expression for symbols.
+
+    References
+    ----------
+    Shumailov et al., "AI models collapse when trained on recursively generated data", Nature 631 (2024),
+    Gaussian model collapse (:math:`\sigma_n \to 0` almost surely).
     """
     return log_variance_cumulant(1, n, M, sigma2, estimator)
 
 
 def expected_mean(n, M, mu=0):
-    r""":math:`E[\mu_n] = \mu`: the fitted mean is a martingale (unbiased sample mean)."""
+    r""":math:`E[\mu_n] = \mu`: the fitted mean is a martingale (unbiased sample mean).
+
+    Parameters
+    ----------
+    n : int >= 0 or array of int or sympy expression
+        Number of refits (generation 0 is the original).
+    M : int >= 2 or sympy expression
+        Samples drawn from each generation to fit the next.
+    mu : float or sympy expression, default 0
+        Original mean :math:`\mu`.
+
+    Returns
+    -------
+    float or sympy.Expr
+        ``mu`` itself: float for numbers, sympy expression for symbols (also when ``n`` is an
+        array: the value does not depend on ``n``).
+
+    Notes
+    -----
+    .. math:: E[\mu_n] = \mu \quad (n \ge 0)
+
+    since :math:`E[\mu_{n+1}\mid\mu_n] = \mu_n`.  The sample mean is the same for both estimators, so
+    there is no ``estimator`` argument; ``n`` and ``M`` are only validated.
+
+    References
+    ----------
+    Shumailov et al., "AI models collapse when trained on recursively generated data", Nature 631 (2024),
+    Gaussian model collapse; the fitted mean is the unbiased
+    sample mean, independent of :math:`s^2` (Cochran's theorem).
+    """
     check_generations(n)
     check_int(M, "M", minimum=2)
     mu = check_real(mu, "mu")
@@ -366,6 +523,28 @@ def mean_variance(n, M, sigma2=1, estimator="unbiased"):
     because :math:`\mu_{j+1} = \mu_j + \sigma_j Z_j/\sqrt M` with
     :math:`Z_j` independent of the past (Cochran).  For the MLE
     :math:`\mathrm{Var}[\mu_n] + E[\sigma_n^2] = \sigma^2` exactly.
+
+    Parameters
+    ----------
+    n : int >= 0 or array of int or sympy expression
+        Number of refits (generation 0 is the original).
+    M : int >= 2 or sympy expression
+        Samples drawn from each generation to fit the next.
+    sigma2 : float > 0 or sympy expression, default 1
+        Original variance :math:`\sigma^2`.
+    estimator : {"unbiased", "mle"}, default "unbiased"
+        Variance estimator: divide by :math:`M-1` or by :math:`M`.
+
+    Returns
+    -------
+    float or numpy.ndarray or sympy.Expr
+        :math:`\mathrm{Var}[\mu_n]`; float for numbers (numpy array of floats when ``n`` is an array), sympy
+        expression for symbols.
+
+    References
+    ----------
+    Shumailov et al., "AI models collapse when trained on recursively generated data", Nature 631 (2024),
+    Gaussian model collapse; Cochran's theorem.
     """
     n, M = _common(n, M, estimator)
     sigma2 = check_positive(sigma2, "sigma2")
@@ -393,6 +572,29 @@ def expected_w2_squared(n, M, sigma=1, estimator="unbiased"):
 
     Source: Shumailov et al. (2024), Gaussian model collapse, state that
     :math:`E[W_2^2]\to\infty` for the unbiased estimator; this is the exact value.
+
+    Parameters
+    ----------
+    n : int >= 0 or array of int or sympy expression
+        Number of refits (generation 0 is the original).
+    M : int >= 2 or sympy expression
+        Samples drawn from each generation to fit the next.
+    sigma : float > 0 or sympy expression, default 1
+        Original standard deviation :math:`\sigma`.
+    estimator : {"unbiased", "mle"}, default "unbiased"
+        Variance estimator: divide by :math:`M-1` or by :math:`M`.
+
+    Returns
+    -------
+    float or numpy.ndarray or sympy.Expr
+        :math:`E[W_2^2]` to the original :math:`N(\mu, \sigma^2)`; float for numbers (numpy array of floats when
+        ``n`` is an array), sympy expression for symbols.
+
+    References
+    ----------
+    Shumailov et al., "AI models collapse when trained on recursively generated data", Nature 631 (2024),
+    Gaussian model collapse; the one-dimensional Gaussian
+    :math:`W_2^2 = (m_1-m_2)^2 + (s_1-s_2)^2` (../shared/references.md).
     """
     n, M = _common(n, M, estimator)
     sigma = check_positive(sigma, "sigma")
@@ -418,6 +620,36 @@ def w2_squared_limit(M, sigma=1, estimator="unbiased"):
     checked here by exact evaluation when ``M`` is a number), so it vanishes;
     the limit of the remaining polynomial in ``n`` is taken by ``sympy.limit``.
     Returns a float (``inf``) for numeric input, a sympy expression otherwise.
+
+    Parameters
+    ----------
+    M : int >= 2 or sympy expression
+        Samples drawn from each generation to fit the next.
+    sigma : float > 0 or sympy expression, default 1
+        Original standard deviation :math:`\sigma`.
+    estimator : {"unbiased", "mle"}, default "unbiased"
+        Variance estimator: divide by :math:`M-1` or by :math:`M`.
+
+    Returns
+    -------
+    float or sympy.Expr
+        ``inf`` (unbiased) or :math:`2\sigma^2` (MLE): float for numbers, sympy expression (``oo`` or
+        ``2*sigma**2``) when ``sigma`` is a sympy object or ``M`` is symbolic.
+
+    Notes
+    -----
+    .. math::
+
+        \lim_{n\to\infty} E[W_2^2] = \infty\ \text{(unbiased)}, \qquad 2\sigma^2\ \text{(MLE)}.
+
+    Raises ``ArithmeticError`` if a geometric base evaluates outside (0, 1) (it never does for
+    ``M >= 2``).
+
+    References
+    ----------
+    Shumailov et al., "AI models collapse when trained on recursively generated data", Nature 631 (2024),
+    Gaussian model collapse (unbounded error for the unbiased
+    estimator).
     """
     check_estimator(estimator)
     M = check_int(M, "M", minimum=2)
@@ -455,6 +687,30 @@ def variance_cdf(x, n, M, sigma2=1, estimator="unbiased"):
 
     the characteristic function of :math:`\log\sigma_n^2` being the Mellin
     transform :func:`chi2_mellin` at :math:`t = iu`.  Numeric only; ``n >= 1``.
+
+    Parameters
+    ----------
+    x : float > 0
+        Point at which the CDF is evaluated.
+    n : int >= 0
+        Number of refits (a scalar; ``n = 0`` gives the step function at :math:`\sigma^2`).
+    M : int >= 2
+        Samples per generation.
+    sigma2 : float > 0, default 1
+        Original variance.
+    estimator : {"unbiased", "mle"}, default "unbiased"
+        Variance estimator: divide by :math:`M-1` or by :math:`M`.
+
+    Returns
+    -------
+    float
+        :math:`P(\sigma_n^2 \le x)` in [0, 1].  Numeric only (no sympy).
+
+    References
+    ----------
+    Shumailov et al., "AI models collapse when trained on recursively generated data", Nature 631 (2024),
+    Gaussian model collapse; Gil-Pelaez, "Note on the inversion
+    theorem", Biometrika 38 (1951); Cochran's theorem.
     """
     n, M = _common(n, M, estimator)
     sigma2 = float(check_positive(sigma2, "sigma2"))
@@ -480,6 +736,36 @@ def median_variance(n, M, sigma2=1, estimator="unbiased"):
     geometrically, like :func:`median_variance_asymptotic`, while the mean stays
     at :math:`\sigma^2` (unbiased): the typical chain has collapsed long before
     the mean shows it.
+
+    Parameters
+    ----------
+    n : int >= 0
+        Number of refits (a scalar).
+    M : int >= 2
+        Samples per generation.
+    sigma2 : float > 0, default 1
+        Original variance.
+    estimator : {"unbiased", "mle"}, default "unbiased"
+        Variance estimator: divide by :math:`M-1` or by :math:`M`.
+
+    Returns
+    -------
+    float
+        The median :math:`m` with :math:`P(\sigma_n^2 \le m) = 1/2` (``sigma2`` itself for ``n = 0``);
+        numeric only.
+
+    Notes
+    -----
+    .. math:: \operatorname{med}\sigma_n^2 = \sigma^2 e^{y^*}, \qquad P(\log(\sigma_n^2/\sigma^2) \le y^*) = \tfrac12
+
+    The root :math:`y^*` is bracketed by :math:`\kappa_1 \pm (10\sqrt{\kappa_2} + 1)` (cumulants of
+    :func:`log_variance_cumulant`) and found to ``xtol = 1e-12``.
+
+    References
+    ----------
+    Shumailov et al., "AI models collapse when trained on recursively generated data", Nature 631 (2024),
+    Gaussian model collapse; Gil-Pelaez inversion as in
+    :func:`variance_cdf`.
     """
     n, M = _common(n, M, estimator)
     sigma2 = float(check_positive(sigma2, "sigma2"))
@@ -503,6 +789,31 @@ def median_variance_asymptotic(n, M, sigma2=1, estimator="unbiased"):
 
     with the drift :math:`d = \psi(k/2) + \log 2c` and cumulants of
     :func:`log_variance_cumulant`.  Symbolic in, symbolic out.
+
+    Parameters
+    ----------
+    n : int >= 0 or array of int or sympy expression
+        Number of refits (generation 0 is the original).
+    M : int >= 2 or sympy expression
+        Samples drawn from each generation to fit the next.
+    sigma2 : float > 0 or sympy expression, default 1
+        Original variance :math:`\sigma^2`.
+    estimator : {"unbiased", "mle"}, default "unbiased"
+        Variance estimator: divide by :math:`M-1` or by :math:`M`.
+
+    Returns
+    -------
+    float or numpy.ndarray or sympy.Expr
+        Approximate median of :math:`\sigma_n^2`; float for numbers (numpy array of floats when ``n`` is an array),
+        sympy expression for symbols.
+        Error :math:`O(1/n)` relative to the exact :func:`median_variance`; ``n = 0`` gives
+        :math:`\sigma^2\exp(-\psi''/(6\psi'))`, not :math:`\sigma^2` (the expansion is for large ``n``).
+
+    References
+    ----------
+    Cornish & Fisher, "Moments and cumulants in the specification of distributions" (1937);
+    Shumailov et al., "AI models collapse when trained on recursively generated data", Nature 631 (2024),
+    Gaussian model collapse.
     """
     n, M = _common(n, M, estimator)
     sigma2 = check_positive(sigma2, "sigma2")
@@ -550,6 +861,12 @@ def schedule_moments(schedule, sigma=1, estimator="unbiased"):
     dict of numpy arrays of length ``N + 1`` (generations 0..N): ``"n"``,
     ``"expected_variance"``, ``"expected_std"``, ``"mean_variance"``,
     ``"expected_w2_squared"``.
+
+    References
+    ----------
+    Shumailov et al., "AI models collapse when trained on recursively generated data", Nature 631 (2024),
+    Gaussian model collapse (growing sample
+    sizes; superlinear growth bounds the error); Cochran's theorem.
     """
     check_estimator(estimator)
     sched = _check_schedule(schedule)
@@ -597,6 +914,12 @@ def schedule_expected_w2_squared(n, M_of_j, j, sigma=1, estimator="unbiased"):
     Returns
     -------
     sympy.Expr with unevaluated ``Sum`` and ``Product``.
+
+    References
+    ----------
+    Shumailov et al., "AI models collapse when trained on recursively generated data", Nature 631 (2024),
+    Gaussian model collapse (the paper's
+    sample-size schedule :math:`M_j`; see ``docs/paper_comparison.md`` for the index shift).
     """
     check_estimator(estimator)
     if not isinstance(M_of_j, sp.Basic) or not isinstance(j, sp.Symbol):
@@ -644,6 +967,21 @@ def schedule_is_bounded(M_of_j, j, estimator="unbiased"):
     Returns
     -------
     bool
+
+    Notes
+    -----
+    .. math::
+
+        \sup_n E[W_2^2] < \infty \iff \sum_{j\ge1} \frac{1}{M_j} < \infty\ \text{(unbiased)}; \qquad
+        \text{always (MLE)}.
+
+    Raises ``ValueError`` if sympy cannot decide the convergence.
+
+    References
+    ----------
+    Shumailov et al., "AI models collapse when trained on recursively generated data", Nature 631 (2024),
+    Gaussian model collapse: the error stays bounded only if the
+    sample size grows superlinearly with the generation.
     """
     check_estimator(estimator)
     if not isinstance(M_of_j, sp.Basic) or not isinstance(j, sp.Symbol):
