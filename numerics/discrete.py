@@ -112,51 +112,38 @@ def _powers_sums(V, out):
     out[:, 3] += V2.sum(axis=1)
 
 
-def _tree_draw(rng, X, M):
-    r"""One refit of every chain in ``X`` (shape ``(R, b)``, ``R`` a power of two, columns summing to ``M``).
+def _multinomial_draw(rng, X, M):
+    """One refit of every chain in ``X`` (shape ``(b, R)``, rows summing to ``M``): ``Multinomial(M, X/M)``.
 
-    The multinomial is drawn by binary splitting: a node holding ``N`` of the
-    new samples and mass ``m = m_left + m_right`` of the current counts sends
-    :math:`\mathrm{Binomial}(N, m_{\text{left}}/m)` of them to its left half.
-    One vectorised binomial per tree level (``log2 R`` calls) replaces ``R - 1``
-    sequential conditional binomials; the probabilities are exact ratios of
-    integer counts (1 for a node whose mass sits in one half, 0 for an empty
-    one), so dead categories stay dead and a delta stays put.
+    ``Generator.multinomial`` draws each row as conditional binomials with exact
+    zeros for extinct categories and stops once all ``M`` samples are placed, so
+    a row costs one binomial per surviving category.  It hands the last column
+    whatever its float conditional probabilities left over; should that column
+    be extinct in a chain (a rounding event of probability ~1e-13), the chain
+    is redrawn, so extinct categories stay extinct exactly.
     """
-    levels = [X]
-    while levels[-1].shape[0] > 2:
-        m = levels[-1]
-        levels.append(m[0::2] + m[1::2])
-    N = M
-    parent = None
-    for lev in reversed(levels):
-        left = lev[0::2]
-        prob = left / M if parent is None else left / np.maximum(parent, 1)
-        NL = rng.binomial(N, prob)
-        children = np.empty(lev.shape, dtype=np.int64)
-        children[0::2] = NL
-        np.subtract(N, NL, out=children[1::2])
-        N, parent = children, lev
-    return N
+    Y = rng.multinomial(M, X / M)
+    dead_last = X[:, -1] == 0
+    bad = np.flatnonzero(Y[:, -1][dead_last])
+    while bad.size:
+        rows = np.flatnonzero(dead_last)[bad]
+        Y[rows] = rng.multinomial(M, X[rows] / M)
+        bad = bad[Y[rows, -1] > 0]
+    return Y
 
 
-def _compact_rows(X, lab, rows):
-    """Move each chain's surviving categories (in order) to the top ``rows`` rows."""
+def _compact_rows(X, lab, width):
+    """Move each chain's surviving categories (in order) to the first ``width`` columns."""
     nz = X > 0
-    dest = np.cumsum(nz, axis=0)
+    dest = np.cumsum(nz, axis=1)
     dest -= 1
     r, c = np.nonzero(nz)
     d = dest[r, c]
-    X2 = np.zeros((rows, X.shape[1]), dtype=np.int64)
-    lab2 = np.zeros((rows, X.shape[1]), dtype=np.int64)
-    X2[d, c] = X[r, c]
-    lab2[d, c] = lab[r, c]
+    X2 = np.zeros((X.shape[0], width), dtype=np.int64)
+    lab2 = np.zeros((X.shape[0], width), dtype=np.int64)
+    X2[r, d] = X[r, c]
+    lab2[r, d] = lab[r, c]
     return X2, lab2
-
-
-def _pow2(k):
-    """Smallest power of two ``>= max(k, 2)``."""
-    return 1 << max(int(k) - 1, 1).bit_length()
 
 
 class _Pairs:
@@ -217,8 +204,8 @@ class _Pairs:
 
 
 class _Many:
-    """Chains with more than two surviving categories: counts ``X`` of shape ``(R, b)`` whose rows
-    hold each chain's surviving categories (labels ``lab``), padded to a power of two ``R``."""
+    """Chains with more than two surviving categories: counts ``X`` of shape ``(b, R)``; each row holds
+    a chain's surviving categories (labels ``lab``) first, extinct ones as zeros."""
 
     def __init__(self, X, lab, idx):
         self.X, self.lab, self.idx = X, lab, idx
@@ -237,7 +224,7 @@ class _Many:
         dead = last == 1
         if dead.any():
             cols = np.flatnonzero(dead)
-            cat = lab[np.argmax(X[:, cols], axis=0), cols]
+            cat = lab[cols, np.argmax(X[cols], axis=1)]
             fresh = st.T[idx[cols]] < 0
             new = cols[fresh]
             if new.size:
@@ -250,17 +237,17 @@ class _Many:
         stay = last > 2
         if move.any():
             cols = np.flatnonzero(move)
-            nz = X[:, cols] > 0
-            r0 = np.argmax(nz, axis=0)
-            r1 = X.shape[0] - 1 - np.argmax(nz[::-1], axis=0)
-            pairs.add(idx[cols], X[r0, cols], lab[r0, cols], lab[r1, cols])
+            nz = X[cols] > 0
+            r0 = np.argmax(nz, axis=1)
+            r1 = X.shape[1] - 1 - np.argmax(nz[:, ::-1], axis=1)
+            pairs.add(idx[cols], X[cols, r0], lab[cols, r0], lab[cols, r1])
         if not stay.all():
-            X, lab, idx = X[:, stay], lab[:, stay], idx[stay]
+            X, lab, idx = X[stay], lab[stay], idx[stay]
             last = last[stay]
         if last.size:
-            R_new = _pow2(last.max())
-            if R_new < X.shape[0]:
-                X, lab = _compact_rows(X, lab, R_new)
+            width = int(last.max())
+            if width < X.shape[1]:
+                X, lab = _compact_rows(X, lab, width)
         self.X, self.lab, self.idx = X, lab, idx
 
 
@@ -290,11 +277,8 @@ def _simulate_chains(p, M, G1, n_chains, rng, st):
                 x = rng.binomial(M, p[0], size=n_chains)
                 pairs.add(np.arange(n_chains), x, np.zeros(n_chains, np.int64), np.ones(n_chains, np.int64))
             else:
-                R = _pow2(K)
-                X = np.zeros((R, n_chains), dtype=np.int64)
-                X[:K] = rng.multinomial(M, p, size=n_chains).T
-                lab = np.zeros((R, n_chains), dtype=np.int64)
-                lab[:K] = np.arange(K)[:, None]
+                X = rng.multinomial(M, p, size=n_chains)
+                lab = np.tile(np.arange(K, dtype=np.int64), (n_chains, 1))
                 many = _Many(X, lab, np.arange(n_chains))
         b2 = pairs.idx.size
         bm = many.idx.size if many is not None else 0
@@ -312,10 +296,10 @@ def _simulate_chains(p, M, G1, n_chains, rng, st):
                 prev = W[i]
             if bm:
                 if not first:
-                    X = _tree_draw(rng, X, M)
-                np.einsum("kb,kb->b", X, X, out=Q[i])
+                    X = _multinomial_draw(rng, X, M)
+                np.einsum("bk,bk->b", X, X, out=Q[i])
                 nz = X > 0
-                np.sum(nz, axis=0, out=S[i])
+                np.sum(nz, axis=1, out=S[i])
                 st.alive[n + i] += np.bincount(many.lab[nz], minlength=K)
         if b2:
             pairs.account(W, n, M, st)
