@@ -173,10 +173,35 @@ def mixing_counts(alpha, M):
     Convention: :math:`\alpha M` must be an integer (within :math:`10^{-9}` for
     floats).  Symbolic input returns the symbolic products.
 
+    Parameters
+    ----------
+    alpha : float in [0, 1] or sympy expression
+        Fraction of fresh real samples per generation; ``alpha * M`` must be an integer (exact split).
+    M : int >= 2 or sympy expression
+        Training samples per generation (fresh + synthetic).
+
+    Returns
+    -------
+    (m_r, m_s) : tuple of int, or of sympy expressions
+        Fresh and synthetic sample counts, :math:`m_r + m_s = M`; Python ints for numeric input (also for
+        sympy numbers), sympy products :math:`(\alpha M, (1-\alpha)M)` when ``alpha`` or ``M`` is symbolic.
+
     Raises
     ------
     ValueError
         ``alpha`` outside [0, 1] or NaN, ``M < 2``, or ``alpha * M`` not an integer.
+
+    Notes
+    -----
+    .. math:: m_r = \alpha M \in \mathbb{Z}, \qquad m_s = M - m_r
+
+    The exact-split convention of this module: no rounding, no random counts.
+
+    References
+    ----------
+    Shumailov et al., Nature 631 (2024) (collapse; keeping 10 % of the original data slows it);
+    Bertrand et al. (2024, ICLR), "On the Stability of Iterative Retraining of Generative Models on their own Data";
+    Alemohammad et al. (2024, ICLR), "Self-Consuming Generative Models Go MAD".
     """
     alpha = _check_alpha(alpha)
     M = check_int(M, "M", minimum=2)
@@ -291,6 +316,12 @@ def mixing_conditional_moments(alpha, M, d2, variance, sigma2=1, estimator="unbi
     Notes
     -----
     Source: Shumailov et al. (2024) (10 % of original data); Bertrand et al. (2024).
+
+    References
+    ----------
+    Shumailov et al., Nature 631 (2024) (collapse; keeping 10 % of the original data slows it);
+    Bertrand et al. (2024, ICLR), "On the Stability of Iterative Retraining of Generative Models on their own Data";
+    Cochran's theorem (within-group sums of squares).
     """
     check_estimator(estimator)
     a = _exact_alpha(alpha, M)
@@ -329,9 +360,26 @@ def mixing_recursion(alpha, M, sigma2=1, estimator="unbiased"):
     :func:`mixing_conditional_moments` (it is affine in :math:`d_n^2` and
     :math:`\sigma_n^2`).  :math:`x_0 = (0, \sigma^2)`.
 
+    Parameters
+    ----------
+    alpha : float in [0, 1] or sympy expression
+        Fraction of fresh real samples per generation; ``alpha * M`` must be an integer (exact split).
+    M : int >= 2 or sympy expression
+        Training samples per generation (fresh + synthetic).
+    sigma2 : float > 0 or sympy expression, default 1
+        Original variance :math:`\sigma^2`.
+    estimator : {"unbiased", "mle"}, default "unbiased"
+        Variance estimator: divide the pooled sum of squares by :math:`M-1` or by :math:`M`.
+
     Returns
     -------
     (A, c) : sympy Matrix (2x2) and sympy Matrix (2x1) for sympy input, numpy arrays otherwise.
+
+    References
+    ----------
+    Shumailov et al., Nature 631 (2024) (collapse; keeping 10 % of the original data slows it);
+    Bertrand et al. (2024, ICLR), "On the Stability of Iterative Retraining of Generative Models on their own Data";
+    Alemohammad et al. (2024, ICLR), "Self-Consuming Generative Models Go MAD".
     """
     check_estimator(estimator)
     a = _exact_alpha(alpha, M)
@@ -360,6 +408,34 @@ def mixing_stationary(alpha, M, sigma2=1, estimator="unbiased"):
 
     Source: Bertrand et al. (2024, ICLR) (stability with enough real data);
     exact solution of the recursion derived here.
+
+    Parameters
+    ----------
+    alpha : float in [0, 1] or sympy expression
+        Fraction of fresh real samples per generation; ``alpha * M`` must be an integer (exact split).
+    M : int >= 2 or sympy expression
+        Training samples per generation (fresh + synthetic).
+    sigma2 : float > 0 or sympy expression, default 1
+        Original variance :math:`\sigma^2`.
+    estimator : {"unbiased", "mle"}, default "unbiased"
+        Variance estimator: divide the pooled sum of squares by :math:`M-1` or by :math:`M`.
+
+    Returns
+    -------
+    (D, V) : tuple of float, or of sympy expressions
+        :math:`(E[d_\infty^2], E[\sigma_\infty^2])`: floats for numbers, sympy expressions for sympy input.
+
+    Raises
+    ------
+    ValueError
+        For numeric input when the spectral radius of :math:`A` is >= 1 (``alpha`` at or below
+        :func:`mixing_stability_threshold`; for the MLE, ``alpha = 0``).
+
+    References
+    ----------
+    Bertrand et al. (2024, ICLR), "On the Stability of Iterative Retraining of Generative Models on their own Data"
+    (stability with enough real data);
+    Shumailov et al., Nature 631 (2024) (collapse; keeping 10 % of the original data slows it).
     """
     check_estimator(estimator)
     a = _exact_alpha(alpha, M)
@@ -398,6 +474,25 @@ def mixing_spectral_radius(alpha, M, estimator="unbiased"):
 
     (``A`` is non-negative, so its Perron root is real and equals the spectral
     radius).  The moments converge geometrically at this rate when it is < 1.
+
+    Parameters
+    ----------
+    alpha : float in [0, 1] or sympy expression
+        Fraction of fresh real samples per generation; ``alpha * M`` must be an integer (exact split).
+    M : int >= 2 or sympy expression
+        Training samples per generation (fresh + synthetic).
+    estimator : {"unbiased", "mle"}, default "unbiased"
+        Variance estimator: divide the pooled sum of squares by :math:`M-1` or by :math:`M`.
+
+    Returns
+    -------
+    float or sympy.Expr
+        :math:`\lambda_+ \ge 0`: float for numbers, sympy expression for sympy input.
+
+    References
+    ----------
+    Bertrand et al. (2024, ICLR), "On the Stability of Iterative Retraining of Generative Models on their own Data";
+    Perron-Frobenius theorem for non-negative matrices.
     """
     check_estimator(estimator)
     a = _exact_alpha(alpha, M)
@@ -420,6 +515,25 @@ def mixing_stability_threshold(M, estimator="unbiased"):
     :math:`\alpha_c < 1/M`, every exact split with at least one fresh sample
     is stable (Bertrand et al. 2024 state stability for a large enough real
     fraction; here the exact threshold).
+
+    Parameters
+    ----------
+    M : int >= 2 or sympy expression
+        Training samples per generation.
+    estimator : {"unbiased", "mle"}, default "unbiased"
+        Variance estimator: divide the pooled sum of squares by :math:`M-1` or by :math:`M`.
+
+    Returns
+    -------
+    float or sympy.Expr
+        :math:`\alpha_c`: float for numbers, sympy expression for sympy ``M``
+        (``sympy.Integer(0)`` for the MLE).
+
+    References
+    ----------
+    Bertrand et al. (2024, ICLR), "On the Stability of Iterative Retraining of Generative Models on their own Data"
+    (stability for a large enough
+    real fraction; here the exact threshold of the second moments).
     """
     check_estimator(estimator)
     M = check_int(M, "M", minimum=2)
@@ -469,6 +583,12 @@ def mixing_moments(n, alpha, M, sigma2=1, estimator="unbiased"):
     Returns
     -------
     tuple of two floats / sympy expressions.
+
+    References
+    ----------
+    Shumailov et al., Nature 631 (2024) (collapse; keeping 10 % of the original data slows it);
+    Bertrand et al. (2024, ICLR), "On the Stability of Iterative Retraining of Generative Models on their own Data";
+    Alemohammad et al. (2024, ICLR), "Self-Consuming Generative Models Go MAD".
     """
     check_estimator(estimator)
     a = _exact_alpha(alpha, M)
@@ -498,7 +618,39 @@ def mixing_moments(n, alpha, M, sigma2=1, estimator="unbiased"):
 
 
 def mixing_moments_path(generations, alpha, M, sigma2=1, estimator="unbiased"):
-    """Float arrays ``(E[d_n^2], E[sigma_n^2])`` for n = 0..generations (iteration of :func:`mixing_recursion`)."""
+    """Float arrays ``(E[d_n^2], E[sigma_n^2])`` for n = 0..generations (iteration of :func:`mixing_recursion`).
+
+    Parameters
+    ----------
+    generations : int >= 0
+        Last generation ``N``; values for ``n = 0..N``.
+    alpha : float in [0, 1]
+        Fraction of fresh real samples; ``alpha * M`` an integer.
+    M : int >= 2
+        Training samples per generation (fresh + synthetic).
+    sigma2 : float > 0, default 1
+        Original variance.
+    estimator : {"unbiased", "mle"}, default "unbiased"
+        Variance estimator: divide the pooled sum of squares by :math:`M-1` or by :math:`M`.
+
+    Returns
+    -------
+    (D, V) : tuple of two numpy float arrays of length ``generations + 1``
+        :math:`E[(\mu_n-\mu)^2]` and :math:`E[\sigma_n^2]` for :math:`n = 0, \dots, N`; ``D[0] = 0``,
+        ``V[0] = sigma2``.
+
+    Notes
+    -----
+    .. math:: x_{n+1} = A x_n + c, \qquad x_0 = (0, \sigma^2)
+
+    the float iteration of :func:`mixing_recursion` (same values as :func:`mixing_moments`).
+
+    References
+    ----------
+    Shumailov et al., Nature 631 (2024) (collapse; keeping 10 % of the original data slows it);
+    Bertrand et al. (2024, ICLR), "On the Stability of Iterative Retraining of Generative Models on their own Data";
+    Alemohammad et al. (2024, ICLR), "Self-Consuming Generative Models Go MAD".
+    """
     generations = check_int(generations, "generations", minimum=0)
     A, c = mixing_recursion(alpha, M, sigma2, estimator)
     xs = np.array(_mixing_iterate(generations, A, c, np.array([0.0, float(sigma2)]), False))
@@ -526,6 +678,30 @@ def mixing_w2_bounds(n, alpha, M, sigma=1, estimator="unbiased"):
     :math:`E\sigma_n \ge \sigma c_4(m_r)\sqrt{(m_r-1)/D}` (for :math:`m_r < 2`
     the term is 0).  Both stay bounded in ``n`` when ``alpha`` is above the
     stability threshold.  Numeric only.
+
+    Parameters
+    ----------
+    n : int >= 1
+        Number of refits.
+    alpha : float in [0, 1]
+        Fraction of fresh real samples; ``alpha * M`` an integer.
+    M : int >= 2
+        Training samples per generation (fresh + synthetic).
+    sigma : float > 0, default 1
+        Original standard deviation :math:`\sigma`.
+    estimator : {"unbiased", "mle"}, default "unbiased"
+        Variance estimator: divide the pooled sum of squares by :math:`M-1` or by :math:`M`.
+
+    Returns
+    -------
+    (lower, upper) : tuple of float
+        Bounds on :math:`E[W_2^2]` to the original :math:`N(\mu, \sigma^2)`.
+
+    References
+    ----------
+    Bertrand et al. (2024, ICLR), "On the Stability of Iterative Retraining of Generative Models on their own Data";
+    Shumailov et al., Nature 631 (2024) (collapse; keeping 10 % of the original data slows it); one-dimensional
+    Gaussian :math:`W_2^2 = (m_1-m_2)^2 + (s_1-s_2)^2`.
     """
     n = check_int(n, "n", minimum=1)
     sigma = float(check_positive(sigma, "sigma"))
@@ -584,6 +760,29 @@ def accumulate_moments(n, M, sigma2=1, estimator="unbiased"):
     :math:`0..n-1` (``nM`` samples); generation 0 is the original.
     Source: Gerstgrasser et al. (2024).  Symbolic ``n`` returns ``sympy``
     ``Product``/``Sum`` expressions (valid for ``n >= 1``).
+
+    Parameters
+    ----------
+    n : int >= 0 or sympy symbol
+        Number of refits; model ``n`` is fitted to ``nM`` samples.
+    M : int >= 2 or sympy expression
+        Samples added per generation (batch size).
+    sigma2 : float > 0 or sympy expression, default 1
+        Original variance :math:`\sigma^2`.
+    estimator : {"unbiased", "mle"}, default "unbiased"
+        Variance estimator: divide the pooled sum of squares by :math:`c_n = nM-1` or :math:`nM`.
+
+    Returns
+    -------
+    (D, V) : tuple
+        :math:`(E[(\mu_n-\mu)^2], E[\sigma_n^2])`: floats for numbers, exact rationals times
+        ``sigma2`` for sympy numbers, ``Sum``/``Product`` expressions for symbolic ``n`` (valid for ``n >= 1``).
+
+    References
+    ----------
+    Gerstgrasser et al. (2024), "Is Model Collapse Inevitable? Breaking the Curse of Recursion by Accumulating Real
+    and Synthetic Data";
+    Shumailov et al., Nature 631 (2024) (collapse; keeping 10 % of the original data slows it).
     """
     check_estimator(estimator)
     M = check_int(M, "M", minimum=2)
@@ -608,7 +807,35 @@ def accumulate_moments(n, M, sigma2=1, estimator="unbiased"):
 
 
 def accumulate_moments_path(generations, M, sigma2=1, estimator="unbiased"):
-    """Float arrays ``(E[d_n^2], E[sigma_n^2])`` for n = 0..generations under accumulation."""
+    """Float arrays ``(E[d_n^2], E[sigma_n^2])`` for n = 0..generations under accumulation.
+
+    Parameters
+    ----------
+    generations : int >= 0
+        Last generation ``N``; values for ``n = 0..N``.
+    M : int >= 2
+        Samples added per generation.
+    sigma2 : float > 0, default 1
+        Original variance.
+    estimator : {"unbiased", "mle"}, default "unbiased"
+        Variance estimator: divide the pooled sum of squares by :math:`c_n = nM-1` or :math:`nM`.
+
+    Returns
+    -------
+    (D, V) : tuple of two numpy float arrays of length ``generations + 1``
+        :math:`E[(\mu_n-\mu)^2]` and :math:`E[\sigma_n^2]` for :math:`n = 0, \dots, N`.
+
+    Notes
+    -----
+    .. math:: D_n = \frac{1}{M}\sum_{j=0}^{n-1}\frac{V_j}{(j+1)^2}, \qquad V_n = \sigma^2\prod_{j\le n} f_j
+
+    with the per-generation factors :math:`f_j` of :func:`accumulate_moments`, evaluated in floats.
+
+    References
+    ----------
+    Gerstgrasser et al. (2024), "Is Model Collapse Inevitable? Breaking the Curse of Recursion by Accumulating Real
+    and Synthetic Data".
+    """
     check_estimator(estimator)
     generations = check_int(generations, "generations", minimum=0)
     M = check_int(M, "M", minimum=2)
@@ -689,7 +916,8 @@ def accumulate_variance_limit(M, sigma2=1, estimator="unbiased"):
 
     .. math::
 
-        \text{MLE: } \sigma^2\prod_{j\ge1}\Bigl(1-\frac{1}{j^2M}\Bigr) = \sigma^2\,\frac{\sin(\pi/\sqrt M)}{\pi/\sqrt M},
+        \text{MLE: } \sigma^2\prod_{j\ge1}\Bigl(1-\frac{1}{j^2M}\Bigr)
+        = \sigma^2\,\frac{\sin(\pi/\sqrt M)}{\pi/\sqrt M},
         \qquad
         \text{unbiased: } \sigma^2\,\frac{\Gamma(2-1/M)}{\Gamma(2-r_+)\,\Gamma(2-r_-)},\quad
         r_\pm = \frac{1\pm\sqrt{1+4M}}{2M},
@@ -698,6 +926,26 @@ def accumulate_variance_limit(M, sigma2=1, estimator="unbiased"):
     :math:`(j-r_+)(j-r_-)/(j(j-1/M))` telescope into gamma functions whose
     ratio tends to 1 because the exponents balance.)  Computed as
     ``sympy.limit`` of the ``sympy.product`` closed form.
+
+    Parameters
+    ----------
+    M : int >= 2 or sympy expression
+        Samples added per generation.
+    sigma2 : float > 0 or sympy expression, default 1
+        Original variance :math:`\sigma^2`.
+    estimator : {"unbiased", "mle"}, default "unbiased"
+        Variance estimator: divide the pooled sum of squares by :math:`c_n = nM-1` or :math:`nM`.
+
+    Returns
+    -------
+    float or sympy.Expr
+        :math:`\lim_n E[\sigma_n^2] > 0`: float for numbers, sympy expression for sympy input.
+
+    References
+    ----------
+    Gerstgrasser et al. (2024), "Is Model Collapse Inevitable? Breaking the Curse of Recursion by Accumulating Real
+    and Synthetic Data";
+    Euler's sine product :math:`\sin\pi x/(\pi x) = \prod_j (1 - x^2/j^2)`.
     """
     check_estimator(estimator)
     M = check_int(M, "M", minimum=2)
@@ -722,6 +970,28 @@ def accumulate_mean_error_bound(M, sigma2=1):
     Follows from :func:`accumulate_moments` since :math:`E[\sigma_j^2] \le
     \sigma^2` (every factor is below 1) and :math:`\sum_{j\ge1} 1/j^2 = \pi^2/6`
     (``sympy.summation``).  Holds for both estimators.
+
+    Parameters
+    ----------
+    M : int >= 2 or sympy expression
+        Samples added per generation.
+    sigma2 : float > 0 or sympy expression, default 1
+        Original variance :math:`\sigma^2`.
+
+    Returns
+    -------
+    float or sympy.Expr
+        :math:`\pi^2\sigma^2/(6M)`: float for numbers, sympy expression for sympy input.
+
+    Notes
+    -----
+    .. math:: E[(\mu_n-\mu)^2] = \frac1M\sum_{j=0}^{n-1}\frac{E[\sigma_j^2]}{(j+1)^2}
+        \le \frac{\sigma^2}{M}\sum_{j\ge1}\frac{1}{j^2} = \frac{\pi^2}{6}\frac{\sigma^2}{M}
+
+    References
+    ----------
+    Gerstgrasser et al. (2024), "Is Model Collapse Inevitable? Breaking the Curse of Recursion by Accumulating Real
+    and Synthetic Data".
     """
     M = check_int(M, "M", minimum=2)
     sigma2 = check_positive(sigma2, "sigma2")
@@ -744,6 +1014,29 @@ def accumulate_variance_of_variance(n, M, sigma2=1, estimator="unbiased"):
 
     derived with sympy (``_accumulate_step``: conditional moments of the pooled sum of squares).  Returns a float, or an
     exact rational for sympy input.
+
+    Parameters
+    ----------
+    n : int >= 1
+        Number of refits.
+    M : int >= 2
+        Samples added per generation.
+    sigma2 : float > 0 or sympy expression, default 1
+        Original variance :math:`\sigma^2`.
+    estimator : {"unbiased", "mle"}, default "unbiased"
+        Variance estimator: divide the pooled sum of squares by :math:`c_n = nM-1` or :math:`nM`.
+
+    Returns
+    -------
+    float or sympy.Rational
+        :math:`\mathrm{Var}[\sigma_n^2]`: float for numbers, exact (rational times ``sigma2**2``)
+        for sympy input.
+
+    References
+    ----------
+    Gerstgrasser et al. (2024), "Is Model Collapse Inevitable? Breaking the Curse of Recursion by Accumulating Real
+    and Synthetic Data";
+    Cochran's theorem.
     """
     check_estimator(estimator)
     n = check_int(n, "n", minimum=1)
@@ -781,6 +1074,27 @@ def accumulate_w2_bounds(n, M, sigma=1, estimator="unbiased"):
     the upper bound from :math:`(s-\sigma)^2 = (s^2-\sigma^2)^2/(s+\sigma)^2
     \le (s^2-\sigma^2)^2/\sigma^2`.  Both are :math:`O(1/M)` uniformly in ``n``:
     accumulation keeps the distance to the original bounded (Gerstgrasser et al. 2024).
+
+    Parameters
+    ----------
+    n : int >= 1
+        Number of refits.
+    M : int >= 2
+        Samples added per generation.
+    sigma : float > 0, default 1
+        Original standard deviation :math:`\sigma`.
+    estimator : {"unbiased", "mle"}, default "unbiased"
+        Variance estimator: divide the pooled sum of squares by :math:`c_n = nM-1` or :math:`nM`.
+
+    Returns
+    -------
+    (lower, upper) : tuple of float
+        Bounds on :math:`E[W_2^2]` to the original :math:`N(\mu, \sigma^2)`.
+
+    References
+    ----------
+    Gerstgrasser et al. (2024), "Is Model Collapse Inevitable? Breaking the Curse of Recursion by Accumulating Real
+    and Synthetic Data".
     """
     n = check_int(n, "n", minimum=1)
     sigma = float(check_positive(sigma, "sigma"))
@@ -861,6 +1175,13 @@ def heterozygosity_recursion(alpha, M, p):
     Returns
     -------
     (lam, c)
+
+    References
+    ----------
+    Ewens (2004), "Mathematical Population Genetics I"; Durrett (2008), "Probability Models for DNA Sequence
+    Evolution" (Wright-Fisher with
+    immigration);
+    Shumailov et al., Nature 631 (2024) (collapse; keeping 10 % of the original data slows it).
     """
     a = _exact_alpha(alpha, M)
     exact_p, Hp, _ = _probabilities(p)
@@ -881,6 +1202,26 @@ def stationary_heterozygosity(alpha, M, p):
     distribution of ``M`` fresh samples.  Equals :math:`E_\pi[H]` under the
     exact stationary law :func:`wf_mixing_stationary`.  Source: Wright-Fisher
     with immigration (Ewens 2004); Shumailov et al. (2024) for the setting.
+
+    Parameters
+    ----------
+    alpha : float in (0, 1] or sympy expression
+        Fraction of fresh samples; ``alpha * M`` an integer; ``alpha = 0`` raises ``ValueError``.
+    M : int >= 2 or sympy expression
+        Training samples per generation (fresh + synthetic).
+    p : sequence of K >= 2 probabilities summing to 1 (floats or sympy numbers), or a sympy symbol
+        Original categorical distribution; a symbol ``p`` means two types with probabilities ``(p, 1 - p)``.
+
+    Returns
+    -------
+    float or sympy.Expr
+        :math:`H_\infty \in [0, H_p]`: float for numbers, sympy expression for sympy input.
+
+    References
+    ----------
+    Ewens (2004), "Mathematical Population Genetics I"; Durrett (2008), "Probability Models for DNA Sequence
+    Evolution";
+    Shumailov et al., Nature 631 (2024) (collapse; keeping 10 % of the original data slows it).
     """
     a = _exact_alpha(alpha, M)
     if not is_symbolic(a) and float(a) == 0:
@@ -898,6 +1239,29 @@ def expected_heterozygosity_mixing(n, alpha, M, p):
     with :math:`\lambda`, :math:`H_\infty` from :func:`heterozygosity_recursion`
     (for ``alpha = 0``: :math:`H_p(1-1/M)^n`, the neutral Wright-Fisher law).
     ``n`` may be a sympy symbol or a numpy array.
+
+    Parameters
+    ----------
+    n : int >= 0, array of int, or sympy symbol
+        Number of refits.
+    alpha : float in [0, 1] or sympy expression
+        Fraction of fresh real samples per generation; ``alpha * M`` must be an integer (exact split).
+    M : int >= 2 or sympy expression
+        Training samples per generation (fresh + synthetic).
+    p : sequence of K >= 2 probabilities summing to 1 (floats or sympy numbers), or a sympy symbol
+        Original categorical distribution; a symbol ``p`` means two types with probabilities ``(p, 1 - p)``.
+
+    Returns
+    -------
+    float, numpy.ndarray or sympy.Expr
+        :math:`E[H_n]`: float for numbers, numpy array when ``n`` is a list/array, sympy
+        expression for sympy input.
+
+    References
+    ----------
+    Ewens (2004), "Mathematical Population Genetics I"; Durrett (2008), "Probability Models for DNA Sequence
+    Evolution";
+    Shumailov et al., Nature 631 (2024) (collapse; keeping 10 % of the original data slows it).
     """
     lam, const = heterozygosity_recursion(alpha, M, p)
     _, Hp, _ = _probabilities(p)
@@ -938,14 +1302,31 @@ def wf_mixing_transition_matrix(alpha, M, p):
 
     the law of :math:`\mathrm{Bin}(m_r, p) + \mathrm{Bin}(m_s, i/M)` (exact
     split convention), states :math:`i = 0..M` counts of type 1.  Exact
-    sympy ``Matrix`` of rationals for sympy/``Fraction`` input (``p`` as a
-    sympy Rational), float ``numpy`` array otherwise.
+    sympy ``Matrix`` of rationals for sympy input (e.g. ``p`` as a sympy
+    Rational), float ``numpy`` array otherwise (``fractions.Fraction`` input
+    gives floats).
 
     Parameters
     ----------
-    alpha : number with ``alpha*M`` integer
+    alpha : number in [0, 1] with ``alpha*M`` integer
+        Fraction of fresh samples per generation.
     M : int >= 2
-    p : number in [0, 1]: original probability of type 1
+        Samples per generation (numbers only).
+    p : number in [0, 1], or a sympy symbol
+        Original probability of type 1.
+
+    Returns
+    -------
+    sympy.Matrix or numpy.ndarray, shape (M + 1, M + 1)
+        Row-stochastic :math:`P_{ij}`; exact sympy Matrix when ``alpha``, ``M`` or ``p`` is a sympy object
+        (or ``p`` is a symbol), float numpy array otherwise (also for ``fractions.Fraction`` input).
+
+    References
+    ----------
+    Ewens (2004), "Mathematical Population Genetics I"; Durrett (2008), "Probability Models for DNA Sequence
+    Evolution" (Wright-Fisher model
+    with immigration);
+    Shumailov et al., Nature 631 (2024) (collapse; keeping 10 % of the original data slows it).
     """
     mr, ms = mixing_counts(alpha, M)
     if is_symbolic(alpha, M):
@@ -985,9 +1366,28 @@ def wf_mixing_stationary(alpha, M, p):
     irreducible and aperiodic (no absorbing state).  ``p`` in ``{0, 1}`` gives
     the point mass at 0 or ``M``.
 
+    Parameters
+    ----------
+    alpha : float in (0, 1]
+        Fraction of fresh samples; ``alpha * M`` an integer >= 1.
+    M : int >= 2
+        Training samples per generation (fresh + synthetic).
+    p : float in [0, 1] or sympy number
+        Original probability of type 1.
+
     Returns
     -------
     list of sympy Rationals, or numpy array, of length ``M + 1``.
+
+    Notes
+    -----
+    .. math:: \pi P = \pi, \qquad \sum_{i=0}^{M}\pi_i = 1
+
+    References
+    ----------
+    Ewens (2004), "Mathematical Population Genetics I"; Durrett (2008), "Probability Models for DNA Sequence
+    Evolution";
+    Shumailov et al., Nature 631 (2024) (collapse; keeping 10 % of the original data slows it).
     """
     mr, _ = mixing_counts(alpha, M)
     if mr == 0:
@@ -1023,6 +1423,25 @@ def wf_mixing_eigenvalues(alpha, M):
     gives Feller's :math:`M!/((M-j)!M^j)`.  :math:`\lambda_1 = 1-\alpha` is
     the rate at which the mean frequency returns to ``p``; :math:`\lambda_2`
     is the :math:`\lambda` of :func:`heterozygosity_recursion`.
+
+    Parameters
+    ----------
+    alpha : float in [0, 1] or sympy number
+        Fraction of fresh samples; ``alpha * M`` an integer.
+    M : int >= 2
+        Training samples per generation.
+
+    Returns
+    -------
+    list of float or of sympy.Rational, length ``M + 1``
+        :math:`\lambda_0, \dots, \lambda_M`; exact when ``alpha`` or ``M`` is a sympy number.
+
+    References
+    ----------
+    Feller, "Diffusion processes in genetics", Proc. Second Berkeley Symp. (1951) (the case
+    ``alpha = 0``);
+    Ewens (2004), "Mathematical Population Genetics I"; Durrett (2008), "Probability Models for DNA Sequence
+    Evolution".
     """
     mr, ms = mixing_counts(alpha, M)
     if is_symbolic(alpha, M):
