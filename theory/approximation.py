@@ -126,7 +126,8 @@ import sympy as sp
 from scipy import integrate, optimize, special
 
 from theory import gaussian as _gaussian
-from theory._validation import check_estimator, check_int, check_positive, check_real, is_symbolic
+from theory._validation import (check_estimator, check_int, check_positive, check_real, check_real_array,
+                                is_symbolic)
 
 __all__ = [
     "phi", "Phi", "truncated_normal_raw_moment", "truncated_normal_mean", "truncated_normal_variance",
@@ -151,13 +152,73 @@ _s2 = sp.Symbol("sigma2", positive=True)
 _mu = sp.Symbol("mu", real=True)
 
 
+def _check_point(x, name="x"):
+    """A real number, ``+-inf`` (the limits of a density or CDF) or a sympy expression; NaN, booleans, strings refused."""
+    if isinstance(x, sp.Basic) and not x.is_number:
+        return x
+    if isinstance(x, (float, sp.Basic)) and _is_inf(x):
+        return x
+    return check_real(x, name)
+
+
 def phi(x):
-    r"""Standard normal density :math:`\phi(x) = e^{-x^2/2}/\sqrt{2\pi}` as a sympy expression."""
+    r"""Standard normal density, as a sympy expression.
+
+    .. math::  \phi(x) = \frac{e^{-x^2/2}}{\sqrt{2\pi}} .
+
+    The building block of every truncated-normal formula of this module
+    (Johnson, Kotz & Balakrishnan 1994, sec. 10.1).
+
+    Parameters
+    ----------
+    x : float, sympy number or sympy expression
+        A real number; ``+-inf`` are allowed (the limit :math:`\phi(\pm\infty) = 0`).
+
+    Returns
+    -------
+    sympy.Expr
+        :math:`\phi(x)` (not simplified; a number argument gives a numeric sympy expression).
+
+    Raises
+    ------
+    ValueError
+        ``x`` NaN, complex, a boolean, a string or None.
+
+    References
+    ----------
+    Johnson, N. L., Kotz, S. & Balakrishnan, N., *Continuous Univariate
+    Distributions* vol. 1, 2nd ed., Wiley (1994), ch. 13 and sec. 10.1.
+    """
+    x = _check_point(x)
     return sp.exp(-x ** 2 / 2) / sp.sqrt(2 * sp.pi)
 
 
 def Phi(x):
-    r"""Standard normal CDF :math:`\Phi(x) = (1 + \mathrm{erf}(x/\sqrt2))/2` as a sympy expression."""
+    r"""Standard normal cumulative distribution function, as a sympy expression.
+
+    .. math::  \Phi(x) = \int_{-\infty}^x \phi(t)\,dt = \frac{1 + \mathrm{erf}(x/\sqrt2)}{2} .
+
+    Parameters
+    ----------
+    x : float, sympy number or sympy expression
+        A real number; ``+-inf`` are allowed (the limits :math:`\Phi(-\infty) = 0`,
+        :math:`\Phi(\infty) = 1`).
+
+    Returns
+    -------
+    sympy.Expr
+        :math:`\Phi(x)`.
+
+    Raises
+    ------
+    ValueError
+        ``x`` NaN, complex, a boolean, a string or None.
+
+    References
+    ----------
+    Johnson, Kotz & Balakrishnan (1994), ch. 13 (the normal distribution).
+    """
+    x = _check_point(x)
     return (1 + sp.erf(x / sp.sqrt(2))) / 2
 
 
@@ -346,12 +407,46 @@ def truncation_variance_factor(c):
 
 # ----------------------------------------------------------------------------- temperature
 def temperature_density(T, mu=_mu, sigma2=_s2):
-    r"""Density of :math:`N(\mu,\sigma^2)` sampled at temperature ``T``: :math:`p^{1/T}/\int p^{1/T}`, by sympy.
+    r"""Density of :math:`N(\mu,\sigma^2)` sampled at temperature ``T``, derived by sympy integration.
 
-    Returns a sympy expression in ``x``; it simplifies to the density of
-    :math:`N(\mu, T\sigma^2)`.
+    .. math::
+
+        p_T(x) = \frac{p(x)^{1/T}}{\int p^{1/T}\,dx}
+               = \frac{1}{\sqrt{2\pi T\sigma^2}}\exp\!\left(-\frac{(x-\mu)^2}{2T\sigma^2}\right),
+        \qquad p = N(\mu, \sigma^2),
+
+    i.e. sampling a Gaussian at temperature :math:`T` gives exactly
+    :math:`N(\mu, T\sigma^2)`.  The normalising integral is computed by sympy
+    (not assumed), and the result is simplified.
+
+    Parameters
+    ----------
+    T : float > 0 or sympy expression
+        Temperature (``T < 1`` sharpens, ``T > 1`` flattens).
+    mu : float or sympy expression, optional
+        Mean :math:`\mu` (finite); the symbol ``mu`` by default.
+    sigma2 : float > 0 or sympy expression, optional
+        Variance :math:`\sigma^2`; the positive symbol ``sigma2`` by default.
+
+    Returns
+    -------
+    sympy.Expr
+        The density as an expression in the real symbol ``x``.
+
+    Raises
+    ------
+    ValueError
+        ``T`` or ``sigma2`` not a positive finite number, ``mu`` NaN or
+        infinite (or a boolean, string, None).
+
+    References
+    ----------
+    Shumailov et al. (2024), functional approximation error (low-temperature
+    sampling as a biased sampling procedure).
     """
     T = check_positive(T, "T")
+    mu = check_real(mu, "mu")
+    sigma2 = check_positive(sigma2, "sigma2")
     p = sp.exp(-(_x - _mu) ** 2 / (2 * _s2)) / sp.sqrt(2 * sp.pi * _s2)
     pt = sp.powsimp(p ** (1 / _T), force=True)
     norm = sp.integrate(pt, (_x, -sp.oo, sp.oo), conds="none")
@@ -522,16 +617,51 @@ def temperature_variance_second_moment(n, T, M, sigma2=1, estimator="unbiased"):
 
 # ----------------------------------------------------------------------------- mixtures: expressivity
 def check_mixture(weights, means, variances, *, symbolic_ok=True):
-    """Validate a 1-D Gaussian mixture ``(weights, means, variances)``.
+    r"""Validate a 1-D Gaussian mixture :math:`p = \sum_i w_i N(\mu_i, s_i^2)` given as ``(weights, means, variances)``.
 
-    Weights must be non-negative and sum to 1 (exactly for sympy numbers, within
-    1e-12 for floats); variances must be positive; nothing may be NaN.  Returns
-    three tuples (sympy objects are kept when any entry is sympy).
+    .. math::  w_i \ge 0, \qquad \sum_i w_i = 1, \qquad \mu_i \in \mathbb R, \qquad s_i^2 > 0 .
+
+    Parameters
+    ----------
+    weights : sequence of numbers or sympy expressions
+        Mixture weights :math:`w_i`, non-negative, summing to 1 (exactly for
+        sympy numbers, within 1e-12 for floats).
+    means : sequence of numbers or sympy expressions
+        Component means :math:`\mu_i` (finite), as many as ``weights``.
+    variances : sequence of numbers or sympy expressions
+        Component variances :math:`s_i^2 > 0` (finite), as many as ``weights``.
+    symbolic_ok : bool, keyword-only
+        Accept sympy symbols (``False`` where a function integrates numerically).
+
+    Returns
+    -------
+    (weights, means, variances) : three tuples
+        The entries unchanged (sympy objects are kept).
+
+    Raises
+    ------
+    ValueError
+        Naming ``weights``, ``means`` or ``variances`` (with the index of a bad
+        entry): not sequences, different or zero lengths, NaN, inf, negative
+        weights, weights not summing to 1, non-positive variances, symbols when
+        ``symbolic_ok`` is False; naming ``symbolic_ok`` when it is not a bool.
+
+    Notes
+    -----
+    The mixture is the target of the functional expressivity error of
+    Shumailov et al. (2024) (their GMM experiment).
     """
-    try:
-        w, m, v = list(weights), list(means), list(variances)
-    except TypeError:
-        raise ValueError("weights, means and variances must be sequences") from None
+    if not isinstance(symbolic_ok, (bool, np.bool_)):
+        raise ValueError(f"symbolic_ok must be a bool, got {symbolic_ok!r}")
+    seqs = []
+    for name, values in (("weights", weights), ("means", means), ("variances", variances)):
+        if values is None or isinstance(values, (str, bytes)):
+            raise ValueError(f"{name} must be a sequence of numbers, got {_short(values)}")
+        try:
+            seqs.append(list(values))
+        except TypeError:
+            raise ValueError(f"{name} must be a sequence of numbers, got {_short(values)}") from None
+    w, m, v = seqs
     if not (len(w) == len(m) == len(v)) or len(w) == 0:
         raise ValueError(f"weights, means and variances must have the same non-zero length, "
                          f"got {len(w)}, {len(m)}, {len(v)}")
@@ -552,6 +682,30 @@ def check_mixture(weights, means, variances, *, symbolic_ok=True):
     return tuple(w), tuple(m), tuple(v)
 
 
+def _unpack_mixture(mix, name, *, symbolic_ok=True):
+    """Validate a mixture passed as ONE argument ``name = (weights, means, variances)``.
+
+    A value that is not a triple is refused naming ``name``; the errors of
+    :func:`check_mixture` are prefixed with ``name`` (they still name
+    ``weights``, ``means`` or ``variances``).
+    """
+    try:
+        ok = mix is not None and not isinstance(mix, (str, bytes, dict)) and len(mix) == 3
+    except TypeError:
+        ok = False
+    if not ok:
+        raise ValueError(f"{name} must be a (weights, means, variances) triple, got {_short(mix)}")
+    try:
+        return check_mixture(*mix, symbolic_ok=symbolic_ok)
+    except ValueError as exc:
+        raise ValueError(f"{name}: {exc}") from None
+
+
+def _short(value, limit=60):
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
 def mixture_moments(weights, means, variances):
     r"""Mean and variance of :math:`\sum_i w_i N(\mu_i, s_i^2)` = the moment-matched (maximum-likelihood) Gaussian.
 
@@ -565,9 +719,25 @@ def mixture_moments(weights, means, variances):
     error is the distance from the mixture to it (:func:`expressivity_kl`,
     :func:`expressivity_w2_squared`).  Symbolic in, symbolic out.
 
+    Parameters
+    ----------
+    weights, means, variances : sequences
+        The mixture, validated by :func:`check_mixture` (sympy entries allowed).
+
     Returns
     -------
     (mu, sigma2) : floats or sympy expressions
+        Mean and variance of the mixture.
+
+    Raises
+    ------
+    ValueError
+        An invalid mixture (see :func:`check_mixture`).
+
+    References
+    ----------
+    Shumailov et al. (2024), functional expressivity error; the law of total
+    variance.
     """
     w, m, v = check_mixture(weights, means, variances)
     if any(isinstance(t, sp.Basic) for t in (*w, *m, *v)):
@@ -579,23 +749,92 @@ def mixture_moments(weights, means, variances):
     return mu, float(np.dot(w, v) + np.dot(w, (m - mu) ** 2))
 
 
-def _arrays(mix):
-    w, m, v = check_mixture(*mix, symbolic_ok=False)
+def _floats(w, m, v):
     w, m, v = (np.asarray([float(t) for t in x], dtype=float) for x in (w, m, v))
     return w, m, np.sqrt(v)
 
 
+def _arrays(mix, name):
+    """Mixture argument ``name`` -> float arrays (weights, means, standard deviations)."""
+    return _floats(*_unpack_mixture(mix, name, symbolic_ok=False))
+
+
+def _arrays3(weights, means, variances):
+    """Three mixture arguments -> float arrays (weights, means, standard deviations)."""
+    return _floats(*check_mixture(weights, means, variances, symbolic_ok=False))
+
+
+def _check_points(x, name):
+    """Evaluation points of an elementwise function: any shape, non-empty, real, no NaN (+-inf allowed)."""
+    arr = check_real_array(x, name, ndim=None, min_size=1, finite=False)
+    if np.isnan(arr).any():
+        raise ValueError(f"{name} must not contain NaN")
+    return arr
+
+
+def _pdf(x, w, m, s):
+    return np.sum(w * np.exp(-0.5 * ((x[..., None] - m) / s) ** 2) / (s * math.sqrt(2 * math.pi)), axis=-1)
+
+
 def mixture_pdf(x, mix):
-    """Density of the mixture ``mix = (weights, means, variances)`` at ``x`` (numpy)."""
-    w, m, s = _arrays(mix)
-    x = np.asarray(x, dtype=float)[..., None]
-    return np.sum(w * np.exp(-0.5 * ((x - m) / s) ** 2) / (s * math.sqrt(2 * math.pi)), axis=-1)
+    r"""Density of the 1-D Gaussian mixture ``mix`` at ``x``, elementwise (numpy).
+
+    .. math::  p(x) = \sum_i \frac{w_i}{s_i}\,\phi\!\left(\frac{x - \mu_i}{s_i}\right).
+
+    Parameters
+    ----------
+    x : float or array_like of floats
+        Evaluation points, any shape (not empty); ``+-inf`` allowed (density 0).
+    mix : (weights, means, variances)
+        The mixture, validated by :func:`check_mixture` (numbers only).
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        :math:`p(x)`, of the shape of ``x`` (a numpy scalar for a scalar ``x``).
+
+    Raises
+    ------
+    ValueError
+        ``x`` empty, NaN, boolean, non-numeric or None; ``mix`` not a
+        ``(weights, means, variances)`` triple or an invalid mixture.
+
+    References
+    ----------
+    Shumailov et al. (2024), the GMM of the functional expressivity experiment.
+    """
+    w, m, s = _arrays(mix, "mix")
+    return _pdf(_check_points(x, "x"), w, m, s)
 
 
 def mixture_cdf(x, mix):
-    """CDF of the mixture at ``x`` (numpy)."""
-    w, m, s = _arrays(mix)
-    x = np.asarray(x, dtype=float)[..., None]
+    r"""Cumulative distribution function of the 1-D Gaussian mixture ``mix`` at ``x``, elementwise (numpy).
+
+    .. math::  F(x) = \sum_i w_i\,\Phi\!\left(\frac{x - \mu_i}{s_i}\right).
+
+    Parameters
+    ----------
+    x : float or array_like of floats
+        Evaluation points, any shape (not empty); ``-inf`` gives 0 and ``inf`` gives 1.
+    mix : (weights, means, variances)
+        The mixture, validated by :func:`check_mixture` (numbers only).
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        :math:`F(x)`, of the shape of ``x``.
+
+    Raises
+    ------
+    ValueError
+        ``x`` empty, NaN, boolean, non-numeric or None; ``mix`` invalid.
+
+    References
+    ----------
+    Shumailov et al. (2024), the GMM of the functional expressivity experiment.
+    """
+    w, m, s = _arrays(mix, "mix")
+    x = _check_points(x, "x")[..., None]
     return np.sum(w * special.ndtr((x - m) / s), axis=-1)
 
 
@@ -615,26 +854,102 @@ def _quantile_scalar(z, w, m, s):
     return optimize.brentq(lambda x: _log_cdf(x, w, m, s) - target, lo, hi, xtol=1e-14, rtol=1e-15, maxiter=200)
 
 
-def mixture_quantile(u, mix):
-    r"""Quantile :math:`Q(u)` of the mixture, by Brent's method (reference implementation, scalar loop).
+def _symmetry_centre(w, m, s):
+    """The centre ``c`` when the mixture is symmetric about ``c`` (components pair up under x -> 2c - x), else None."""
+    c = float(np.dot(w, m))
+    scale = float(np.max(np.abs(m)) + np.max(s))
+    key = lambda d: np.array(sorted(zip(np.round(d / scale, 12), np.round(s / scale, 12), np.round(w, 12))))  # noqa: E731
+    return c if np.array_equal(key(m - c), key(c - m)) else None
 
-    Solves :math:`\log F(x) = \log u` on the bracket
-    :math:`[\min_i(\mu_i + s_i\Phi^{-1}(u)), \max_i(\mu_i + s_i\Phi^{-1}(u))]`,
-    which always contains the root since :math:`F` is a weighted mean of the
-    component CDFs; upper-tail levels use the reflected mixture so that no
-    precision is lost to :math:`1-u`.
+
+def mixture_quantile(u, mix):
+    r"""Quantile function :math:`Q(u) = F^{-1}(u)` of the 1-D Gaussian mixture ``mix``, elementwise (Brent's method).
+
+    .. math::
+
+        Q(u) = x \ \text{ with } \ \log F(x) = \log u, \qquad
+        x \in \Big[\min_i(\mu_i + s_i\Phi^{-1}(u)),\ \max_i(\mu_i + s_i\Phi^{-1}(u))\Big],
+
+    a bracket that always contains the root since :math:`F` is a weighted mean
+    of the component CDFs; upper-tail levels use the reflected mixture so that
+    no precision is lost to :math:`1-u`.  A reference implementation (a scalar
+    loop of ``scipy.optimize.brentq``).
+
+    Parameters
+    ----------
+    u : float or array_like of floats
+        Levels in the open interval (0, 1), any shape (not empty).
+    mix : (weights, means, variances)
+        The mixture, validated by :func:`check_mixture` (numbers only).
+
+    Returns
+    -------
+    numpy.ndarray
+        :math:`Q(u)`, of the shape of ``u`` (0-d for a scalar ``u``).
+
+    Raises
+    ------
+    ValueError
+        ``u`` outside (0, 1), NaN, empty, boolean, non-numeric or None;
+        ``mix`` invalid.
+
+    Notes
+    -----
+    The absolute accuracy is limited by the conditioning of :math:`F`: about
+    :math:`10^{-16}/p(Q(u))` (the rounding of :math:`F` divided by the density).
+    For a mixture symmetric about :math:`c` the median :math:`Q(1/2) = c` is
+    returned exactly (Brent's method would stop within that rounding, e.g.
+    :math:`9\cdot10^{-16}` instead of 0 for :math:`\tfrac12 N(-2,1) + \tfrac12 N(2,1)`).
+
+    References
+    ----------
+    Brent, R. P., *Algorithms for Minimization without Derivatives* (1973), ch. 4;
+    Villani, *Topics in Optimal Transportation* (2003), sec. 2.2 (the quantile
+    function as the optimal map in one dimension, used by :func:`w2_squared`).
     """
-    w, m, s = _arrays(mix)
-    u = np.asarray(u, dtype=float)
+    w, m, s = _arrays(mix, "mix")
+    u = _check_points(u, "u")
     if np.any((u <= 0) | (u >= 1)):
-        raise ValueError("u must lie in (0, 1)")
+        raise ValueError(f"u must lie in the open interval (0, 1), got min {u.min()!r}, max {u.max()!r}")
     z = special.ndtri(u)
-    return np.vectorize(lambda zz: _quantile_scalar(zz, w, m, s))(z)
+    out = np.asarray(np.vectorize(lambda zz: _quantile_scalar(zz, w, m, s), otypes=[float])(z))
+    centre = _symmetry_centre(w, m, s)
+    if centre is not None:
+        out[z == 0] = centre
+    return out
 
 
 def mixture_entropy(weights, means, variances):
-    r"""Differential entropy :math:`H(p) = -\int p\log p` of a 1-D mixture, by quadrature (numeric only)."""
-    w, m, s = _arrays((weights, means, variances))
+    r"""Differential entropy of a 1-D Gaussian mixture, by adaptive quadrature (numeric only).
+
+    .. math::  H(p) = -\int_{-\infty}^{\infty} p(x)\log p(x)\,dx, \qquad p = \sum_i w_i N(\mu_i, s_i^2),
+
+    with :math:`\log p` evaluated by log-sum-exp and the integral split at
+    the component means over :math:`[\min_i(\mu_i - 40 s_i), \max_i(\mu_i + 40 s_i)]`
+    (the mass outside is below :math:`10^{-300}`).  A mixture entropy has no
+    closed form.
+
+    Parameters
+    ----------
+    weights, means, variances : sequences of numbers
+        The mixture, validated by :func:`check_mixture` (no symbols).
+
+    Returns
+    -------
+    float
+        :math:`H(p)` in nats.
+
+    Raises
+    ------
+    ValueError
+        An invalid or symbolic mixture.
+
+    References
+    ----------
+    Cover, T. M. & Thomas, J. A., *Elements of Information Theory*, 2nd ed.,
+    Wiley (2006), ch. 8 (differential entropy).
+    """
+    w, m, s = _arrays3(weights, means, variances)
 
     def integrand(x):
         logp = float(np.logaddexp.reduce(np.log(w) - 0.5 * ((x - m) / s) ** 2 - np.log(s * math.sqrt(2 * math.pi))))
@@ -650,29 +965,77 @@ def mixture_entropy(weights, means, variances):
 def expressivity_kl(weights, means, variances):
     r"""Irreducible :math:`KL(p\,\|\,q)` from the mixture :math:`p` to its moment-matched Gaussian :math:`q`.
 
-    .. math:: KL(p\,\|\,q) = \tfrac12\log(2\pi e\,\sigma^2) - H(p),
+    .. math:: KL(p\,\|\,q) = \tfrac12\log(2\pi e\,\sigma^2) - H(p) \;\ge 0,
 
-    exact given the mixture entropy :math:`H(p)` (quadrature, numeric only):
-    :math:`E_p[(x-\mu)^2] = \sigma^2` makes the cross-entropy the entropy of
-    :math:`q`.  Zero iff the mixture is Gaussian; present with infinitely many
-    samples (functional expressivity error, Shumailov et al. 2024).
+    exact given the mixture entropy :math:`H(p)` (:func:`mixture_entropy`,
+    quadrature, numeric only): :math:`E_p[(x-\mu)^2] = \sigma^2` makes the
+    cross-entropy :math:`E_p[-\log q]` the entropy of :math:`q`.  Zero iff the
+    mixture is Gaussian (the Gaussian maximises entropy at fixed variance);
+    present with infinitely many samples (functional expressivity error).
+
+    Parameters
+    ----------
+    weights, means, variances : sequences of numbers
+        The mixture :math:`p`, validated by :func:`check_mixture`.
+
+    Returns
+    -------
+    float
+        :math:`KL(p\,\|\,q)` in nats.
+
+    Raises
+    ------
+    ValueError
+        An invalid or symbolic mixture.
+
+    References
+    ----------
+    Shumailov et al. (2024) (functional expressivity error); Cover & Thomas
+    (2006), Thm. 8.6.5 (maximum entropy of the Gaussian) and sec. 8.5 (KL).
     """
     _, var = mixture_moments(*_float_mix(weights, means, variances))
     return float(0.5 * math.log(2 * math.pi * math.e * var) - mixture_entropy(weights, means, variances))
 
 
 def _float_mix(weights, means, variances):
-    w, m, s = _arrays((weights, means, variances))
+    w, m, s = _arrays3(weights, means, variances)
     return tuple(w), tuple(m), tuple(s ** 2)
 
 
 def kappa(weights, means, variances):
-    r""":math:`\kappa = \int_0^1 \Phi^{-1}(u)\,Q_p(u)\,du = E[Z\,Q_p(\Phi(Z))]`, by quadrature.
+    r"""Comonotone covariance of a standard normal with the mixture, by quadrature (numeric only).
 
-    The comonotone covariance of a standard normal with the mixture; it is the
-    only non-closed-form constant in :func:`w2_squared_to_gaussian`.
+    .. math::
+
+        \kappa = \int_0^1 \Phi^{-1}(u)\,Q_p(u)\,du = E\big[Z\,Q_p(\Phi(Z))\big],\qquad Z\sim N(0,1),
+
+    integrated over :math:`z` on :math:`(-\infty,-8], [-8,0], [0,8], [8,\infty)`
+    with quantiles from :func:`mixture_quantile`.  It is the only
+    non-closed-form constant in :func:`w2_squared_to_gaussian`;
+    :math:`\kappa \le \sigma` (Cauchy-Schwarz) with equality iff :math:`p` is Gaussian.
+
+    Parameters
+    ----------
+    weights, means, variances : sequences of numbers
+        The mixture :math:`p`, validated by :func:`check_mixture`.
+
+    Returns
+    -------
+    float
+        :math:`\kappa` (cached per mixture).
+
+    Raises
+    ------
+    ValueError
+        An invalid or symbolic mixture.
+
+    References
+    ----------
+    Dowson, D. C. & Landau, B. V., "The Fréchet distance between multivariate
+    normal distributions", J. Multivariate Anal. 12 (1982); Villani (2003),
+    sec. 2.2 (one-dimensional optimal transport by quantile functions).
     """
-    w, m, s = _arrays((weights, means, variances))
+    w, m, s = _arrays3(weights, means, variances)
     return _kappa(tuple(w), tuple(m), tuple(s))
 
 
@@ -748,7 +1111,13 @@ def w2_squared_gaussians_to_mixture(mean, sd, mixture):
     ValueError
         Naming the parameter: ``mean`` or ``sd`` not real numbers, NaN or
         infinite; ``sd <= 0``; shapes of ``mean`` and ``sd`` that do not
-        broadcast; an invalid ``mixture``.
+        broadcast; ``mixture`` not a triple or an invalid mixture.
+
+    References
+    ----------
+    Villani (2003), sec. 2.2 (one-dimensional :math:`W_2` by quantile
+    functions); Dowson & Landau (1982) (the Gaussian-to-Gaussian case,
+    :math:`\kappa = \sigma`); Shumailov et al. (2024) (functional expressivity error).
     """
     m = _real_array(mean, "mean")
     s = _real_array(sd, "sd")
@@ -758,7 +1127,8 @@ def w2_squared_gaussians_to_mixture(mean, sd, mixture):
         shape = np.broadcast_shapes(m.shape, s.shape)
     except ValueError:
         raise ValueError(f"mean and sd must have broadcastable shapes, got mean {m.shape} and sd {s.shape}") from None
-    mix = _float_mix(*mixture)
+    w, mm, sd = _arrays(mixture, "mixture")
+    mix = (tuple(w), tuple(mm), tuple(sd ** 2))
     mu, var = mixture_moments(*mix)
     k = kappa(*mix)
     out = (m - mu) ** 2 + s * s + var - 2 * s * k
@@ -766,14 +1136,40 @@ def w2_squared_gaussians_to_mixture(mean, sd, mixture):
 
 
 def w2_squared_to_gaussian(mean, variance, mixture):
-    r""":math:`W_2^2(N(m, s^2), p) = (m-\mu)^2 + s^2 + \sigma^2 - 2s\kappa` for one Gaussian and a 1-D mixture ``p``.
+    r""":math:`W_2^2(N(m, s^2), p)` for one Gaussian and a 1-D mixture ``p`` (scalar form).
 
-    Scalar form (``variance`` :math:`= s^2`, returns a float) of
+    .. math::  W_2^2(N(m, s^2), p) = (m-\mu)^2 + s^2 + \sigma^2 - 2s\kappa ,
+
+    the scalar form (``variance`` :math:`= s^2`, returns a float) of
     :func:`w2_squared_gaussians_to_mixture`, which takes arrays of means and
-    standard deviations.  ``mixture = (weights, means, variances)``;
-    :math:`\mu, \sigma^2` from :func:`mixture_moments`, :math:`\kappa` from
-    :func:`kappa`.  Follows from
+    standard deviations; :math:`\mu, \sigma^2` from :func:`mixture_moments`,
+    :math:`\kappa` from :func:`kappa`.  Follows from
     :math:`W_2^2 = \int_0^1 (m + s\Phi^{-1}(u) - Q_p(u))^2 du` in one dimension.
+
+    Parameters
+    ----------
+    mean : float
+        Mean :math:`m` of the Gaussian (finite).
+    variance : float > 0
+        Variance :math:`s^2` of the Gaussian (a variance, unlike the ``sd`` of
+        the vectorised form).
+    mixture : (weights, means, variances)
+        The mixture :math:`p`, validated by :func:`check_mixture`.
+
+    Returns
+    -------
+    float
+        :math:`W_2^2 \ge 0`.
+
+    Raises
+    ------
+    ValueError
+        ``mean`` not a finite real; ``variance`` not positive and finite;
+        ``mixture`` not a triple or an invalid mixture.
+
+    References
+    ----------
+    Villani (2003), sec. 2.2; Dowson & Landau (1982).
     """
     mean = float(check_real(mean, "mean"))
     variance = float(check_positive(variance, "variance"))
@@ -781,7 +1177,34 @@ def w2_squared_to_gaussian(mean, variance, mixture):
 
 
 def expressivity_w2_squared(weights, means, variances):
-    r"""Irreducible :math:`W_2^2` from the mixture to its moment-matched Gaussian: :math:`2\sigma^2 - 2\sigma\kappa`."""
+    r"""Irreducible :math:`W_2^2` from the mixture to its moment-matched Gaussian.
+
+    .. math::  W_2^2(N(\mu, \sigma^2), p) = 2\sigma^2 - 2\sigma\kappa ,
+
+    :func:`w2_squared_to_gaussian` at :math:`m = \mu`, :math:`s^2 = \sigma^2`
+    (:func:`mixture_moments`).  Zero iff the mixture is Gaussian; present with
+    infinitely many samples (functional expressivity error).
+
+    Parameters
+    ----------
+    weights, means, variances : sequences of numbers
+        The mixture :math:`p`, validated by :func:`check_mixture`.
+
+    Returns
+    -------
+    float
+        The irreducible :math:`W_2^2`.
+
+    Raises
+    ------
+    ValueError
+        An invalid or symbolic mixture.
+
+    References
+    ----------
+    Shumailov et al. (2024) (functional expressivity error); Villani (2003),
+    sec. 2.2 (:math:`W_2` by quantile functions).
+    """
     mu, var = mixture_moments(*_float_mix(weights, means, variances))
     return w2_squared_to_gaussian(mu, var, (weights, means, variances))
 
@@ -801,8 +1224,34 @@ def expressivity_recursive_w2_squared(n, M, weights, means, variances, estimator
     :mod:`theory.gaussian` at :math:`\sigma^2` = the mixture variance.  At
     ``n = 0`` it is the irreducible :func:`expressivity_w2_squared`; for the
     unbiased estimator it grows like :math:`n\sigma^2/M` and tends to infinity,
-    for the MLE it tends to :math:`2\sigma^2`.  ``n`` and ``M`` may be sympy
-    symbols (the mixture must be numeric: :math:`\kappa` is a quadrature).
+    for the MLE it tends to :math:`2\sigma^2`.
+
+    Parameters
+    ----------
+    n : int >= 0 or sympy symbol
+        Number of refits.
+    M : int >= 2 or sympy symbol
+        Samples per refit.
+    weights, means, variances : sequences of numbers
+        The mixture :math:`p` (numeric: :math:`\kappa` is a quadrature).
+    estimator : {"unbiased", "mle"}
+        Variance estimator of the refits.
+
+    Returns
+    -------
+    float or sympy expression
+        :math:`E[W_2^2]` (sympy when ``n`` or ``M`` is).
+
+    Raises
+    ------
+    ValueError
+        ``n`` < 0 or not an integer, ``M`` < 2, an unknown ``estimator``, an
+        invalid mixture.
+
+    References
+    ----------
+    Shumailov et al. (2024): expressivity and statistical approximation errors
+    compounded; Villani (2003), sec. 2.2.
     """
     check_estimator(estimator)
     mix = _float_mix(weights, means, variances)
@@ -825,12 +1274,32 @@ def l2_squared(mix_a, mix_b):
 
         \int p_a p_b\,dx = \sum_{i,j} w_i w'_j\,\phi\!\left(\mu_i - \mu'_j;\,0,\,s_i^2 + s'^2_j\right),
 
-    so :math:`\|p_a-p_b\|_2^2 = \langle p_a,p_a\rangle + \langle p_b,p_b\rangle - 2\langle p_a,p_b\rangle`.
-    This is the distance Shumailov et al. (2024) plot for their GMM experiment
-    (the ``L2_of_gmms`` function of the authors' code).  Symbolic in, symbolic
-    out; each mixture is ``(weights, means, variances)``.
+    so :math:`\|p_a-p_b\|_2^2 = \langle p_a,p_a\rangle + \langle p_b,p_b\rangle - 2\langle p_a,p_b\rangle`
+    (the product of two Gaussian densities integrates to a Gaussian density
+    of the difference of the means).  Symbolic in, symbolic out.
+
+    Parameters
+    ----------
+    mix_a, mix_b : (weights, means, variances)
+        The mixtures, validated by :func:`check_mixture` (sympy entries allowed).
+
+    Returns
+    -------
+    float or sympy expression
+        :math:`\|p_a - p_b\|_2^2`.
+
+    Raises
+    ------
+    ValueError
+        ``mix_a`` or ``mix_b`` not a triple or an invalid mixture (the message
+        names the argument and ``weights``, ``means`` or ``variances``).
+
+    References
+    ----------
+    Shumailov et al. (2024): the distance plotted for their GMM experiment
+    (the ``L2_of_gmms`` function of the authors' code).
     """
-    a, b = check_mixture(*mix_a), check_mixture(*mix_b)
+    a, b = _unpack_mixture(mix_a, "mix_a"), _unpack_mixture(mix_b, "mix_b")
 
     def inner(p, q, symbolic):
         tot = 0
@@ -856,15 +1325,41 @@ def l2_squared(mix_a, mix_b):
 
 
 def w2_squared(mix_a, mix_b):
-    r""":math:`W_2^2(p_a, p_b) = \int_0^1 (Q_a(u) - Q_b(u))^2 du` by quantile-function integration (numeric).
+    r"""Squared Wasserstein-2 distance between 1-D mixtures, by quantile-function integration (numeric).
 
-    Substituting :math:`u = \Phi(z)`: :math:`\int (Q_a(\Phi(z)) - Q_b(\Phi(z)))^2 \phi(z)\,dz`,
+    .. math::
+
+        W_2^2(p_a, p_b) = \int_0^1 (Q_a(u) - Q_b(u))^2\,du
+        = \int_{-\infty}^{\infty} \big(Q_a(\Phi(z)) - Q_b(\Phi(z))\big)^2 \phi(z)\,dz ,
+
     integrated by ``scipy.integrate.quad`` with quantiles from Brent's method
     (:func:`mixture_quantile`).  The reference for the fast vectorised version
     used per generation in :mod:`numerics.gmm`.
+
+    Parameters
+    ----------
+    mix_a, mix_b : (weights, means, variances)
+        The mixtures, validated by :func:`check_mixture` (numbers only).
+
+    Returns
+    -------
+    float
+        :math:`W_2^2(p_a, p_b)`.
+
+    Raises
+    ------
+    ValueError
+        ``mix_a`` or ``mix_b`` not a triple, an invalid or symbolic mixture.
+
+    References
+    ----------
+    Villani, C., *Topics in Optimal Transportation*, AMS (2003), sec. 2.2
+    (in one dimension the optimal coupling is the quantile coupling); Dowson
+    & Landau (1982) for the Gaussian case; Shumailov et al. (2024) (the
+    distance of their GMM experiment).
     """
-    wa, ma, sa = _arrays(mix_a)
-    wb, mb, sb = _arrays(mix_b)
+    wa, ma, sa = _arrays(mix_a, "mix_a")
+    wb, mb, sb = _arrays(mix_b, "mix_b")
 
     def f(z):
         d = _quantile_scalar(z, wa, ma, sa) - _quantile_scalar(z, wb, mb, sb)
@@ -884,16 +1379,67 @@ def _edges(*mixes):
 
 
 def total_variation(mix_a, mix_b):
-    r"""Total variation :math:`\tfrac12\int|p_a - p_b|\,dx` between 1-D mixtures, by quadrature (numeric)."""
-    a, b = _arrays(mix_a), _arrays(mix_b)
-    f = lambda x: abs(mixture_pdf(x, mix_a) - mixture_pdf(x, mix_b))  # noqa: E731
+    r"""Total variation distance between 1-D mixtures, by quadrature (numeric).
+
+    .. math::  TV(p_a, p_b) = \tfrac12\int_{-\infty}^{\infty} |p_a(x) - p_b(x)|\,dx \in [0, 1],
+
+    integrated between the component means over
+    :math:`[\min(\mu - 40s), \max(\mu + 40s)]` of both mixtures.
+
+    Parameters
+    ----------
+    mix_a, mix_b : (weights, means, variances)
+        The mixtures, validated by :func:`check_mixture` (numbers only).
+
+    Returns
+    -------
+    float
+        :math:`TV(p_a, p_b)`.
+
+    Raises
+    ------
+    ValueError
+        ``mix_a`` or ``mix_b`` not a triple, an invalid or symbolic mixture.
+
+    References
+    ----------
+    Cover & Thomas (2006), sec. 11.6 (total variation / :math:`L^1` distance
+    and Pinsker's inequality).
+    """
+    a, b = _arrays(mix_a, "mix_a"), _arrays(mix_b, "mix_b")
+    f = lambda x: abs(float(_pdf(np.asarray(x, dtype=float), *a) - _pdf(np.asarray(x, dtype=float), *b)))  # noqa: E731
     e = _edges(a, b)
     return 0.5 * float(sum(integrate.quad(f, e[i], e[i + 1], limit=400, epsabs=1e-13)[0] for i in range(len(e) - 1)))
 
 
 def kl_divergence(mix_a, mix_b):
-    r""":math:`KL(p_a\,\|\,p_b) = \int p_a \log(p_a/p_b)\,dx` between 1-D mixtures, by quadrature in log space."""
-    a, b = _arrays(mix_a), _arrays(mix_b)
+    r"""Kullback-Leibler divergence between 1-D mixtures, by quadrature in log space (numeric).
+
+    .. math::  KL(p_a\,\|\,p_b) = \int_{-\infty}^{\infty} p_a(x)\log\frac{p_a(x)}{p_b(x)}\,dx \;\ge 0,
+
+    with both log-densities by log-sum-exp, integrated between the component
+    means of ``mix_a`` over :math:`[\min(\mu - 40s), \max(\mu + 40s)]`.
+
+    Parameters
+    ----------
+    mix_a, mix_b : (weights, means, variances)
+        The mixtures :math:`p_a, p_b`, validated by :func:`check_mixture` (numbers only).
+
+    Returns
+    -------
+    float
+        :math:`KL(p_a\,\|\,p_b)` in nats.
+
+    Raises
+    ------
+    ValueError
+        ``mix_a`` or ``mix_b`` not a triple, an invalid or symbolic mixture.
+
+    References
+    ----------
+    Cover & Thomas (2006), sec. 2.3 and 8.5 (relative entropy).
+    """
+    a, b = _arrays(mix_a, "mix_a"), _arrays(mix_b, "mix_b")
 
     def logp(x, w, m, s):
         return float(np.logaddexp.reduce(np.log(w) - 0.5 * ((x - m) / s) ** 2 - np.log(s * math.sqrt(2 * math.pi))))
