@@ -159,6 +159,20 @@ def check_sigma(Sigma, d):
     ValueError
         Naming ``"Sigma"`` (wrong shape, not symmetric, not positive definite,
         NaN) or ``"d"``.
+
+    Notes
+    -----
+    .. math::
+
+        \log\det\Sigma, \qquad \operatorname{tr}\Sigma, \qquad \operatorname{tr}\Sigma^2 = \sum_{ij}\Sigma_{ij}^2
+
+    (for a scalar ``s2``: :math:`d\log s_2`, :math:`d s_2`, :math:`d s_2^2`).  Every closed form of this module
+    depends on ``Sigma`` only through these three invariants.  numpy symmetry is checked with ``rtol = 1e-12``.
+
+    References
+    ----------
+    Muirhead (1982), "Aspects of Multivariate Statistical Theory", ch. 3 (Wishart moments depend on these
+    invariants).
     """
     d = check_int(d, "d", minimum=1)
     if Sigma is None:
@@ -263,9 +277,19 @@ def trace_moment_matrix(estimator="unbiased"):
     (Muirhead 1982, Thm 3.3.15), applied conditionally on :math:`\Sigma_n`.
     The map does not depend on ``d`` and is closed for any :math:`\Sigma`.
 
+    Parameters
+    ----------
+    estimator : {"unbiased", "mle"}, default "unbiased"
+        Covariance estimator: :math:`c = 1/(M-1)` or :math:`c = 1/M`.
+
     Returns
     -------
     sympy.Matrix in the symbol ``M``.
+
+    References
+    ----------
+    Muirhead (1982), "Aspects of Multivariate Statistical Theory", ch. 3, Thm 3.3.15 (Wishart
+    second moments).
     """
     check_estimator(estimator)
     k = _M - 1
@@ -334,6 +358,20 @@ def expected_covariance(n, d, M, Sigma=None, estimator="unbiased"):
 
     since :math:`E[\mathrm{Wishart}_d(M-1,\Sigma_n)] = (M-1)\Sigma_n`.
 
+    Parameters
+    ----------
+    n : int >= 0, array of int, or sympy expression
+        Number of refits (generation 0 is the original).
+    d : int >= 1 or sympy expression
+        Dimension.
+    M : int >= d + 1 or sympy expression
+        Samples drawn from each generation to fit the next.
+    Sigma : None, positive scalar, numpy array or sympy Matrix, default None
+        Original covariance: ``None`` is :math:`I_d`, a scalar ``s2`` is :math:`s_2 I_d`, a matrix must be ``d x d``
+        symmetric positive definite (see :func:`check_sigma`).
+    estimator : {"unbiased", "mle"}, default "unbiased"
+        Covariance estimator: :math:`c = 1/(M-1)` or :math:`c = 1/M`.
+
     Returns
     -------
     The same kind of object as ``Sigma``: ``rho**n * Sigma`` (numpy array,
@@ -341,6 +379,12 @@ def expected_covariance(n, d, M, Sigma=None, estimator="unbiased"):
     :math:`\rho^n s^2` with the understanding :math:`E[\Sigma_n] = \rho^n s^2 I`.
 
     Source: Shumailov et al. (2024); Muirhead (1982), Thm 3.2.
+
+    References
+    ----------
+    Shumailov et al., "AI models collapse when trained on recursively generated data", Nature 631 (2024),
+    multivariate Gaussian model collapse;
+    Muirhead (1982), "Aspects of Multivariate Statistical Theory", ch. 3.
     """
     n, d, M, inv = _common(n, d, M, Sigma, estimator)
     factor = _evaluate(_rho(estimator) ** _n, n, d, M, inv)
@@ -356,7 +400,39 @@ def expected_covariance(n, d, M, Sigma=None, estimator="unbiased"):
 
 def expected_trace(n, d, M, Sigma=None, estimator="unbiased"):
     r""":math:`E[\operatorname{tr}\Sigma_n] = \rho^n\operatorname{tr}\Sigma` (:math:`\rho` as in
-    :func:`expected_covariance`; constant for the unbiased estimator)."""
+    :func:`expected_covariance`; constant for the unbiased estimator).
+
+    Parameters
+    ----------
+    n : int >= 0, array of int, or sympy expression
+        Number of refits (generation 0 is the original).
+    d : int >= 1 or sympy expression
+        Dimension.
+    M : int >= d + 1 or sympy expression
+        Samples drawn from each generation to fit the next.
+    Sigma : None, positive scalar, numpy array or sympy Matrix, default None
+        Original covariance: ``None`` is :math:`I_d`, a scalar ``s2`` is :math:`s_2 I_d`, a matrix must be ``d x d``
+        symmetric positive definite (see :func:`check_sigma`).
+    estimator : {"unbiased", "mle"}, default "unbiased"
+        Covariance estimator: :math:`c = 1/(M-1)` or :math:`c = 1/M`.
+
+    Returns
+    -------
+    float or numpy.ndarray or sympy.Expr
+        :math:`E[\operatorname{tr}\Sigma_n]`; float for numbers (numpy array when ``n`` is an array), sympy
+        expression for sympy input.
+
+    Notes
+    -----
+    .. math:: E[\operatorname{tr}\Sigma_n] = \rho^n\operatorname{tr}\Sigma, \qquad \rho = 1\ \text{(unbiased)},\
+    \tfrac{M-1}{M}\ \text{(MLE)}
+
+    References
+    ----------
+    Shumailov et al., "AI models collapse when trained on recursively generated data", Nature 631 (2024),
+    multivariate Gaussian model collapse;
+    Muirhead (1982), "Aspects of Multivariate Statistical Theory", ch. 3 (Wishart mean).
+    """
     n, d, M, inv = _common(n, d, M, Sigma, estimator)
     return _evaluate(_rho(estimator) ** _n * _t1, n, d, M, inv)
 
@@ -385,6 +461,20 @@ def det_moment(n, d, M, r=1, Sigma=None, estimator="unbiased", *, dps=None):
     dps : int, optional
         For numeric input: return an ``mpmath.mpf`` evaluated at ``dps`` digits
         instead of a float (used for exact kurtoses in :mod:`numerics.multivariate`).
+
+    Returns
+    -------
+    float, numpy.ndarray, mpmath.mpf or sympy.Expr
+        :math:`E[(\det\Sigma_n)^r]`; float for numbers (numpy array when ``n`` is an array), sympy expression for
+        sympy input; an ``mpmath.mpf`` when ``dps`` is given.
+
+    References
+    ----------
+    Shumailov et al., "AI models collapse when trained on recursively generated data", Nature 631 (2024),
+    multivariate Gaussian model collapse;
+    Muirhead (1982), "Aspects of Multivariate Statistical Theory", ch. 3, Thm 3.2.14 (Bartlett decomposition) and
+    Thm 3.2.15 (law of the determinant);
+    ../shared/references.md: :math:`E[\det S] = \det\Sigma\prod_{i=1}^d (M-i)/(M-1)`.
     """
     n, d, M, inv = _common(n, d, M, Sigma, estimator)
     r = check_real(r, "r")
@@ -407,6 +497,32 @@ def expected_det(n, d, M, Sigma=None, estimator="unbiased"):
 
     Decays geometrically for :math:`d \ge 2` even with the unbiased estimator
     (``E[det S] = det Sigma prod (M-i)/(M-1)``, ../shared/references.md).
+
+    Parameters
+    ----------
+    n : int >= 0, array of int, or sympy expression
+        Number of refits (generation 0 is the original).
+    d : int >= 1 or sympy expression
+        Dimension.
+    M : int >= d + 1 or sympy expression
+        Samples drawn from each generation to fit the next.
+    Sigma : None, positive scalar, numpy array or sympy Matrix, default None
+        Original covariance: ``None`` is :math:`I_d`, a scalar ``s2`` is :math:`s_2 I_d`, a matrix must be ``d x d``
+        symmetric positive definite (see :func:`check_sigma`).
+    estimator : {"unbiased", "mle"}, default "unbiased"
+        Covariance estimator: :math:`c = 1/(M-1)` or :math:`c = 1/M`.
+
+    Returns
+    -------
+    float or numpy.ndarray or sympy.Expr
+        :math:`E[\det\Sigma_n]`; float for numbers (numpy array when ``n`` is an array), sympy expression for sympy
+        input.
+
+    References
+    ----------
+    Shumailov et al., "AI models collapse when trained on recursively generated data", Nature 631 (2024),
+    multivariate Gaussian model collapse;
+    Muirhead (1982), "Aspects of Multivariate Statistical Theory", ch. 3, Thm 3.2.15; ../shared/references.md.
     """
     return det_moment(n, d, M, 1, Sigma, estimator)
 
@@ -418,6 +534,32 @@ def variance_of_det(n, d, M, Sigma=None, estimator="unbiased"):
 
         \mathrm{Var}[\det\Sigma_n] = (\det\Sigma)^2\left[\left(c^{2d}\prod_{i=1}^d (M-i)(M-i+2)\right)^n
         - \left(c^{d}\prod_{i=1}^d (M-i)\right)^{2n}\right].
+
+    Parameters
+    ----------
+    n : int >= 0, array of int, or sympy expression
+        Number of refits (generation 0 is the original).
+    d : int >= 1 or sympy expression
+        Dimension.
+    M : int >= d + 1 or sympy expression
+        Samples drawn from each generation to fit the next.
+    Sigma : None, positive scalar, numpy array or sympy Matrix, default None
+        Original covariance: ``None`` is :math:`I_d`, a scalar ``s2`` is :math:`s_2 I_d`, a matrix must be ``d x d``
+        symmetric positive definite (see :func:`check_sigma`).
+    estimator : {"unbiased", "mle"}, default "unbiased"
+        Covariance estimator: :math:`c = 1/(M-1)` or :math:`c = 1/M`.
+
+    Returns
+    -------
+    float or numpy.ndarray or sympy.Expr
+        :math:`\mathrm{Var}[\det\Sigma_n]`; float for numbers (numpy array when ``n`` is an array), sympy expression
+        for sympy input.
+
+    References
+    ----------
+    Shumailov et al., "AI models collapse when trained on recursively generated data", Nature 631 (2024),
+    multivariate Gaussian model collapse;
+    Muirhead (1982), "Aspects of Multivariate Statistical Theory", ch. 3, Thm 3.2.15.
     """
     m2 = det_moment(n, d, M, 2, Sigma, estimator)
     m1 = det_moment(n, d, M, 1, Sigma, estimator)
@@ -435,6 +577,37 @@ def log_det_cumulant(order, n, d, M, Sigma=None, estimator="unbiased", *, dps=No
     :math:`\log\det\Sigma_n - \log\det\Sigma` being a sum of ``n d`` independent
     :math:`\log(c\,\chi^2_{M-i})` terms (Bartlett); the cumulants of each are the
     derivatives at 0 of :math:`\log E[(c\chi^2_k)^t]`.  ``dps``: as in :func:`det_moment`.
+
+    Parameters
+    ----------
+    order : int >= 1
+        Order :math:`j` of the cumulant.
+    n : int >= 0, array of int, or sympy expression
+        Number of refits (generation 0 is the original).
+    d : int >= 1 or sympy expression
+        Dimension.
+    M : int >= d + 1 or sympy expression
+        Samples drawn from each generation to fit the next.
+    Sigma : None, positive scalar, numpy array or sympy Matrix, default None
+        Original covariance: ``None`` is :math:`I_d`, a scalar ``s2`` is :math:`s_2 I_d`, a matrix must be ``d x d``
+        symmetric positive definite (see :func:`check_sigma`).
+    estimator : {"unbiased", "mle"}, default "unbiased"
+        Covariance estimator: :math:`c = 1/(M-1)` or :math:`c = 1/M`.
+    dps : int, optional
+        As in :func:`det_moment`: return an ``mpmath.mpf`` at ``dps`` digits.
+
+    Returns
+    -------
+    float, numpy.ndarray, mpmath.mpf or sympy.Expr
+        :math:`\kappa_j(\log\det\Sigma_n)`; float for numbers (numpy array when ``n`` is an array), sympy expression
+        for sympy input.
+
+    References
+    ----------
+    Shumailov et al., "AI models collapse when trained on recursively generated data", Nature 631 (2024),
+    multivariate Gaussian model collapse;
+    Muirhead (1982), "Aspects of Multivariate Statistical Theory", ch. 3, Thm 3.2.14 (Bartlett decomposition);
+    :math:`E\log\chi^2_k = \psi(k/2) + \log 2` (../shared/references.md).
     """
     order = check_int(order, "order", minimum=1)
     n, d, M, inv = _common(n, d, M, Sigma, estimator)
@@ -455,12 +628,71 @@ def expected_log_det(n, d, M, Sigma=None, estimator="unbiased"):
     Each term is negative (Jensen: :math:`E\log\chi^2_{M-i} < \log(M-i) \le \log(M-1)`),
     so by the strong law :math:`\det\Sigma_n\to 0` almost surely: the
     :math:`d`-dimensional collapse (Shumailov et al. 2024).
+
+    Parameters
+    ----------
+    n : int >= 0, array of int, or sympy expression
+        Number of refits (generation 0 is the original).
+    d : int >= 1 or sympy expression
+        Dimension.
+    M : int >= d + 1 or sympy expression
+        Samples drawn from each generation to fit the next.
+    Sigma : None, positive scalar, numpy array or sympy Matrix, default None
+        Original covariance: ``None`` is :math:`I_d`, a scalar ``s2`` is :math:`s_2 I_d`, a matrix must be ``d x d``
+        symmetric positive definite (see :func:`check_sigma`).
+    estimator : {"unbiased", "mle"}, default "unbiased"
+        Covariance estimator: :math:`c = 1/(M-1)` or :math:`c = 1/M`.
+
+    Returns
+    -------
+    float or numpy.ndarray or sympy.Expr
+        :math:`E[\log\det\Sigma_n]`; float for numbers (numpy array when ``n`` is an array), sympy expression for
+        sympy input.
+
+    References
+    ----------
+    Shumailov et al., "AI models collapse when trained on recursively generated data", Nature 631 (2024),
+    multivariate Gaussian model collapse;
+    Muirhead (1982), "Aspects of Multivariate Statistical Theory", ch. 3, Thm 3.2.14 (Bartlett decomposition).
     """
     return log_det_cumulant(1, n, d, M, Sigma, estimator)
 
 
 def variance_of_log_det(n, d, M, Sigma=None, estimator="unbiased"):
-    r""":math:`\mathrm{Var}[\log\det\Sigma_n] = n\sum_{i=1}^d\psi'\!\left(\tfrac{M-i}{2}\right)` (any estimator)."""
+    r""":math:`\mathrm{Var}[\log\det\Sigma_n] = n\sum_{i=1}^d\psi'\!\left(\tfrac{M-i}{2}\right)` (any estimator).
+
+    Parameters
+    ----------
+    n : int >= 0, array of int, or sympy expression
+        Number of refits (generation 0 is the original).
+    d : int >= 1 or sympy expression
+        Dimension.
+    M : int >= d + 1 or sympy expression
+        Samples drawn from each generation to fit the next.
+    Sigma : None, positive scalar, numpy array or sympy Matrix, default None
+        Original covariance: ``None`` is :math:`I_d`, a scalar ``s2`` is :math:`s_2 I_d`, a matrix must be ``d x d``
+        symmetric positive definite (see :func:`check_sigma`).
+    estimator : {"unbiased", "mle"}, default "unbiased"
+        Covariance estimator: :math:`c = 1/(M-1)` or :math:`c = 1/M`.
+
+    Returns
+    -------
+    float or numpy.ndarray or sympy.Expr
+        :math:`\mathrm{Var}[\log\det\Sigma_n]`; float for numbers (numpy array when ``n`` is an array), sympy
+        expression for sympy input.
+
+    Notes
+    -----
+    .. math:: \mathrm{Var}[\log\det\Sigma_n] = \kappa_2 = n\sum_{i=1}^d\psi'\!\left(\tfrac{M-i}{2}\right)
+
+    The second cumulant of :func:`log_det_cumulant`; it does not depend on ``Sigma`` or the estimator.
+
+    References
+    ----------
+    Shumailov et al., "AI models collapse when trained on recursively generated data", Nature 631 (2024),
+    multivariate Gaussian model collapse;
+    Muirhead (1982), "Aspects of Multivariate Statistical Theory", ch. 3, Thm 3.2.14 (Bartlett decomposition).
+    """
     return log_det_cumulant(2, n, d, M, Sigma, estimator)
 
 
@@ -486,6 +718,18 @@ def lyapunov_exponent(i, M, estimator="unbiased"):
     i : int >= 1 (index, i <= d <= M - 1)
     M : int >= i + 1
     estimator : {"unbiased", "mle"}
+
+    Returns
+    -------
+    float or sympy.Expr
+        :math:`\gamma_i < 0`: float for numbers, sympy expression for sympy input.
+
+    References
+    ----------
+    Newman (1986), "The distribution of Lyapunov exponents: exact results for random matrices",
+    Comm. Math. Phys. 103;
+    Shumailov et al., "AI models collapse when trained on recursively generated data", Nature 631 (2024),
+    multivariate Gaussian model collapse.
     """
     check_estimator(estimator)
     i = check_int(i, "i", minimum=1)
@@ -516,6 +760,32 @@ def trace_second_moments(n, d, M, Sigma=None, estimator="unbiased"):
     Unbiased: :math:`\lambda_+ = \tfrac{M+1}{M-1}`, the 1-D growth rate of
     :math:`E\sigma_n^4`; for :math:`d=1` (:math:`a=b`) this is
     :func:`theory.gaussian.variance_moment` with ``r = 2``.
+
+    Parameters
+    ----------
+    n : int >= 0, array of int, or sympy expression
+        Number of refits (generation 0 is the original).
+    d : int >= 1 or sympy expression
+        Dimension.
+    M : int >= d + 1 or sympy expression
+        Samples drawn from each generation to fit the next.
+    Sigma : None, positive scalar, numpy array or sympy Matrix, default None
+        Original covariance: ``None`` is :math:`I_d`, a scalar ``s2`` is :math:`s_2 I_d`, a matrix must be ``d x d``
+        symmetric positive definite (see :func:`check_sigma`).
+    estimator : {"unbiased", "mle"}, default "unbiased"
+        Covariance estimator: :math:`c = 1/(M-1)` or :math:`c = 1/M`.
+
+    Returns
+    -------
+    (E_tr_sq, E_sq_tr) : tuple
+        :math:`(E[\operatorname{tr}\Sigma_n^2], E[(\operatorname{tr}\Sigma_n)^2])`, each float for numbers (numpy
+        array when ``n`` is an array), sympy expression for sympy input.
+
+    References
+    ----------
+    Muirhead (1982), "Aspects of Multivariate Statistical Theory", ch. 3, Thm 3.3.15 (Wishart second moments);
+    Shumailov et al., "AI models collapse when trained on recursively generated data", Nature 631 (2024),
+    multivariate Gaussian model collapse.
     """
     n, d, M, inv = _common(n, d, M, Sigma, estimator)
     e1, e2 = _trace_second_moment_exprs(estimator)
@@ -523,13 +793,77 @@ def trace_second_moments(n, d, M, Sigma=None, estimator="unbiased"):
 
 
 def expected_trace_of_square(n, d, M, Sigma=None, estimator="unbiased"):
-    r""":math:`E[\operatorname{tr}\Sigma_n^2]`, first entry of :func:`trace_second_moments`."""
+    r""":math:`E[\operatorname{tr}\Sigma_n^2]`, first entry of :func:`trace_second_moments`.
+
+    Parameters
+    ----------
+    n : int >= 0, array of int, or sympy expression
+        Number of refits (generation 0 is the original).
+    d : int >= 1 or sympy expression
+        Dimension.
+    M : int >= d + 1 or sympy expression
+        Samples drawn from each generation to fit the next.
+    Sigma : None, positive scalar, numpy array or sympy Matrix, default None
+        Original covariance: ``None`` is :math:`I_d`, a scalar ``s2`` is :math:`s_2 I_d`, a matrix must be ``d x d``
+        symmetric positive definite (see :func:`check_sigma`).
+    estimator : {"unbiased", "mle"}, default "unbiased"
+        Covariance estimator: :math:`c = 1/(M-1)` or :math:`c = 1/M`.
+
+    Returns
+    -------
+    float or numpy.ndarray or sympy.Expr
+        :math:`E[\operatorname{tr}\Sigma_n^2]`; float for numbers (numpy array when ``n`` is an array), sympy
+        expression for sympy input.
+
+    Notes
+    -----
+    .. math:: E\operatorname{tr}\Sigma_n^2 = \frac{2a+b}{3}\lambda_+^n + \frac{a-b}{3}\lambda_-^n,
+        \qquad a = \operatorname{tr}\Sigma^2,\ b = (\operatorname{tr}\Sigma)^2
+
+    with :math:`\lambda_\pm` as in :func:`trace_second_moments`.
+
+    References
+    ----------
+    Muirhead (1982), "Aspects of Multivariate Statistical Theory", ch. 3, Thm 3.3.15.
+    """
     n, d, M, inv = _common(n, d, M, Sigma, estimator)
     return _evaluate(_trace_second_moment_exprs(estimator)[0], n, d, M, inv)
 
 
 def expected_squared_trace(n, d, M, Sigma=None, estimator="unbiased"):
-    r""":math:`E[(\operatorname{tr}\Sigma_n)^2]`, second entry of :func:`trace_second_moments`."""
+    r""":math:`E[(\operatorname{tr}\Sigma_n)^2]`, second entry of :func:`trace_second_moments`.
+
+    Parameters
+    ----------
+    n : int >= 0, array of int, or sympy expression
+        Number of refits (generation 0 is the original).
+    d : int >= 1 or sympy expression
+        Dimension.
+    M : int >= d + 1 or sympy expression
+        Samples drawn from each generation to fit the next.
+    Sigma : None, positive scalar, numpy array or sympy Matrix, default None
+        Original covariance: ``None`` is :math:`I_d`, a scalar ``s2`` is :math:`s_2 I_d`, a matrix must be ``d x d``
+        symmetric positive definite (see :func:`check_sigma`).
+    estimator : {"unbiased", "mle"}, default "unbiased"
+        Covariance estimator: :math:`c = 1/(M-1)` or :math:`c = 1/M`.
+
+    Returns
+    -------
+    float or numpy.ndarray or sympy.Expr
+        :math:`E[(\operatorname{tr}\Sigma_n)^2]`; float for numbers (numpy array when ``n`` is an array), sympy
+        expression for sympy input.
+
+    Notes
+    -----
+    .. math:: E(\operatorname{tr}\Sigma_n)^2 = \frac{2a+b}{3}\lambda_+^n - \frac{2(a-b)}{3}\lambda_-^n,
+        \qquad a = \operatorname{tr}\Sigma^2,\ b = (\operatorname{tr}\Sigma)^2
+
+    with :math:`\lambda_\pm` as in :func:`trace_second_moments`.
+
+    References
+    ----------
+    Muirhead (1982), "Aspects of Multivariate Statistical Theory", ch. 3, Thm 3.3.15.
+    """
     n, d, M, inv = _common(n, d, M, Sigma, estimator)
     return _evaluate(_trace_second_moment_exprs(estimator)[1], n, d, M, inv)
 
@@ -545,6 +879,32 @@ def variance_of_trace(n, d, M, Sigma=None, estimator="unbiased"):
         - \frac{2(b-a)}{3}\Big[1 - \Big(\frac{M-2}{M-1}\Big)^n\Big],
 
     geometric growth at the 1-D rate :math:`(M+1)/(M-1)` (see :func:`trace_second_moments`).
+
+    Parameters
+    ----------
+    n : int >= 0, array of int, or sympy expression
+        Number of refits (generation 0 is the original).
+    d : int >= 1 or sympy expression
+        Dimension.
+    M : int >= d + 1 or sympy expression
+        Samples drawn from each generation to fit the next.
+    Sigma : None, positive scalar, numpy array or sympy Matrix, default None
+        Original covariance: ``None`` is :math:`I_d`, a scalar ``s2`` is :math:`s_2 I_d`, a matrix must be ``d x d``
+        symmetric positive definite (see :func:`check_sigma`).
+    estimator : {"unbiased", "mle"}, default "unbiased"
+        Covariance estimator: :math:`c = 1/(M-1)` or :math:`c = 1/M`.
+
+    Returns
+    -------
+    float or numpy.ndarray or sympy.Expr
+        :math:`\mathrm{Var}[\operatorname{tr}\Sigma_n]`; float for numbers (numpy array when ``n`` is an array),
+        sympy expression for sympy input.
+
+    References
+    ----------
+    Muirhead (1982), "Aspects of Multivariate Statistical Theory", ch. 3, Thm 3.3.15;
+    Shumailov et al., "AI models collapse when trained on recursively generated data", Nature 631 (2024),
+    multivariate Gaussian model collapse.
     """
     n, d, M, inv = _common(n, d, M, Sigma, estimator)
     e2 = _trace_second_moment_exprs(estimator)[1]
@@ -564,6 +924,33 @@ def mean_squared_displacement(n, d, M, Sigma=None, estimator="unbiased"):
 
     since :math:`\mu_{j+1} = \mu_j + \Sigma_j^{1/2}Z_j/\sqrt M` with :math:`Z_j\sim N(0,I_d)`
     independent of the past (sample mean independent of the sample covariance).
+
+    Parameters
+    ----------
+    n : int >= 0, array of int, or sympy expression
+        Number of refits (generation 0 is the original).
+    d : int >= 1 or sympy expression
+        Dimension.
+    M : int >= d + 1 or sympy expression
+        Samples drawn from each generation to fit the next.
+    Sigma : None, positive scalar, numpy array or sympy Matrix, default None
+        Original covariance: ``None`` is :math:`I_d`, a scalar ``s2`` is :math:`s_2 I_d`, a matrix must be ``d x d``
+        symmetric positive definite (see :func:`check_sigma`).
+    estimator : {"unbiased", "mle"}, default "unbiased"
+        Covariance estimator: :math:`c = 1/(M-1)` or :math:`c = 1/M`.
+
+    Returns
+    -------
+    float or numpy.ndarray or sympy.Expr
+        :math:`E\|\mu_n-\mu\|^2`; float for numbers (numpy array when ``n`` is an array), sympy expression for sympy
+        input.
+
+    References
+    ----------
+    Shumailov et al., "AI models collapse when trained on recursively generated data", Nature 631 (2024),
+    multivariate Gaussian model collapse;
+    Muirhead (1982), "Aspects of Multivariate Statistical Theory", ch. 3, Thm 3.1.2 (independence of sample mean and
+    covariance).
     """
     n, d, M, inv = _common(n, d, M, Sigma, estimator)
     expr = _msd_expr(estimator)
@@ -616,9 +1003,30 @@ def fidelity_bounds(n, d, M, Sigma=None, estimator="unbiased"):
     Both bounds equal :math:`E[F_n] = \sigma^2(\sqrt\rho\,c_4(M))^n` when :math:`d = 1`
     (:func:`theory.gaussian.expected_std`), and both tend to 0 geometrically.
 
+    Parameters
+    ----------
+    n : int >= 0, array of int, or sympy expression
+        Number of refits (generation 0 is the original).
+    d : int >= 1 or sympy expression
+        Dimension.
+    M : int >= d + 1 or sympy expression
+        Samples drawn from each generation to fit the next.
+    Sigma : None, positive scalar, numpy array or sympy Matrix, default None
+        Original covariance: ``None`` is :math:`I_d`, a scalar ``s2`` is :math:`s_2 I_d`, a matrix must be ``d x d``
+        symmetric positive definite (see :func:`check_sigma`).
+    estimator : {"unbiased", "mle"}, default "unbiased"
+        Covariance estimator: :math:`c = 1/(M-1)` or :math:`c = 1/M`.
+
     Returns
     -------
     (lower, upper)
+
+    References
+    ----------
+    Shumailov et al., "AI models collapse when trained on recursively generated data", Nature 631 (2024),
+    multivariate Gaussian model collapse;
+    Muirhead (1982), "Aspects of Multivariate Statistical Theory", ch. 3, Thm 3.2.14-3.2.15;
+    W2 between Gaussians (../shared/references.md).
     """
     n, d, M, inv = _common(n, d, M, Sigma, estimator)
     lo, up = _fidelity_bound_exprs(estimator)
@@ -647,9 +1055,30 @@ def w2_squared_bounds(n, d, M, Sigma=None, estimator="unbiased"):
     + O(h^n)` (unbiased), and both bounds equal :func:`theory.gaussian.expected_w2_squared`
     for :math:`d=1`.  Source: W2 between Gaussians (references.md), Shumailov et al. (2024).
 
+    Parameters
+    ----------
+    n : int >= 0, array of int, or sympy expression
+        Number of refits (generation 0 is the original).
+    d : int >= 1 or sympy expression
+        Dimension.
+    M : int >= d + 1 or sympy expression
+        Samples drawn from each generation to fit the next.
+    Sigma : None, positive scalar, numpy array or sympy Matrix, default None
+        Original covariance: ``None`` is :math:`I_d`, a scalar ``s2`` is :math:`s_2 I_d`, a matrix must be ``d x d``
+        symmetric positive definite (see :func:`check_sigma`).
+    estimator : {"unbiased", "mle"}, default "unbiased"
+        Covariance estimator: :math:`c = 1/(M-1)` or :math:`c = 1/M`.
+
     Returns
     -------
     (lower, upper)
+
+    References
+    ----------
+    Shumailov et al., "AI models collapse when trained on recursively generated data", Nature 631 (2024),
+    multivariate Gaussian model collapse;
+    W2 between Gaussians :math:`|m_1-m_2|^2 + \operatorname{tr}(S_1 + S_2 - 2(S_2^{1/2}S_1S_2^{1/2})^{1/2})`
+    (../shared/references.md).
     """
     n, d, M, inv = _common(n, d, M, Sigma, estimator)
     lo_f, up_f = _fidelity_bound_exprs(estimator)
@@ -665,6 +1094,36 @@ def w2_squared_limit(d, M, Sigma=None, estimator="unbiased"):
     :math:`g < 1` (by Jensen, :math:`g^{2d} < E\det(cW) = \prod(M-i)c^d \le 1`);
     with the MLE :math:`E\|\mu_n-\mu\|^2 \to \operatorname{tr}\Sigma`.
     Returns ``inf``/a float for numeric input, a sympy expression otherwise.
+
+    Parameters
+    ----------
+    d : int >= 1 or sympy expression
+        Dimension.
+    M : int >= d + 1 or sympy expression
+        Samples drawn from each generation to fit the next.
+    Sigma : None, positive scalar, numpy array or sympy Matrix, default None
+        Original covariance: ``None`` is :math:`I_d`, a scalar ``s2`` is :math:`s_2 I_d`, a matrix must be ``d x d``
+        symmetric positive definite (see :func:`check_sigma`).
+    estimator : {"unbiased", "mle"}, default "unbiased"
+        Covariance estimator: :math:`c = 1/(M-1)` or :math:`c = 1/M`.
+
+    Returns
+    -------
+    float or sympy.Expr
+        ``math.inf`` (unbiased) or :math:`2\operatorname{tr}\Sigma` (MLE) for numbers; ``sympy.oo`` or a
+        sympy expression when ``d``, ``M`` or ``Sigma`` is a sympy object.
+
+    Notes
+    -----
+    .. math::
+
+        \lim_{n\to\infty}E[W_2^2] = \infty\ \text{(unbiased)}, \qquad 2\operatorname{tr}\Sigma\ \text{(MLE)}.
+
+    References
+    ----------
+    Shumailov et al., "AI models collapse when trained on recursively generated data", Nature 631 (2024),
+    multivariate Gaussian model collapse (the unbiased
+    error is unbounded).
     """
     check_estimator(estimator)
     d, M = _check_dM(d, M)
@@ -697,6 +1156,33 @@ def log_det_cdf(y, n, d, M, Sigma=None, estimator="unbiased"):
 
     the characteristic function being :func:`det_moment` at :math:`r = iu`.
     Numeric only.
+
+    Parameters
+    ----------
+    y : float
+        Point at which the CDF of :math:`\log\det\Sigma_n` is evaluated.
+    n : int >= 0
+        Number of refits (a plain number).
+    d : int >= 1
+        Dimension.
+    M : int >= d + 1
+        Samples drawn from each generation to fit the next.
+    Sigma : None, positive float or numpy array, default None
+        Original covariance (``None`` is :math:`I_d`, a scalar ``s2`` is :math:`s_2 I_d`); numeric only.
+    estimator : {"unbiased", "mle"}, default "unbiased"
+        Covariance estimator: :math:`c = 1/(M-1)` or :math:`c = 1/M`.
+
+    Returns
+    -------
+    float
+        :math:`P(\log\det\Sigma_n \le y)` in [0, 1] (``n = 0``: the step at :math:`\log\det\Sigma`).
+
+    References
+    ----------
+    Gil-Pelaez, "Note on the inversion theorem", Biometrika 38 (1951);
+    Muirhead (1982), "Aspects of Multivariate Statistical Theory", ch. 3, Thm 3.2.15;
+    Shumailov et al., "AI models collapse when trained on recursively generated data", Nature 631 (2024),
+    multivariate Gaussian model collapse.
     """
     n, d, M, inv = _common(n, d, M, Sigma, estimator)
     if isinstance(n, np.ndarray) or is_symbolic(n, d, M) or isinstance(inv["logdet"], sp.Basic):
@@ -722,6 +1208,36 @@ def median_log_det(n, d, M, Sigma=None, estimator="unbiased"):
     Solves :func:`log_det_cdf` ``= 1/2`` by Brent's method; numeric only.  It
     decreases linearly in ``n`` at the rate of :func:`expected_log_det`, while
     :math:`E[\Sigma_n] = \Sigma` (unbiased): the typical chain collapses.
+
+    Parameters
+    ----------
+    n : int >= 0
+        Number of refits (a plain number).
+    d : int >= 1
+        Dimension.
+    M : int >= d + 1
+        Samples drawn from each generation to fit the next.
+    Sigma : None, positive float or numpy array, default None
+        Original covariance (``None`` is :math:`I_d`, a scalar ``s2`` is :math:`s_2 I_d`); numeric only.
+    estimator : {"unbiased", "mle"}, default "unbiased"
+        Covariance estimator: :math:`c = 1/(M-1)` or :math:`c = 1/M`.
+
+    Returns
+    -------
+    float
+        The median :math:`y^*` of :math:`\log\det\Sigma_n` (``n = 0``: :math:`\log\det\Sigma`).
+
+    Notes
+    -----
+    .. math:: P(\log\det\Sigma_n \le y^*) = \tfrac12
+
+    bracketed by :math:`\kappa_1 \pm (10\sqrt{\kappa_2} + 1)` and solved to ``xtol = 1e-12``.
+
+    References
+    ----------
+    Shumailov et al., "AI models collapse when trained on recursively generated data", Nature 631 (2024),
+    multivariate Gaussian model collapse;
+    Gil-Pelaez inversion as in :func:`log_det_cdf`.
     """
     n, d, M, inv = _common(n, d, M, Sigma, estimator)
     if isinstance(n, np.ndarray) or is_symbolic(n, d, M) or isinstance(inv["logdet"], sp.Basic):
