@@ -35,10 +35,12 @@ category that took over (``-1`` likewise).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 from fractions import Fraction
 
 import numpy as np
+from scipy.special import gammaln
 
 from numerics import checks
 from numerics._rng import Progress, blocks
@@ -144,6 +146,69 @@ def _compact_rows(X, lab, width):
     X2[r, d] = X[r, c]
     lab2[r, d] = lab[r, c]
     return X2, lab2
+
+
+#: Largest ``M`` for which two-category chains use the inversion table of :func:`_binomial_table`
+#: (``(M+1)^2`` doubles), and the number of guide cells per row.
+_TABLE_MAX_M = 1500
+_GUIDE_CELLS = 2048
+
+
+@functools.lru_cache(maxsize=2)
+def _binomial_table(M):
+    r"""Inversion table for :math:`\mathrm{Binomial}(M, k/M)`, ``k = 0..M`` (the refit of a two-category chain).
+
+    Returns ``(F, G)``: ``F`` (flattened ``(M+1, M+1)``) holds the CDFs
+    ``F[k, j] = P(Bin(M, k/M) <= j)`` (pmf from log-gamma, normalised per row,
+    relative accuracy ~1e-12; ``F[k, M] = 1``), and the guide ``G`` (flattened
+    ``(M+1, C+1)``, ``C`` = :data:`_GUIDE_CELLS`) holds
+    ``G[k, i] = k (M+1) + #{j : F[k, j] <= i/C}``, so that the draw for a
+    uniform ``u`` in cell ``i = floor(C u)`` lies in ``[G[k, i], G[k, i+1]]``
+    (as a flat index into ``F``).
+    """
+    C = _GUIDE_CELLS
+    j = np.arange(M + 1)
+    F = np.empty((M + 1, M + 1))
+    F[0] = 1.0
+    F[M] = 0.0
+    F[M, M] = 1.0
+    if M > 1:
+        q = np.arange(1, M) / M
+        logc = gammaln(M + 1.0) - gammaln(j + 1.0) - gammaln(M - j + 1.0)
+        pmf = np.exp(logc + j * np.log(q)[:, None] + (M - j) * np.log1p(-q)[:, None])
+        pmf /= pmf.sum(axis=1, keepdims=True)
+        np.cumsum(pmf, axis=1, out=F[1:M])
+        np.minimum(F[1:M], 1.0, out=F[1:M])
+        F[1:M, M] = 1.0
+    cell = np.ceil(F * C).astype(np.int64)  # exact: C is a power of two; F <= i/C  <=>  cell <= i
+    cell += (np.arange(M + 1) * (C + 1))[:, None]
+    G = np.cumsum(np.bincount(cell.ravel(), minlength=(M + 1) * (C + 1)))
+    return F.ravel(), G
+
+
+def _table_binomial(rng, x, M, table):
+    """``Binomial(M, x/M)`` for each entry of ``x`` (integers in ``0..M``) by inversion with :func:`_binomial_table`."""
+    F, G = table
+    C = _GUIDE_CELLS
+    u = rng.random(x.size)
+    base = x * (M + 1)
+    gi = x * (C + 1) + (u * C).astype(np.int64)
+    lo = G[gi]
+    hi = G[gi + 1]
+    np.minimum(hi, base + M, out=hi)
+    j = lo + (F[lo] <= u)  # exact when the cell holds at most one CDF step
+    wide = np.flatnonzero(hi - lo > 1)
+    if 0 < wide.size <= 16:  # a few cells in the tails span several values: search their CDF steps
+        for e in wide.tolist():
+            j[e] = lo[e] + np.searchsorted(F[lo[e]:hi[e]], u[e], side="right")
+    elif wide.size:
+        w = hi[wide] - lo[wide]
+        start = np.cumsum(w) - w
+        pos = np.repeat(lo[wide] - start, w) + np.arange(int(w.sum()))
+        below = (F[pos] <= np.repeat(u[wide], w)).astype(np.int64)
+        j[wide] = lo[wide] + np.add.reduceat(below, start)
+    j -= base
+    return j
 
 
 class _Pairs:
@@ -264,8 +329,11 @@ class _Stats:
         self.fixed = np.full(n_chains, -1, dtype=np.int64)
 
 
-def _simulate_chains(p, M, G1, n_chains, rng, st):
-    """Generations ``1 .. G1-1`` of ``n_chains`` chains, in windows of :data:`_WINDOW` generations."""
+def _simulate_chains(p, M, G1, n_chains, rng, st, table):
+    """Generations ``1 .. G1-1`` of ``n_chains`` chains, in windows of :data:`_WINDOW` generations.
+
+    Two-category chains are refitted by inversion with ``table`` (:func:`_binomial_table`) when given,
+    else with ``Generator.binomial``."""
     K = p.size
     pairs = _Pairs(K)
     many = None
@@ -292,7 +360,12 @@ def _simulate_chains(p, M, G1, n_chains, rng, st):
         for i in range(L):
             first = n == 1 and i == 0
             if b2:
-                W[i] = prev if first else rng.binomial(M, prev / M)
+                if first:
+                    W[i] = prev
+                elif table is None:
+                    W[i] = rng.binomial(M, prev / M)
+                else:
+                    W[i] = _table_binomial(rng, prev, M, table)
                 prev = W[i]
             if bm:
                 if not first:
@@ -309,7 +382,7 @@ def _simulate_chains(p, M, G1, n_chains, rng, st):
         n += L
 
 
-def _run_block(p, M, generations, n_chains, rng, drop=True):
+def _run_block(p, M, generations, n_chains, rng, drop=True, table=None):
     """Simulate one block of chains; with ``drop`` absorbed chains leave the active set.
 
     Statistics of the chains in the arrays are gathered per window of
@@ -333,7 +406,7 @@ def _run_block(p, M, generations, n_chains, rng, drop=True):
             st.removed[1, int(np.argmax(p))] = n_chains
             start = False
     if start:
-        _simulate_chains(p, M, G1, n_chains, rng, st)
+        _simulate_chains(p, M, G1, n_chains, rng, st, table)
     gone = np.cumsum(st.removed[:G1], axis=0)
     st.alive += gone
     st.Sm += gone.sum(axis=1)[:, None]
@@ -390,11 +463,14 @@ def simulate(p, M, generations, chains, *, seed=None, stop_when_absorbed=True, p
     Sm = np.zeros((G1, 4))
     alive = np.zeros((G1, K), dtype=np.int64)
     work = 0
+    # the inversion table pays for itself once there are about (M+1)^2 chain-generations to draw
+    use_table = M <= _TABLE_MAX_M and chains * generations >= (M + 1) ** 2
+    table = _binomial_table(M) if use_table else None
     blist = blocks(seed, chains)
     prog = Progress(len(blist), f"discrete K={K} M={M}", progress)
     for b, (sl, rng) in enumerate(blist):
         n_b = sl.stop - sl.start
-        t, f, h, s, a, w = _run_block(p, M, generations, n_b, rng, drop=bool(stop_when_absorbed))
+        t, f, h, s, a, w = _run_block(p, M, generations, n_b, rng, drop=bool(stop_when_absorbed), table=table)
         T[sl], fixed[sl] = t, f
         Hm += h
         Sm += s
