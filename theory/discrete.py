@@ -222,6 +222,11 @@ def transition_probability(i, j, M, exact=False):
     -----
     Neutral Wright-Fisher model (Ewens 2004, eq. 1.41); the refitting step of
     Shumailov et al. (2024) for a two-category model.  ``0**0 = 1``.
+
+    References
+    ----------
+    Ewens (2004), "Mathematical Population Genetics I", eq. (1.41);
+    Shumailov et al. (2024), Nature 631, sec. 3.1.
     """
     M = _check_M(M)
     i = _check_count(i, M, "i")
@@ -249,9 +254,19 @@ def multinomial_transition_probability(x, y, exact=False):
     exact : bool
         Return a :class:`fractions.Fraction` instead of a float.
 
+    Returns
+    -------
+    float or fractions.Fraction
+        :math:`P(x \to y) \in [0, 1]`; Fraction when ``exact``.
+
     Notes
     -----
     Neutral K-allele Wright-Fisher model (Ewens 2004, sec. 1.4); ``0**0 = 1``.
+
+    References
+    ----------
+    Ewens (2004), "Mathematical Population Genetics I", sec. 1.4;
+    Shumailov et al. (2024), Nature 631, sec. 3.1.
     """
     x = _check_counts(x, name="x")
     M = sum(x)
@@ -292,10 +307,21 @@ def transition_matrix(M, exact=False):
         array whose rows are computed in log space (``gammaln``, ``xlogy``) and
         renormalised to sum to 1.
 
+    Returns
+    -------
+    sympy.ImmutableMatrix or numpy.ndarray, shape (M + 1, M + 1)
+        Row-stochastic matrix; Rationals when ``exact``, float64 otherwise.
+
     Notes
     -----
     State ``i`` is the count of the first category; ``0`` and ``M`` are the
     absorbing deltas.  Ewens (2004), eq. (1.41).
+
+    References
+    ----------
+    Ewens (2004), "Mathematical Population Genetics I", eq. (1.41);
+    Durrett (2008), "Probability Models for DNA Sequence Evolution", ch. 1;
+    Shumailov et al. (2024), Nature 631, sec. 3.1.
     """
     M = _check_M(M)
     exact = _check_exact(exact)
@@ -329,6 +355,34 @@ def multitype_states(M, K):
 
     Returns an ``(C(M+K-1, K-1), K)`` int array.  Raises ValueError when that
     number exceeds :data:`FLOAT_MAX_STATES`.
+
+    Parameters
+    ----------
+    M : int >= 1
+        Samples per generation (haploid copies).
+    K : int >= 2
+        Number of categories.
+
+    Returns
+    -------
+    numpy.ndarray of int64, shape (C(M+K-1, K-1), K)
+        Every count vector :math:`x \in \mathbb{Z}_{\ge 0}^K` with :math:`\sum_i x_i = M`, in lexicographic
+        order of the bar positions (the first row is :math:`(0, \dots, 0, M)`).
+
+    Notes
+    -----
+    The number of states (stars and bars) is
+
+    .. math:: \#\{x \in \mathbb{Z}_{\ge 0}^K : \textstyle\sum_i x_i = M\} = \binom{M+K-1}{K-1}.
+
+    Raises ``ValueError`` when it exceeds :data:`FLOAT_MAX_STATES`.
+
+    References
+    ----------
+    Feller (1968), "An Introduction to Probability Theory and Its Applications", vol. 1, sec. II.5
+    (occupancy, stars and bars); the state space of the K-allele Wright-Fisher chain, Ewens (2004), "Mathematical
+    Population Genetics I",
+    sec. 1.4.
     """
     M = _check_M(M)
     K = check_int(K, "K", minimum=2)
@@ -349,6 +403,26 @@ def multitype_transition_matrix(M, K, exact=False):
     ``exact`` (at most :data:`EXACT_MAX_STATES` states, and then only for
     ``C(M+K-1,K-1) <= 400`` as the matrix is dense and symbolic) and a float64
     array otherwise (at most 20000 states).  Ewens (2004), sec. 1.4.
+
+    Parameters
+    ----------
+    M : int >= 1
+        Samples per generation (haploid copies).
+    K : int >= 2
+        Number of categories.
+    exact : bool, default False
+        Exact rationals (at most 400 states) instead of float64 (at most 20000 states).
+
+    Returns
+    -------
+    (states, P) : tuple
+        ``states`` from :func:`multitype_states` (shape ``(C(M+K-1, K-1), K)``) and the row-stochastic
+        ``P`` on them: sympy ``ImmutableMatrix`` of Rationals when ``exact``, float64 array otherwise.
+
+    References
+    ----------
+    Ewens (2004), "Mathematical Population Genetics I", sec. 1.4;
+    Shumailov et al. (2024), Nature 631, sec. 3.1.
     """
     M = _check_M(M)
     K = check_int(K, "K", minimum=2)
@@ -411,6 +485,13 @@ def absorbing_states(M, K=2):
     count vector (at most :data:`EXACT_MAX_STATES`) and evaluates
     :math:`P(x \to x) = \binom{M}{x} \prod_i (x_i/M)^{x_i}` exactly.
 
+    Parameters
+    ----------
+    M : int >= 1
+        Samples per generation (haploid copies).
+    K : int >= 2, default 2
+        Number of categories; at most :data:`EXACT_MAX_STATES` count states.
+
     Returns
     -------
     list of tuple
@@ -419,6 +500,11 @@ def absorbing_states(M, K=2):
     Notes
     -----
     Shumailov et al. (2024), sec. 3.1: "the only absorbing states are delta functions".
+
+    References
+    ----------
+    Shumailov et al. (2024), Nature 631, sec. 3.1;
+    Ewens (2004), "Mathematical Population Genetics I", sec. 1.4.
     """
     M = _check_M(M)
     K = check_int(K, "K", minimum=2)
@@ -436,17 +522,44 @@ def absorbing_states(M, K=2):
 def derive_absorbing_states():
     r"""Symbolic argument that the deltas are the only absorbing states and all others are transient.
 
-    Returns a dict of sympy facts, each already verified (``True`` entries):
+    .. math::
 
-    - ``"delta_stays"``: for :math:`x = M e_1`, :math:`P(x \to x) = \binom{M}{M} 1^M = 1`.
-    - ``"jump_to_delta"``: from any :math:`x`, :math:`P(x \to M e_j) = (x_j/M)^M`.
-    - ``"stay_bound"``: for :math:`x` with two positive counts :math:`a, b`
+        P(M e_j \to M e_j) = 1, \qquad P(x \to M e_j) = (x_j/M)^M, \qquad
+        P(T > n) \le (1 - K^{-M})^n \to 0 .
+
+    The steps, in symbols ``M, a, b, K, n`` (positive integers):
+
+    - delta stays: for :math:`x = M e_1`, :math:`P(x \to x) = \binom{M}{M} 1^M = 1`.
+    - jump to a delta: from any :math:`x`, :math:`P(x \to M e_j) = (x_j/M)^M`.
+    - stay bound: for :math:`x` with two positive counts :math:`a, b`
       (:math:`a + b \le M`), :math:`P(x \to x) \le 1 - (a/M)^M - (b/M)^M < 1`,
       so :math:`x` is not absorbing.
-    - ``"escape_bound"``: :math:`\max_j (x_j/M)^M \ge K^{-M}` since
+    - escape bound: :math:`\max_j (x_j/M)^M \ge K^{-M}` since
       :math:`\max_j x_j \ge M/K`, hence :math:`P(T > n) \le (1 - K^{-M})^n \to 0`:
       every non-delta state is transient and absorption is certain.
-    - ``"support_shrinks"``: :math:`x_i = 0 \Rightarrow P(y_i > 0) = 0`.
+    - support shrinks: :math:`x_i = 0 \Rightarrow P(y_i > 0) = 0`.
+
+    Returns
+    -------
+    dict
+        Verified facts (``bool``, ``True`` when the check passed): ``"delta_stays"``,
+        ``"jump_to_delta"``, ``"stay_bound"`` (:math:`(a/M)^M + (b/M)^M > 0`),
+        ``"escape_bound_vanishes"`` (checked by ``sympy.limit`` on the instance
+        :math:`K = 2, M = 3`, i.e. :math:`(7/8)^n \to 0`; the general case is
+        :math:`0 \le 1 - K^{-M} < 1`), ``"support_shrinks"``; and the sympy
+        expressions ``"jump_probability"`` :math:`(x_j/M)^M`,
+        ``"stay_upper_bound"`` :math:`1 - (a/M)^M - (b/M)^M` and
+        ``"escape_bound"`` :math:`(1 - K^{-M})^n`.
+
+    Notes
+    -----
+    Conventions as in the module: ``M`` samples per generation (haploid copies),
+    ``K >= 2`` categories, ``T`` the absorption time.
+
+    References
+    ----------
+    Shumailov et al. (2024), Nature 631, sec. 3.1 ("the only absorbing states are
+    delta functions"); Ewens (2004), sec. 1.4; Kemeny & Snell (1960) (absorbing chains).
     """
     M, a, b, K, n = sp.symbols("M a b K n", positive=True, integer=True)
     t = sp.Symbol("t")
@@ -505,6 +618,11 @@ def derive_martingale():
     -------
     dict with ``"E[X_1']"`` (sympy, equals ``M*p1``), ``"E[p_1']"`` (equals ``p1``)
     and ``"martingale"`` (True once verified).  Source: Ewens (2004), sec. 1.4.
+
+    References
+    ----------
+    Ewens (2004), "Mathematical Population Genetics I", sec. 1.4;
+    Shumailov et al. (2024), Nature 631, sec. 3.1.
     """
     M, p, m1, _, _ = _multinomial_mgf_moments(3)
     ep = sp.simplify(m1 / M)
@@ -526,6 +644,11 @@ def derive_heterozygosity_recursion():
     dict with ``"E[X_1'^2]"``, ``"ratio"`` (``(M-1)/M``), ``"E[H_n]"`` (in
     symbols ``n``, ``M``, ``H0``) and ``"verified"``.  Source: Ewens (2004), eq. (1.57);
     Shumailov et al. (2024), sec. 3.1.
+
+    References
+    ----------
+    Ewens (2004), "Mathematical Population Genetics I", eq. (1.57);
+    Shumailov et al. (2024), Nature 631, sec. 3.1.
     """
     M, p, _, m2, _ = _multinomial_mgf_moments(3)
     p1, p2 = p[0], p[1]
@@ -562,6 +685,11 @@ def derive_eigenvalues(M):
     ``"similar"``: True when ``V^{-1} P V = T`` exactly for the falling-factorial
     Vandermonde ``V[i, k] = (i)_k``, i.e. ``T`` *is* the transition matrix in
     that basis.
+
+    References
+    ----------
+    Feller (1951), "Diffusion processes in genetics", Proc. 2nd Berkeley Symp.;
+    Ewens (2004), "Mathematical Population Genetics I", eq. (1.58).
     """
     M = check_int(M, "M", minimum=1, maximum=60)
     T = sp.zeros(M + 1, M + 1)
@@ -593,9 +721,19 @@ def fixation_probability(i, M, exact=False):
     exact : bool
         Fraction instead of float.
 
+    Returns
+    -------
+    float, fractions.Fraction or sympy.Expr
+        :math:`i/M`; Fraction when ``exact``, sympy expression when ``i`` or ``M`` is symbolic.
+
     Notes
     -----
     Ewens (2004), eq. (1.49); Shumailov et al. (2024), sec. 3.1.
+
+    References
+    ----------
+    Ewens (2004), "Mathematical Population Genetics I", eq. (1.49);
+    Shumailov et al. (2024), Nature 631, sec. 3.1.
     """
     M = _check_M(M)
     i = _check_count(i, M, "i")
@@ -644,6 +782,12 @@ def expected_heterozygosity(n, p, M, exact=False):
     -----
     Derived in :func:`derive_heterozygosity_recursion`.  Ewens (2004), eq. (1.57);
     Shumailov et al. (2024), sec. 3.1 (diversity is lost geometrically).
+
+    References
+    ----------
+    Ewens (2004), "Mathematical Population Genetics I", eq. (1.57);
+    Durrett (2008), "Probability Models for DNA Sequence Evolution", ch. 1;
+    Shumailov et al. (2024), Nature 631, sec. 3.1.
     """
     n = _check_n(n)
     M = _check_M(M)
@@ -674,9 +818,20 @@ def loss_probability(p, M):
     p : float in [0, 1] or sympy expression
     M : int or sympy expression, ``M >= 1``
 
+    Returns
+    -------
+    float, fractions.Fraction or sympy.Expr
+        :math:`(1-p)^M`: Fraction for Fraction/sympy Rational ``p``, sympy expression when ``p`` or
+        ``M`` is symbolic, float otherwise.
+
     Notes
     -----
     Shumailov et al. (2024), sec. 3.1 (tails disappear first); Ewens (2004).
+
+    References
+    ----------
+    Shumailov et al. (2024), Nature 631, sec. 3.1 (tails disappear first);
+    Ewens (2004), "Mathematical Population Genetics I".
     """
     M = _check_M(M)
     if is_symbolic(p, M):
@@ -697,6 +852,29 @@ def expected_categories_lost(p, M):
     r"""Expected number of categories lost in one generation, :math:`\sum_i (1 - p_i)^M`.
 
     Categories with ``p_i = 0`` count as lost (they are absent).  Shumailov et al. (2024).
+
+    Parameters
+    ----------
+    p : sequence of float
+        Probability vector (``K >= 2``, non-negative, sums to 1 within 1e-12).
+    M : int >= 1
+        Samples per generation (haploid copies).
+
+    Returns
+    -------
+    float
+        Expected number of categories absent from the next generation, in ``[0, K]``.
+
+    Notes
+    -----
+    .. math:: E[\#\{i : X'_i = 0\}] = \sum_{i=1}^K (1 - p_i)^M
+
+    by linearity, each count being :math:`\mathrm{Bin}(M, p_i)`; one generation from ``p``.
+
+    References
+    ----------
+    Shumailov et al. (2024), Nature 631, sec. 3.1 (low-probability events are lost first);
+    Ewens (2004), "Mathematical Population Genetics I".
     """
     M = _check_M(M)
     arr = check_probability_vector(p, "p")
@@ -707,6 +885,27 @@ def expected_mass_lost(p, M):
     r"""Expected original probability mass of the categories lost in one generation, :math:`\sum_i p_i (1-p_i)^M`.
 
     Dominated by the rare categories: the tail mass is what disappears.  Shumailov et al. (2024).
+
+    Parameters
+    ----------
+    p : sequence of float
+        Probability vector (``K >= 2``, non-negative, sums to 1 within 1e-12).
+    M : int >= 1
+        Samples per generation (haploid copies).
+
+    Returns
+    -------
+    float
+        Expected original probability mass of the categories absent from the next generation, in [0, 1].
+
+    Notes
+    -----
+    .. math:: E\Bigl[\sum_i p_i \mathbf 1\{X'_i = 0\}\Bigr] = \sum_{i=1}^K p_i (1 - p_i)^M
+
+    References
+    ----------
+    Shumailov et al. (2024), Nature 631, sec. 3.1 (the tails vanish);
+    Ewens (2004), "Mathematical Population Genetics I".
     """
     M = _check_M(M)
     arr = check_probability_vector(p, "p")
@@ -729,9 +928,20 @@ def transition_eigenvalues(M, exact=False):
     exact : bool
         List of Fractions instead of a float array.
 
+    Returns
+    -------
+    numpy.ndarray, list of fractions.Fraction or sympy.Expr
+        :math:`\lambda_0, \dots, \lambda_M` (float array, or Fractions when ``exact``); for symbolic ``M`` the
+        expression :math:`(M)_j / M^j` in a symbol ``j``.
+
     Notes
     -----
     Derivation: :func:`derive_eigenvalues`.  Feller (1951); Ewens (2004), eq. (1.58).
+
+    References
+    ----------
+    Feller (1951), "Diffusion processes in genetics", Proc. 2nd Berkeley Symp.;
+    Ewens (2004), "Mathematical Population Genetics I", eq. (1.58).
     """
     M = _check_M(M)
     exact = _check_exact(exact)
@@ -881,6 +1091,12 @@ def solve_two_type_chain(M, *, tail=DEFAULT_TAIL):
     Notes
     -----
     Kemeny & Snell (1960), thm. 3.3.5 (fundamental matrix); Ewens (2004), sec. 2.8.
+
+    References
+    ----------
+    Kemeny & Snell (1960), "Finite Markov Chains", thm. 3.3.5;
+    Ewens (2004), "Mathematical Population Genetics I", sec. 2.8;
+    Shumailov et al. (2024), Nature 631, sec. 3.1.
     """
     M = _check_M(M)
     check_positive(tail, "tail")
@@ -1005,6 +1221,24 @@ def expected_absorption_times(M, exact=False):
     ``exact=True`` returns a list of Fractions (``M <= EXACT_MAX_M``); otherwise a
     float64 array from :func:`solve_two_type_chain`.  Kemeny & Snell (1960);
     Ewens (2004), sec. 2.8; e.g. ``M = 4``: ``t_2 = 132/29``.
+
+    Parameters
+    ----------
+    M : int >= 1
+        Samples per generation (haploid copies).
+    exact : bool, default False
+        Fractions (``M <= EXACT_MAX_M``) instead of float64 (banded solve, any ``M``).
+
+    Returns
+    -------
+    list of fractions.Fraction or numpy.ndarray, length M + 1
+        :math:`t_i` for ``i = 0..M`` (``t_0 = t_M = 0``).
+
+    References
+    ----------
+    Kemeny & Snell (1960), "Finite Markov Chains", thm. 3.3.5;
+    Ewens (2004), "Mathematical Population Genetics I", sec. 2.8;
+    Shumailov et al. (2024), Nature 631, sec. 3.1.
     """
     M = _check_M(M)
     exact = _check_exact(exact)
@@ -1027,11 +1261,22 @@ def expected_absorption_time(i, M, exact=False):
     exact : bool
         Fraction (``M <= EXACT_MAX_M``) or float64 (banded solve, any ``M``).
 
+    Returns
+    -------
+    float or fractions.Fraction
+        :math:`t_i \ge 0` (0 for ``i`` in ``{0, M}``).
+
     Notes
     -----
     Exact example: ``M = 4, i = 2`` gives ``132/29``.  Kimura's approximation
     :func:`kimura_absorption_time`.  Kemeny & Snell (1960); Ewens (2004), sec. 2.8;
     Shumailov et al. (2024) (collapse happens in finite expected time).
+
+    References
+    ----------
+    Kemeny & Snell (1960), "Finite Markov Chains";
+    Ewens (2004), "Mathematical Population Genetics I", sec. 2.8;
+    Shumailov et al. (2024), Nature 631, sec. 3.1.
     """
     M = _check_M(M)
     i = _check_count(i, M, "i")
@@ -1053,6 +1298,24 @@ def absorption_probabilities(M, exact=False):
     :func:`fixation_probability`, which it verifies).  ``exact=True``: Fractions
     by a fraction-free solve (``M <= 120``); float: :func:`solve_two_type_chain`.
     Kemeny & Snell (1960), thm. 3.3.7.
+
+    Parameters
+    ----------
+    M : int >= 1
+        Samples per generation (haploid copies).
+    exact : bool, default False
+        Fractions (``M <= 120``) instead of float64 (banded solve).
+
+    Returns
+    -------
+    list of fractions.Fraction or numpy.ndarray, length M + 1
+        :math:`b_i` for ``i = 0..M`` (``b_0 = 0``, ``b_M = 1``); equal to ``i/M``.
+
+    References
+    ----------
+    Kemeny & Snell (1960), "Finite Markov Chains", thm. 3.3.7;
+    Ewens (2004), "Mathematical Population Genetics I", eq. (1.49);
+    Shumailov et al. (2024), Nature 631, sec. 3.1.
     """
     import flint
 
@@ -1153,6 +1416,11 @@ def absorption_time_distribution(i, M, generations, exact=False):
     Notes
     -----
     Ewens (2004), sec. 2.8; Shumailov et al. (2024) (finite collapse time).
+
+    References
+    ----------
+    Ewens (2004), "Mathematical Population Genetics I", sec. 2.8;
+    Shumailov et al. (2024), Nature 631, sec. 3.1.
     """
     M = _check_M(M)
     i = _check_count(i, M, "i")
@@ -1173,7 +1441,31 @@ def absorption_time_distribution(i, M, generations, exact=False):
 
 
 def survival_probabilities(n, M, exact=False):
-    r"""``P(X_n > 0 | X_0 = i)`` for every ``i = 0..M`` (see :func:`survival_probability`)."""
+    r"""``P(X_n > 0 | X_0 = i)`` for every ``i = 0..M`` (see :func:`survival_probability`).
+
+    Parameters
+    ----------
+    n : int >= 0
+        Number of refits.
+    M : int >= 1
+        Samples per generation (haploid copies).
+    exact : bool, default False
+        Fractions by exact iteration (``M <= 200``) instead of float64 (banded iteration).
+
+    Returns
+    -------
+    list of fractions.Fraction or numpy.ndarray, length M + 1
+        :math:`s_n(i)` for ``i = 0..M`` (``s_n(0) = 0``, ``s_n(M) = 1``).
+
+    Notes
+    -----
+    .. math:: s_n(i) = P(X_n > 0 \mid X_0 = i) = \sum_{j=1}^{M} (P^n)_{ij}
+
+    References
+    ----------
+    Ewens (2004), "Mathematical Population Genetics I";
+    Shumailov et al. (2024), Nature 631, sec. 3.1 (tails vanish).
+    """
     n = _check_n(n)
     M = _check_M(M)
     exact = _check_exact(exact)
@@ -1196,11 +1488,21 @@ def survival_probability(n, i, M, exact=False):
     exact : bool
         Fraction by exact iteration (``M <= 200``); float: banded iteration.
 
+    Returns
+    -------
+    float or fractions.Fraction
+        :math:`s_n(i) \in [0, 1]`.
+
     Notes
     -----
     For ``n = 1`` this is ``1 - (1 - i/M)^M`` (:func:`loss_probability`).  The
     count of one category against the rest is a two-type chain, so this applies
     to any ``K``.  Ewens (2004); Shumailov et al. (2024) (tails vanish).
+
+    References
+    ----------
+    Ewens (2004), "Mathematical Population Genetics I";
+    Shumailov et al. (2024), Nature 631, sec. 3.1.
     """
     n = _check_n(n)
     M = _check_M(M)
@@ -1225,9 +1527,19 @@ def expected_surviving_categories(n, counts, M, exact=False):
     M : int, ``M >= 1``
     exact : bool
 
+    Returns
+    -------
+    float or fractions.Fraction
+        Expected number of categories present after ``n`` refits, in ``[1, K]``.
+
     Notes
     -----
     Ewens (2004), sec. 3 (number of alleles); Shumailov et al. (2024).
+
+    References
+    ----------
+    Ewens (2004), "Mathematical Population Genetics I", sec. 3;
+    Shumailov et al. (2024), Nature 631, sec. 3.1.
     """
     n = _check_n(n)
     M = _check_M(M)
@@ -1302,11 +1614,23 @@ def expected_time_to_collapse(counts, exact=False):
         EXACT_MAX_STATES`` count states (and 300 lumped states).  Float: up to
         :data:`FLOAT_MAX_STATES` count states and 5000 lumped states.
 
+    Returns
+    -------
+    float or fractions.Fraction
+        Mean number of generations until a single category remains (0 if only one is non-empty).
+
     Notes
     -----
     Two types reduce to :func:`expected_absorption_time`.  Diffusion
     approximation: :func:`littler_time_to_collapse` (Littler 1975); Ewens
     (2004), sec. 5.4; Shumailov et al. (2024).
+
+    References
+    ----------
+    Kemeny & Snell (1960), "Finite Markov Chains", sec. 6.3 (lumpability) and thm. 3.3.5;
+    Littler (1975), Math. Biosci. 25;
+    Ewens (2004), "Mathematical Population Genetics I", sec. 5.4;
+    Shumailov et al. (2024), Nature 631, sec. 3.1.
     """
     exact = _check_exact(exact)
     counts = _check_counts(counts)
@@ -1360,9 +1684,19 @@ def kimura_absorption_time(p, M):
     p : float in [0, 1] or sympy expression
     M : int or sympy expression
 
+    Returns
+    -------
+    float or sympy.Expr
+        Approximate mean absorption time in generations (sympy expression for symbolic input).
+
     Notes
     -----
     Kimura (1955); Ewens (2004), eq. (4.20).
+
+    References
+    ----------
+    Kimura (1955), "Solution of a process of random genetic drift with a continuous model", PNAS 41;
+    Ewens (2004), "Mathematical Population Genetics I", eq. (4.20).
     """
     M = _check_M(M)
     if is_symbolic(p, M):
@@ -1387,9 +1721,20 @@ def littler_time_to_collapse(x, M):
     x : probability vector (``K >= 2``)
     M : int, ``M >= 1``
 
+    Returns
+    -------
+    float or sympy.Expr
+        Approximate mean time to a single type in generations (sympy expression when ``x`` holds
+        symbols).
+
     Notes
     -----
     Littler (1975); Ewens (2004), eq. (5.92).
+
+    References
+    ----------
+    Littler (1975), "Loss of variability at one locus in a finite population", Math. Biosci. 25;
+    Ewens (2004), "Mathematical Population Genetics I", eq. (5.92).
     """
     M = _check_M(M)
     if isinstance(x, (list, tuple)) and is_symbolic(*x):
