@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Mapping
 from typing import Dict
 
 import numpy as np
@@ -37,7 +38,7 @@ from numerics import _rng
 from numerics import checks as ck
 from numerics import gaussian as ng
 from theory import approximation as ta
-from theory._validation import check_estimator, check_int, check_positive, check_real
+from theory._validation import check_estimator, check_generation_list, check_int, check_positive, check_real
 
 __all__ = ["ApproximationRun", "simulate_truncation", "simulate_temperature", "checks_for_run",
            "expressivity_checks", "verification_checks", "EXPRESSIVITY_MIXTURE"]
@@ -50,7 +51,25 @@ EXPRESSIVITY_MIXTURE = ((0.5, 0.5), (-2.0, 2.0), (1.0, 1.0))
 class ApproximationRun:
     """Result of :func:`simulate_truncation` / :func:`simulate_temperature`.
 
-    ``snapshots[n]`` holds ``{"mean": mu_n, "variance": sigma_n^2}`` of every chain.
+    Attributes
+    ----------
+    kind : {"truncation", "temperature"}
+        The biased sampling procedure.
+    parameter : float
+        The truncation point ``c`` or the temperature ``T``.
+    M : int
+        Samples per generation.
+    generations : int
+        Number of refits simulated.
+    chains : int
+        Number of independent chains.
+    sigma : float
+        Standard deviation of the original :math:`N(\mu, \sigma^2)`.
+    estimator : {"unbiased", "mle"}
+        Variance estimator of the refits.
+    snapshots : dict
+        ``snapshots[n]`` holds ``{"mean": mu_n, "variance": sigma_n^2}`` of every
+        chain, for the snapshot generations ``n`` only.
     """
 
     kind: str
@@ -63,8 +82,24 @@ class ApproximationRun:
     snapshots: Dict[int, Dict[str, np.ndarray]]
 
     def variance(self, n):
-        """:math:`\\sigma_n^2` of every chain at snapshot generation ``n``."""
-        return self.snapshots[n]["variance"]
+        """:math:`\\sigma_n^2` of every chain at snapshot generation ``n``.
+
+        Parameters
+        ----------
+        n : int
+            A snapshot generation of the run (a key of ``snapshots``).
+
+        Returns
+        -------
+        numpy.ndarray
+            Shape ``(chains,)``.
+
+        Raises
+        ------
+        ValueError
+            ``n`` is not a snapshot generation (naming ``n``).
+        """
+        return self.snapshots[ck.check_snapshot(n, self.snapshots)]["variance"]
 
 
 def _simulate(kind, parameter, draw, M, generations, chains, mu, sigma, estimator, seed, snapshots):
@@ -74,7 +109,7 @@ def _simulate(kind, parameter, draw, M, generations, chains, mu, sigma, estimato
     mu = float(check_real(mu, "mu"))
     sigma = float(check_positive(sigma, "sigma"))
     check_estimator(estimator)
-    snaps = sorted({check_int(g, "snapshots", minimum=0, maximum=generations) for g in snapshots})
+    snaps = set(check_generation_list(snapshots, "snapshots", maximum=generations).tolist())
     ddof = 1 if estimator == "unbiased" else 0
     mean = np.full(chains, mu)
     var = np.full(chains, sigma ** 2)
@@ -98,6 +133,17 @@ def simulate_truncation(c, M, generations, chains, *, mu=0.0, sigma=1.0, estimat
                         snapshots=(), method="inverse-cdf"):
     r"""Chains of truncated sampling and refitting: samples of :math:`N(\mu_n,\sigma_n^2)` restricted to :math:`\mu_n\pm c\sigma_n`.
 
+    Each generation draws ``M`` samples of the current model truncated to
+    :math:`[\mu_n - c\sigma_n, \mu_n + c\sigma_n]` and refits
+
+    .. math::
+
+        \mu_{n+1} = \bar x, \qquad \sigma_{n+1}^2 = \frac{1}{d}\sum_{i=1}^M (x_i - \bar x)^2,
+        \qquad d = M - 1 \ \text{(unbiased)},\ M \ \text{(MLE)},
+
+    so that :math:`E[\sigma_n^2] = \sigma^2 (r(c)\rho)^n`
+    (:func:`theory.approximation.truncation_expected_variance`).
+
     Parameters
     ----------
     c : float > 0
@@ -105,19 +151,44 @@ def simulate_truncation(c, M, generations, chains, *, mu=0.0, sigma=1.0, estimat
     M : int >= 2
         Samples per generation.
     generations : int >= 0
+        Number of refits.
     chains : int >= 2
-    mu, sigma : original :math:`N(\mu, \sigma^2)`
+        Independent chains.
+    mu : float, optional
+        Mean of the original :math:`N(\mu, \sigma^2)` (finite).
+    sigma : float > 0, optional
+        Standard deviation of the original.
     estimator : {"unbiased", "mle"}
-    seed : int, SeedSequence or None
+        Variance estimator of the refits.
+    seed : int >= 0, numpy SeedSequence or None
+        Master seed (:mod:`numerics._rng`); None draws fresh entropy.
     snapshots : sequence of int
-        Generations at which every chain's state is kept.
-
+        Generations ``0 <= g <= generations`` at which every chain's state is
+        kept (a bare number is refused).
     method : {"inverse-cdf", "truncnorm"}
         ``"truncnorm"`` draws with ``scipy.stats.truncnorm(-c, c).rvs(size=(block, M),
         random_state=rng)``; ``"inverse-cdf"`` (default, about 8 times faster)
         draws :math:`U` uniform on :math:`(\Phi(-c), \Phi(c))` and returns
         :math:`\Phi^{-1}(U)` -- the same law (exact for ``c <= 6``, where
         :math:`\Phi(c)` is not rounded to 1).
+
+    Returns
+    -------
+    ApproximationRun
+        ``kind="truncation"``, ``parameter=c``, the snapshots.
+
+    Raises
+    ------
+    ValueError
+        Naming the parameter: ``c`` not positive and finite (or ``> 6`` with
+        ``method="inverse-cdf"``), ``M < 2``, ``generations < 0``,
+        ``chains < 2``, a bad ``mu``, ``sigma``, ``estimator``, ``seed``,
+        ``snapshots`` or ``method``.
+
+    References
+    ----------
+    Shumailov et al. (2024) (functional approximation error: biased, truncated
+    sampling); Johnson, Kotz & Balakrishnan (1994), sec. 10.1 (the truncated normal).
     """
     c = float(check_positive(c, "c"))
     if method == "truncnorm":
@@ -135,9 +206,49 @@ def simulate_truncation(c, M, generations, chains, *, mu=0.0, sigma=1.0, estimat
 
 def simulate_temperature(T, M, generations, chains, *, mu=0.0, sigma=1.0, estimator="unbiased", seed=None,
                          snapshots=()):
-    r"""Chains of sampling at temperature ``T`` (:math:`p^{1/T}` normalised = :math:`N(\mu_n, T\sigma_n^2)`) and refitting.
+    r"""Chains of sampling at temperature ``T`` and refitting.
 
-    Parameters as in :func:`simulate_truncation`, with ``T > 0`` instead of ``c``.
+    Sampling :math:`N(\mu_n, \sigma_n^2)` at temperature :math:`T` draws from
+    :math:`p^{1/T}/\int p^{1/T} = N(\mu_n, T\sigma_n^2)`
+    (:func:`theory.approximation.temperature_density`); the refit is that of
+    :func:`simulate_truncation`, so
+
+    .. math::  E[\sigma_n^2] = \sigma^2 (T\rho)^n, \qquad \rho = 1 \ \text{(unbiased)},\ \tfrac{M-1}{M}\ \text{(MLE)}.
+
+    Parameters
+    ----------
+    T : float > 0
+        Temperature (``T < 1`` shrinks the variance).
+    M : int >= 2
+        Samples per generation.
+    generations : int >= 0
+        Number of refits.
+    chains : int >= 2
+        Independent chains.
+    mu : float, optional
+        Mean of the original (finite).
+    sigma : float > 0, optional
+        Standard deviation of the original.
+    estimator : {"unbiased", "mle"}
+        Variance estimator of the refits.
+    seed : int >= 0, numpy SeedSequence or None
+        Master seed; None draws fresh entropy.
+    snapshots : sequence of int
+        Generations ``0 <= g <= generations`` whose chain states are kept.
+
+    Returns
+    -------
+    ApproximationRun
+        ``kind="temperature"``, ``parameter=T``, the snapshots.
+
+    Raises
+    ------
+    ValueError
+        Naming the parameter, as in :func:`simulate_truncation` (``T`` for ``c``).
+
+    References
+    ----------
+    Shumailov et al. (2024) (functional approximation error: low-temperature sampling).
     """
     T = float(check_positive(T, "T"))
     st = math.sqrt(T)
@@ -146,6 +257,43 @@ def simulate_temperature(T, M, generations, chains, *, mu=0.0, sigma=1.0, estima
 
 
 # ----------------------------------------------------------------------------- checks
+def _fixed_seed(seed):
+    """The seed of a verification check: an int >= 0 or a SeedSequence; None is refused (results must reproduce)."""
+    if seed is None:
+        raise ValueError("seed must be a non-negative integer or a numpy SeedSequence, got None "
+                         "(a verification check must be reproducible)")
+    return _rng.check_seed(seed)
+
+
+def _check_formulas(formulas, allowed):
+    """``formulas``: None or a mapping from known quantity names to callables."""
+    if formulas is None:
+        return {}
+    if not isinstance(formulas, Mapping):
+        raise ValueError(f"formulas must be a dict of callables (or None), got {type(formulas).__name__}")
+    for key, fn in formulas.items():
+        if key not in allowed:
+            raise ValueError(f"formulas has the unknown key {key!r}; known: {sorted(allowed)}")
+        if not callable(fn):
+            raise ValueError(f"formulas[{key!r}] must be callable, got {fn!r}")
+    return formulas
+
+
+def _check_mixture_arg(mixture):
+    """``mixture = (weights, means, variances)`` as three float arrays; ValueError naming ``mixture`` otherwise."""
+    try:
+        ok = mixture is not None and not isinstance(mixture, (str, bytes, dict)) and len(mixture) == 3
+    except TypeError:
+        ok = False
+    if not ok:
+        raise ValueError(f"mixture must be a (weights, means, variances) triple, got {mixture!r}")
+    try:
+        w, m, v = ta.check_mixture(*mixture, symbolic_ok=False)
+    except ValueError as exc:
+        raise ValueError(f"mixture: {exc}") from None
+    return tuple(np.array([float(t) for t in a]) for a in (w, m, v))
+
+
 def _theory_moments(run, n):
     if run.kind == "truncation":
         e1 = ta.truncation_expected_variance(n, run.parameter, run.M, run.sigma ** 2, run.estimator)
@@ -157,13 +305,51 @@ def _theory_moments(run, n):
 
 
 def checks_for_run(run, n, formulas=None):
-    """Check :math:`E[\\sigma_n^2]` and :math:`\\mathrm{Var}[\\sigma_n^2]` of ``run`` at snapshot ``n``.
+    r"""Check :math:`E[\sigma_n^2]` and :math:`\mathrm{Var}[\sigma_n^2]` of ``run`` at snapshot ``n``.
 
-    ``formulas`` maps a quantity name (``"E[sigma_n^2]"``, ``"Var[sigma_n^2]"``)
-    to ``f(n, parameter, M, estimator)`` overriding the theory; the tests use
-    it to show that a wrong formula is caught.
+    .. math::
+
+        E[\sigma_n^2] = \sigma^2 (f\rho)^n, \qquad
+        \mathrm{Var}[\sigma_n^2] = \sigma^4 (q^n - (f\rho)^{2n}),
+
+    with :math:`f = r(c)` (truncation) or :math:`T` (temperature) and :math:`q`
+    of :func:`theory.approximation.truncation_variance_second_moment` /
+    :func:`theory.approximation.temperature_variance_second_moment`, each
+    compared with the chains by :func:`numerics.checks.mean_check` /
+    :func:`numerics.checks.variance_check`.
+
+    Parameters
+    ----------
+    run : ApproximationRun
+        Result of :func:`simulate_truncation` or :func:`simulate_temperature`.
+    n : int
+        A snapshot generation of ``run``.
+    formulas : dict, optional
+        Maps ``"E[sigma_n^2]"`` or ``"Var[sigma_n^2]"`` to
+        ``f(n, parameter, M, estimator)`` overriding the theory; the tests use
+        it to show that a wrong formula is caught.
+
+    Returns
+    -------
+    list of numerics.checks.Check
+        Two rows.
+
+    Raises
+    ------
+    ValueError
+        ``run`` not an :class:`ApproximationRun`; ``n`` not a snapshot
+        generation; ``formulas`` not a dict of callables with known keys.
+
+    References
+    ----------
+    Shumailov et al. (2024) (functional approximation error); Johnson, Kotz &
+    Balakrishnan (1994), sec. 10.1.
     """
-    formulas = formulas or {}
+    if not isinstance(run, ApproximationRun):
+        raise ValueError(f"run must be the result of simulate_truncation or simulate_temperature, "
+                         f"got {type(run).__name__}")
+    n = ck.check_snapshot(n, run.snapshots)
+    formulas = _check_formulas(formulas, ("E[sigma_n^2]", "Var[sigma_n^2]"))
     name = "c" if run.kind == "truncation" else "T"
     params = {name: run.parameter, "M": run.M, "n": n, "estimator": run.estimator}
     e1, var = _theory_moments(run, n)
@@ -177,8 +363,44 @@ def checks_for_run(run, n, formulas=None):
 
 
 def one_generation_truncation_check(c, N, seed, formula=None):
-    """Variance of ``N`` draws of ``scipy.stats.truncnorm(-c, c)`` against :math:`r(c)` (the ``M = inf`` limit)."""
-    rng = np.random.default_rng(_rng.check_seed(seed))
+    r"""Variance of ``N`` draws of ``scipy.stats.truncnorm(-c, c)`` against :math:`r(c)` (the ``M = inf`` limit).
+
+    .. math::  \mathrm{Var}[X] = r(c) = 1 - \frac{2c\,\phi(c)}{2\Phi(c) - 1}, \qquad X \sim N(0,1) \text{ truncated to } [-c, c],
+
+    compared by :func:`numerics.checks.variance_check`.
+
+    Parameters
+    ----------
+    c : float > 0
+        Truncation point.
+    N : int >= 2
+        Number of draws.
+    seed : int >= 0 or numpy SeedSequence
+        The check must be reproducible: None is refused.
+    formula : callable, optional
+        ``formula(c)`` replacing :func:`theory.approximation.truncation_variance_factor`
+        (the tests show a wrong formula is caught).
+
+    Returns
+    -------
+    numerics.checks.Check
+
+    Raises
+    ------
+    ValueError
+        ``c`` not positive and finite, ``N`` not an integer >= 2, ``seed``
+        None or invalid, ``formula`` not callable.
+
+    References
+    ----------
+    Johnson, Kotz & Balakrishnan (1994), sec. 10.1; Shumailov et al. (2024).
+    """
+    c = float(check_positive(c, "c"))
+    N = check_int(N, "N", minimum=2)
+    ss = _fixed_seed(seed)
+    if formula is not None and not callable(formula):
+        raise ValueError(f"formula must be callable (or None), got {formula!r}")
+    rng = np.random.default_rng(ss)
     x = stats.truncnorm(-c, c).rvs(size=N, random_state=rng)
     theory = formula(c) if formula else ta.truncation_variance_factor(c)
     return ck.variance_check("approximation", "r(c) = Var of truncated N(0,1) (one generation, M=inf)",
@@ -186,7 +408,25 @@ def one_generation_truncation_check(c, N, seed, formula=None):
 
 
 def exact_checks():
-    """Float evaluation vs scipy.stats.truncnorm and vs the exact sympy value (30 digits)."""
+    r"""Float evaluations of :mod:`theory.approximation` vs ``scipy.stats.truncnorm`` and vs exact sympy values.
+
+    Rows: :math:`r(c)` for :math:`c \in \{0.5, 1, 2, 3\}` against
+    ``truncnorm.var(-c, c)`` and against its exact sympy value at 30 digits;
+    the mean and variance of the standard normal truncated to three
+    asymmetric intervals and :math:`m_4` on :math:`[-2, 2]` against scipy; the
+    temperature factor derived by sympy integration against :math:`T`.
+
+    .. math::  r(c) = 1 - \frac{2c\,\phi(c)}{2\Phi(c) - 1}, \qquad \frac{p^{1/T}}{\int p^{1/T}} = N(\mu, T\sigma^2).
+
+    Returns
+    -------
+    list of numerics.checks.Check
+        Exact-vs-float rows (:func:`numerics.checks.exact_check`).
+
+    References
+    ----------
+    Johnson, Kotz & Balakrishnan (1994), sec. 10.1; Shumailov et al. (2024).
+    """
     rows = []
     for c in (0.5, 1, 2, 3):
         rows.append(ck.exact_check("approximation", "r(c) vs scipy truncnorm.var(-c, c)", {"c": c},
@@ -207,20 +447,76 @@ def exact_checks():
     return rows
 
 
-def expressivity_checks(N, seed, chains=20_000, mixture=EXPRESSIVITY_MIXTURE, formulas=None):
-    """Expressivity rows: moment-matched Gaussian vs samples; KL vs Monte Carlo; recursive E[W2^2] vs chains.
+def _mixture_label(w, m, v):
+    return "+".join(f"{wi:g}N({mi:g},{vi:g})" for wi, mi, vi in zip(w, m, v))
 
-    ``formulas`` may override ``"mu"``, ``"sigma^2"``, ``"KL"`` or ``"E[W2^2]"`` (callables) to show a
-    wrong formula is caught.
+
+def expressivity_checks(N, seed, chains=20_000, mixture=EXPRESSIVITY_MIXTURE, formulas=None):
+    r"""Expressivity rows: the moment-matched Gaussian, the irreducible KL and :math:`W_2^2`, the recursive :math:`E[W_2^2]`.
+
+    From ``N`` samples of the mixture :math:`p = \sum_i w_i N(\mu_i, s_i^2)`:
+
+    .. math::
+
+        \mu = \sum_i w_i\mu_i, \qquad \sigma^2 = \sum_i w_i(s_i^2 + \mu_i^2) - \mu^2, \qquad
+        KL(p\,\|\,q) = E_p[\log p(X) - \log q(X)],
+
+    checked against the sample mean and variance and the sample mean of
+    :math:`\log p - \log q` (:math:`q = N(\mu, \sigma^2)`); the irreducible
+    :math:`W_2^2 = 2\sigma^2 - 2\sigma\kappa` against the quantile-function
+    quadrature :func:`theory.approximation.w2_squared` (exact-vs-float); and
+    :math:`E[W_2^2(N(\mu_n,\sigma_n^2), p)]` of
+    :func:`theory.approximation.expressivity_recursive_w2_squared` against
+    ``chains`` Gaussian refit chains (:func:`numerics.gaussian.simulate`) at
+    ``n = 5, 20`` for ``(M, estimator) = (100, "unbiased"), (20, "mle")``.
+
+    Parameters
+    ----------
+    N : int >= 2
+        Samples of the mixture.
+    seed : int >= 0 or numpy SeedSequence
+        The checks must be reproducible: None is refused.
+    chains : int >= 2
+        Chains of the recursive refit.
+    mixture : (weights, means, variances)
+        The mixture :math:`p` (numbers; validated by
+        :func:`theory.approximation.check_mixture`).
+    formulas : dict, optional
+        Override ``"mu"``, ``"sigma^2"``, ``"KL"`` (callables of no argument)
+        or ``"E[W2^2]"`` (``f(n, M, estimator)``) to show a wrong formula is caught.
+
+    Returns
+    -------
+    list of numerics.checks.Check
+
+    Raises
+    ------
+    ValueError
+        Naming the parameter: ``N`` or ``chains`` not an integer >= 2,
+        ``seed`` None or invalid, ``mixture`` not a valid
+        ``(weights, means, variances)`` triple (the message names
+        ``mixture`` and the bad part), ``formulas`` not a dict of callables
+        with known keys.
+
+    References
+    ----------
+    Shumailov et al. (2024) (functional expressivity error); Cover & Thomas
+    (2006), sec. 8.5 (KL); Villani (2003), sec. 2.2 and Dowson & Landau (1982)
+    (:math:`W_2` by quantile functions).
     """
-    formulas = formulas or {}
-    s_x, s_run = _rng.check_seed(seed).spawn(2)
+    N = check_int(N, "N", minimum=2)
+    ss = _fixed_seed(seed)
+    chains = check_int(chains, "chains", minimum=2)
+    w, m, v = _check_mixture_arg(mixture)
+    formulas = _check_formulas(formulas, ("mu", "sigma^2", "KL", "E[W2^2]"))
+    mixture = (tuple(w), tuple(m), tuple(v))
+    s_x, s_run = ss.spawn(2)
     rng = np.random.default_rng(s_x)
-    w, m, v = (np.asarray(a, float) for a in mixture)
     comp = np.searchsorted(np.cumsum(w)[:-1], rng.random(N), side="right")
     x = m[comp] + np.sqrt(v[comp]) * rng.standard_normal(N)
     mu, var = ta.mixture_moments(*mixture)
-    params = {"mixture": "0.5N(-2,1)+0.5N(2,1)", "N": N}
+    label = _mixture_label(w, m, v)
+    params = {"mixture": label, "N": N}
     rows = [ck.mean_check("approximation", "expressivity: fitted mean sum w_i mu_i", params,
                           formulas.get("mu", lambda: mu)(), x),
             ck.variance_check("approximation", "expressivity: fitted variance", params,
@@ -230,7 +526,7 @@ def expressivity_checks(N, seed, chains=20_000, mixture=EXPRESSIVITY_MIXTURE, fo
     rows.append(ck.mean_check("approximation", "expressivity: KL(mixture || fitted Gaussian)", params,
                               formulas.get("KL", lambda: ta.expressivity_kl(*mixture))(), logp - logq))
     rows.append(ck.exact_check("approximation", "expressivity: W2^2 irreducible, kappa form vs quantile quad",
-                               {"mixture": params["mixture"]},
+                               {"mixture": label},
                                ta.w2_squared(mixture, ((1.0,), (mu,), (var,))), ta.expressivity_w2_squared(*mixture),
                                rtol=1e-8))
     for M, est in ((100, "unbiased"), (20, "mle")):
@@ -254,20 +550,46 @@ VERIFY_CHAINS = 40_000
 
 
 def verification_checks(chains=None, seed=20240724, progress=True):
-    """All rows of process ``"approximation"`` for ``collapse verify`` (about 10 s at the default budget).
+    r"""All rows of process ``"approximation"`` for ``collapse verify`` (about 10 s at the default budget).
 
-    * exact-vs-float: :math:`r(c)` and the general truncated-normal moments
-      against ``scipy.stats.truncnorm``, and against the exact sympy value;
-      the temperature factor derived by sympy integration;
+    * exact-vs-float (:func:`exact_checks`): :math:`r(c)` and the general
+      truncated-normal moments against ``scipy.stats.truncnorm``, and against
+      the exact sympy value; the temperature factor derived by sympy integration;
     * Monte Carlo: one huge truncated sample (the ``M = inf`` limit
-      :math:`r(c)`); :math:`E[\\sigma_n^2]` and :math:`\\mathrm{Var}[\\sigma_n^2]` of
-      truncated and low-temperature refitting with finite ``M``;
-    * expressivity: moments and KL of the moment-matched Gaussian against
-      samples of the mixture, the two :math:`W_2^2` quadratures against each
-      other, the recursive :math:`E[W_2^2]` against Gaussian-refit chains.
+      :math:`r(c)`, :func:`one_generation_truncation_check`);
+      :math:`E[\sigma_n^2] = \sigma^2(f\rho)^n` and :math:`\mathrm{Var}[\sigma_n^2]`
+      of truncated (:math:`f = r(c)`) and low-temperature (:math:`f = T`)
+      refitting with finite ``M`` (:func:`checks_for_run`);
+    * expressivity (:func:`expressivity_checks`): moments and KL of the
+      moment-matched Gaussian against samples of the mixture, the two
+      :math:`W_2^2` quadratures against each other, the recursive
+      :math:`E[W_2^2]` against Gaussian-refit chains.
+
+    Parameters
+    ----------
+    chains : int >= 100, optional
+        Chains per Monte Carlo run (:data:`VERIFY_CHAINS` by default).
+    seed : int >= 0 or numpy SeedSequence
+        Master seed; the table must be reproducible, so None is refused.
+    progress : bool
+        Report progress on stderr.
+
+    Returns
+    -------
+    list of numerics.checks.Check
+
+    Raises
+    ------
+    ValueError
+        ``chains`` not an integer >= 100, ``seed`` None or invalid.
+
+    References
+    ----------
+    Shumailov et al. (2024) (functional approximation and expressivity errors);
+    Johnson, Kotz & Balakrishnan (1994), sec. 10.1.
     """
     chains = VERIFY_CHAINS if chains is None else check_int(chains, "chains", minimum=100)
-    ss = _rng.check_seed(seed)
+    ss = _fixed_seed(seed)
     seeds = iter(ss.spawn(len(VERIFY_TRUNCATION) + len(VERIFY_TEMPERATURE) + 4))
     rows = exact_checks()
     for c in (1.0, 2.0):

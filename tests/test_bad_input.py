@@ -240,6 +240,24 @@ kinds(ta.expressivity_recursive_w2_squared, dict(n=2, M=5, weights=(0.5, 0.5), m
 for f in (ta.mixture_pdf, ta.mixture_cdf):
     ROWS.append(pytest.param(f, dict(x=0.5, mix=((0.5, 0.6), (-2.0, 2.0), (1.0, 1.0))), "weights",
                              id=f"theory.approximation.{f.__name__}:mix.weights=(0.5, 0.6)"))
+# +-inf are the limits of a density / CDF and allowed; NaN, booleans, strings, None and empty arrays are not
+for f in (ta.phi, ta.Phi):
+    kinds(f, dict(x=0.5), x=(NAN, True, "a", None, sp.nan, 1j, [0.5]))
+kinds(ta.temperature_density, dict(T=1.0, mu=0.0, sigma2=1.0), mu=BAD_REAL, sigma2=BAD_POSITIVE)
+BAD_MIX_ARG = (None, MIXT[:2], "abc", 3, MIXT + ((1.0, 1.0),))
+for f in (ta.mixture_pdf, ta.mixture_cdf):
+    kinds(f, dict(x=0.5, mix=MIXT), x=(NAN, None, "a", [], [0.5, NAN], np.array([[NAN]]), True, ["a"]),
+          mix=BAD_MIX_ARG)
+kinds(ta.mixture_quantile, dict(u=0.5, mix=MIXT), u=(NAN, None, "a", [], [0.5, NAN], np.array([[1.5]]), True),
+      mix=BAD_MIX_ARG)
+bad(ta.mixture_quantile, dict(u=0.5, mix=MIXT), "mix", (((0.5, 0.6), (-2.0, 2.0), (1.0, 1.0)),),
+    match=r"mix: weights")
+for f in (ta.l2_squared, ta.w2_squared, ta.total_variation, ta.kl_divergence):
+    kinds(f, dict(mix_a=MIXT, mix_b=MIXT), mix_a=BAD_MIX_ARG, mix_b=BAD_MIX_ARG)
+kinds(ta.w2_squared_to_gaussian, dict(mean=0.0, variance=1.0, mixture=MIXT), mixture=BAD_MIX_ARG)
+kinds(ta.w2_squared_gaussians_to_mixture, dict(mean=0.0, sd=1.0, mixture=MIXT), mixture=BAD_MIX_ARG)
+kinds(ta.check_mixture, dict(weights=(0.5, 0.5), means=(0.0, 1.0), variances=(1.0, 1.0)),
+      symbolic_ok=("no", None, 1, 0.0))
 
 # ============================================================================= numerics._rng
 kinds(_rng.check_seed, dict(seed=1), seed=BAD_SEED)
@@ -321,6 +339,17 @@ kinds(na.simulate_truncation, dict(TSIM, c=1.0), c=(0.0, -1.0, NAN, INF, 7.0), M
 kinds(na.simulate_temperature, dict(TSIM, T=1.0), T=(0.0, -1.0, NAN, INF), M=(1,), generations=(-1,), chains=(0,),
       sigma=(0.0,), estimator=("x",), seed=(-1,), snapshots=([3],))
 kinds(na.verification_checks, dict(chains=100, seed=1, progress=False), chains=(99, 0, NAN, 2.5), seed=(-1, 1.5))
+for f, par in ((na.simulate_truncation, "c"), (na.simulate_temperature, "T")):
+    bad(f, dict(TSIM, **{par: 1.0}), "snapshots", (2, "2", None, [1.5], [NAN], [[1, 2]], [True]))
+# the checks must reproduce: seed=None is refused along with invalid seeds
+kinds(na.verification_checks, dict(chains=100, seed=1, progress=False), seed=(None,))
+kinds(na.one_generation_truncation_check, dict(c=1.0, N=10, seed=1),
+      c=BAD_POSITIVE, N=BAD_COUNT + (1, -5, 1.5), seed=BAD_SEED + (None,), formula=(1.0, "r"))
+kinds(na.expressivity_checks, dict(N=10, seed=1, chains=2),
+      N=BAD_COUNT + (1, -5, 1.5), seed=BAD_SEED + (None,), chains=BAD_COUNT + (1,),
+      mixture=BAD_MIX_ARG + (((0.5, 0.6), (-2.0, 2.0), (1.0, 1.0)), ((0.5, 0.5), (NAN, 2.0), (1.0, 1.0)),
+                             ((0.5, 0.5), (-2.0, 2.0), (0.0, 1.0)), (sp.symbols("w1 w2"), (-2.0, 2.0), (1.0, 1.0))),
+      formulas=(1, ["mu"], {"mean": lambda: 0.0}, {"mu": 0.0}))
 
 # ============================================================================= numerics.discrete (others edit it)
 DSIM = dict(p=[0.5, 0.5], M=4, generations=2, chains=10, seed=1)
@@ -374,6 +403,8 @@ def _run(kind):
             "accumulate": lambda: nm.simulate_accumulate(5, 2, 10, seed=1, snapshots=(2,)),
             "discrete": lambda: nm.simulate_discrete_mixing(0.25, 4, [0.5, 0.5], 2, 10, seed=1, snapshots=(2,)),
             "multivariate": lambda: nmv.simulate(2, 4, 2, 10, seed=1, snapshots=(2,)),
+            "truncation": lambda: na.simulate_truncation(1.0, 5, 2, 10, seed=1, snapshots=(2,)),
+            "temperature": lambda: na.simulate_temperature(0.9, 5, 2, 10, seed=1, snapshots=(2,)),
         }[kind]()
     return _RUNS[kind]
 
@@ -400,6 +431,10 @@ for fn, kind, wrong in ((ng.checks_for_run, "gaussian", "mix"), (nm.mixing_check
                         (nmv.checks_for_run, "multivariate", "gaussian")):
     kinds(_call_with_runs(fn), dict(run=_Lazy(kind), n=2), n=(1, 3, -1, 1.5, NAN, True),
           run=(None, _Lazy(wrong), "run"))
+for kind in ("truncation", "temperature"):  # numerics.approximation
+    kinds(_call_with_runs(na.checks_for_run), dict(run=_Lazy(kind), n=2), n=(1, 3, -1, 1.5, NAN, True, None),
+          run=(None, _Lazy("gaussian"), "run"), formulas=(1, {"E[sigma]": len}, {"E[sigma_n^2]": 1.0}))
+    bad(_call_with_runs(na.ApproximationRun.variance), dict(self=_Lazy(kind), n=2), "n", (1, 3, -1, NAN))
 
 # ============================================================================= theory._validation itself
 bad(V.check_int, dict(value=3, name="count"), "value", (NAN, INF, 2.5, True, "3", None, [3]), match="count")
