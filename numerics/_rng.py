@@ -25,7 +25,32 @@ BLOCK = 16384
 
 
 def check_seed(seed):
-    """Accept None, a non-negative int or a SeedSequence; return a SeedSequence."""
+    """Accept None, a non-negative int or a SeedSequence; return a SeedSequence.
+
+    Parameters
+    ----------
+    seed : None, int >= 0 or numpy.random.SeedSequence
+        ``None`` draws fresh OS entropy (not reproducible); an int seeds ``SeedSequence(seed)``; a
+        ``SeedSequence`` is returned unchanged.  ``bool`` is rejected.
+
+    Returns
+    -------
+    numpy.random.SeedSequence
+
+    Raises
+    ------
+    ValueError
+        Any other type, or a negative integer.
+
+    Notes
+    -----
+    No formula: validation.  Part of the reproducibility contract of the module docstring.
+
+    References
+    ----------
+    NumPy ``SeedSequence`` documentation (https://numpy.org/doc/stable/reference/random/parallel.html):
+    independent streams by spawning.
+    """
     if isinstance(seed, np.random.SeedSequence):
         return seed
     if seed is None:
@@ -44,6 +69,17 @@ def blocks(seed, chains, block=BLOCK):
     chains : int >= 1
     block : int >= 1
         Chains per generator (:data:`BLOCK`; changing it changes the random streams).
+
+    Returns
+    -------
+    list of (slice, numpy.random.Generator)
+        ``ceil(chains / block)`` pairs; block ``b`` covers chains ``b*block .. min((b+1)*block, chains) - 1``
+        and uses ``default_rng`` of child ``b`` of ``check_seed(seed)``.
+
+    References
+    ----------
+    NumPy ``SeedSequence`` documentation (https://numpy.org/doc/stable/reference/random/parallel.html):
+    independent streams by spawning.
     """
     chains = check_int(chains, "chains", minimum=1)
     block = check_int(block, "block", minimum=1)
@@ -55,7 +91,30 @@ def blocks(seed, chains, block=BLOCK):
 
 
 def check_workers(workers):
-    """Validate the number of worker threads (>= 1)."""
+    """Validate the number of worker threads (>= 1).
+
+    Parameters
+    ----------
+    workers : int >= 1
+        Number of worker threads (``bool`` is rejected).
+
+    Returns
+    -------
+    int
+
+    Raises
+    ------
+    ValueError
+        Not an integer, or < 1.
+
+    Notes
+    -----
+    No formula: validation.  Results do not depend on ``workers`` (module docstring).
+
+    References
+    ----------
+    None (validation helper).
+    """
     if isinstance(workers, bool) or not isinstance(workers, (int, np.integer)) or workers < 1:
         raise ValueError(f"workers must be a positive integer, got {workers!r}")
     return int(workers)

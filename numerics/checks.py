@@ -153,6 +153,33 @@ def check_snapshot(n, snapshots, name="n"):
 
     Used by the ``checks_for_run`` functions: a check needs the per-chain
     values of generation ``n``.
+
+    Parameters
+    ----------
+    n : int >= 0
+        Generation to check.
+    snapshots : container of int
+        Generations at which the run kept every chain (e.g. the keys of ``run.snapshots``).
+    name : str, default "n"
+        Parameter name used in error messages.
+
+    Returns
+    -------
+    int
+        ``n``.
+
+    Raises
+    ------
+    ValueError
+        ``n`` not an int >= 0, or not in ``snapshots``.
+
+    Notes
+    -----
+    No formula: validation only.  Generation 0 is the original model; ``n`` counts refits.
+
+    References
+    ----------
+    None (bookkeeping helper).
     """
     n = check_int(n, name, minimum=0)
     if n not in snapshots:
@@ -174,11 +201,42 @@ def z_check(process, quantity, params, theory, estimate, stderr, *, powered=True
     never "underpowered"), noted in the row: these are the values being
     judged, so the table reports them rather than aborting.
 
+    Parameters
+    ----------
+    process : str
+        Process name shown in the table (``"gaussian"``, ``"discrete"``, ...).
+    quantity : str
+        Name of the closed form, e.g. ``"E[sigma_n^2]"``.
+    params : mapping
+        Parameters of the row (copied into the :class:`Check`).
+    theory : float
+        Closed-form value :math:`\theta`.
+    estimate : float
+        Monte Carlo estimate :math:`\hat\theta`.
+    stderr : float >= 0
+        Its standard error (NaN or inf when unknown).
+    powered : bool, default True
+        ``False`` makes the row underpowered.
+    note : str, default ""
+        Text stored in the row.
+    z_max : float > 0, default :data:`Z_MAX` (4.5)
+        Agreement threshold on :math:`|z|`.
+
+    Returns
+    -------
+    Check
+        One row: ``status`` is ``"agree"``, ``"DISAGREE"`` or ``"underpowered"``.
+
     Raises
     ------
     ValueError
         ``theory``, ``estimate`` or ``stderr`` not a real number, ``stderr < 0``,
         ``z_max`` not a positive finite number.
+
+    References
+    ----------
+    Casella & Berger (2002), "Statistical Inference", 2nd ed., ch. 5 (sample mean and variance) and ch. 10
+    (large-sample tests).
     """
     theory = _as_float(theory, "theory")
     estimate = _as_float(estimate, "estimate")
@@ -212,10 +270,40 @@ def exact_check(process, quantity, params, exact, value, *, rtol=EXACT_RTOL, not
     ``stderr`` column holds the relative error.  A non-finite ``exact`` or
     ``value`` is a disagreement.
 
+    Parameters
+    ----------
+    process : str
+        Process name shown in the table (``"gaussian"``, ``"discrete"``, ...).
+    quantity : str
+        Name of the closed form, e.g. ``"E[sigma_n^2]"``.
+    params : mapping
+        Parameters of the row (copied into the :class:`Check`).
+    exact : int, Fraction or float
+        Exact (rational) value.
+    value : float
+        float64 evaluation to judge.
+    rtol : float >= 0, default :data:`EXACT_RTOL` (1e-9)
+        Relative tolerance.
+    note : str, default ""
+        Text stored in the row (default: the relative error).
+
+    Returns
+    -------
+    Check
+        ``method = "exact-vs-float"``, ``stderr`` = relative error, ``z`` = NaN.
+
     Raises
     ------
     ValueError
         ``exact`` or ``value`` not a real number, ``rtol`` negative or not finite.
+
+    Notes
+    -----
+    .. math:: \text{agree} \iff |v - e| \le \mathrm{rtol}\,|e| \quad (|v| \le \mathrm{rtol} \text{ if } e = 0)
+
+    References
+    ----------
+    None (numerical comparison; the exact values cite their own sources).
     """
     exact_f = _as_float(exact, "exact")
     value = _as_float(value, "value")
@@ -268,6 +356,26 @@ def kurtosis_from_raw_moments(raw: Sequence) -> float:
     strings, mpmath numbers) is combined with 60-digit mpmath so that the
     cancellation in the central moments of heavy-tailed variables does not
     destroy the result.  Returns ``inf`` when the variance is zero.
+
+    Parameters
+    ----------
+    raw : sequence of length >= 4
+        :math:`E X, E X^2, E X^3, E X^4` as ints/Fractions (exact) or finite numbers (floats, strings, mpmath).
+
+    Returns
+    -------
+    float
+        Kurtosis :math:`\mu_4/\mu_2^2 \ge 1`; ``inf`` when :math:`\mu_2 = 0`.
+
+    Notes
+    -----
+    .. math:: \mu_j = \sum_{i=0}^{j}\binom{j}{i} E[X^i]\,(-E X)^{j-i}, \qquad \kappa = \mu_4/\mu_2^2
+
+    References
+    ----------
+    Pearson (1905) (kurtosis); Casella & Berger (2002), "Statistical Inference", 2nd ed., ch. 5 (sample mean and
+    variance) and ch. 10
+    (large-sample tests).
     """
     mu = _central_moments(_check_raw(raw, 4))
     if mu[2] <= 0:
@@ -281,6 +389,25 @@ def kurtosis_of_square_from_raw_moments(raw: Sequence) -> float:
     ``Y`` is the summand of the sample variance, so this decides whether a
     Monte Carlo variance is powered: ``E Y^j = mu_{2j}`` and
     ``kurt Y = (mu_8 - 4 mu_2 mu_6 + 6 mu_2^2 mu_4 - 3 mu_2^4) / (mu_4 - mu_2^2)^2``.
+
+    Parameters
+    ----------
+    raw : sequence of length >= 8
+        :math:`E X, \dots, E X^8` as ints/Fractions (exact) or finite numbers (60-digit mpmath).
+
+    Returns
+    -------
+    float
+        Kurtosis of :math:`Y = (X - EX)^2`; ``inf`` when :math:`\mathrm{Var}\,Y = \mu_4 - \mu_2^2 = 0`.
+
+    Notes
+    -----
+    .. math:: \kappa_Y = \frac{\mu_8 - 4\mu_2\mu_6 + 6\mu_2^2\mu_4 - 3\mu_2^4}{(\mu_4 - \mu_2^2)^2}
+
+    References
+    ----------
+    Casella & Berger (2002), "Statistical Inference", 2nd ed., ch. 5 (sample mean and variance) and ch. 10
+    (large-sample tests).
     """
     mu = _central_moments(_check_raw(raw, 8))
     var_y = mu[4] - mu[2] ** 2
@@ -294,6 +421,27 @@ def sample_kurtosis(x: np.ndarray) -> float:
 
     :math:`m_j = \frac1N\sum_i (x_i - \bar x)^j`.  NaN for a constant sample,
     or one holding NaN (the power criterion then calls the row underpowered).
+
+    Parameters
+    ----------
+    x : array_like of float
+        1-D sample (NaN allowed: the result is then NaN).
+
+    Returns
+    -------
+    float
+        :math:`m_4/m_2^2`; NaN for a constant sample or one holding NaN.
+
+    Notes
+    -----
+    .. math:: \hat\kappa = \frac{\frac1N\sum_i (x_i-\bar x)^4}{\bigl(\frac1N\sum_i (x_i-\bar x)^2\bigr)^2}
+
+    The biased (plug-in) estimator; no small-sample correction.
+
+    References
+    ----------
+    Casella & Berger (2002), "Statistical Inference", 2nd ed., ch. 5 (sample mean and variance) and ch. 10
+    (large-sample tests).
     """
     x = check_real_array(x, "x", finite=False)
     d = x - x.mean()
@@ -307,6 +455,30 @@ def is_powered(n_samples: int, kurtosis: float) -> bool:
     """Power criterion ``N >= POWER_FACTOR * (kurtosis - 1)`` (see module docstring).
 
     ``kurtosis`` None, NaN (unknown) or inf gives False.
+
+    Parameters
+    ----------
+    n_samples : int >= 1
+        Number of i.i.d. draws :math:`N`.
+    kurtosis : float >= 1, NaN, inf or None
+        Kurtosis :math:`\kappa` of the summand.
+
+    Returns
+    -------
+    bool
+        ``N >= POWER_FACTOR * (kurtosis - 1)``; False for None, NaN or inf.
+
+    Notes
+    -----
+    .. math:: N \ge P\,(\kappa - 1), \qquad P = 100
+
+    The relative SE of the estimated variance is :math:`\sqrt{(\kappa-1)/N}` (at most 10 % when powered).
+
+    References
+    ----------
+    Pearson (1916), kurtosis >= skewness^2 + 1, for the power criterion (module docstring);
+    Casella & Berger (2002), "Statistical Inference", 2nd ed., ch. 5 (sample mean and variance) and ch. 10
+    (large-sample tests).
     """
     n_samples = check_int(n_samples, "n_samples", minimum=1)
     if kurtosis is None:
@@ -322,14 +494,37 @@ def mean_check(process, quantity, params, theory, sample, *, kurtosis=None, z_ma
 
     Parameters
     ----------
+    process : str
+        Process name shown in the table (``"gaussian"``, ``"discrete"``, ...).
+    quantity : str
+        Name of the closed form, e.g. ``"E[sigma_n^2]"``.
+    params : mapping
+        Parameters of the row (copied into the :class:`Check`).
+    theory : float
+        Closed-form :math:`E[X]`.
+    sample : array_like of float
+        1-D i.i.d. sample of X, ``N >= 2`` (NaN allowed: the row then disagrees).
     kurtosis : float, optional
         Exact kurtosis of X, from the theory.  When omitted the sample kurtosis
         is used for the power criterion (and the row says so).
+    z_max : float > 0, default :data:`Z_MAX` (4.5)
+        Agreement threshold on :math:`|z|`.
+
+    Returns
+    -------
+    Check
+        One row: ``status`` is ``"agree"``, ``"DISAGREE"`` or ``"underpowered"``.
 
     Notes
     -----
     Estimate :math:`\bar x`, standard error :math:`s/\sqrt N` (``sample``
     1-D with ``N >= 2`` values), then :func:`mean_check_from_summary`.
+
+    References
+    ----------
+    Casella & Berger (2002), "Statistical Inference", 2nd ed., ch. 5 (sample mean and variance) and ch. 10
+    (large-sample tests);
+    Pearson (1916), kurtosis >= skewness^2 + 1, for the power criterion (module docstring).
     """
     sample = _check_sample(sample)
     if kurtosis is not None:
@@ -347,6 +542,44 @@ def mean_check_from_summary(process, quantity, params, theory, estimate, stderr,
     """As :func:`mean_check`, from an already-summarised sample (mean, SE, N, kurtosis).
 
     ``kurtosis`` of X is required: NaN (unknown) or inf make the row underpowered.
+
+    Parameters
+    ----------
+    process : str
+        Process name shown in the table (``"gaussian"``, ``"discrete"``, ...).
+    quantity : str
+        Name of the closed form, e.g. ``"E[sigma_n^2]"``.
+    params : mapping
+        Parameters of the row (copied into the :class:`Check`).
+    theory : float
+        Closed-form :math:`E[X]`.
+    estimate : float
+        Sample mean.
+    stderr : float >= 0
+        Its standard error.
+    n_samples : int >= 1
+        Sample size :math:`N`.
+    kurtosis : float >= 1 or NaN
+        Kurtosis of X (NaN or inf: underpowered).
+    kurtosis_is_exact : bool, default True
+        Whether ``kurtosis`` is exact (shown in the note).
+    z_max : float > 0, default :data:`Z_MAX` (4.5)
+        Agreement threshold on :math:`|z|`.
+
+    Returns
+    -------
+    Check
+        One row: ``status`` is ``"agree"``, ``"DISAGREE"`` or ``"underpowered"``.
+
+    Notes
+    -----
+    .. math:: z = (\hat\theta - \theta)/\widehat{\mathrm{se}}, \qquad \text{powered iff } N \ge 100(\kappa - 1)
+
+    References
+    ----------
+    Casella & Berger (2002), "Statistical Inference", 2nd ed., ch. 5 (sample mean and variance) and ch. 10
+    (large-sample tests);
+    Pearson (1916), kurtosis >= skewness^2 + 1, for the power criterion (module docstring).
     """
     n_samples = check_int(n_samples, "n_samples", minimum=1)
     if kurtosis is None:
@@ -371,6 +604,41 @@ def variance_check(process, quantity, params, theory, sample, *, kurtosis_of_squ
     ``sqrt((m4 - s^4) / N)``.  The power criterion is applied to
     ``Y = (X - EX)^2`` whose sample mean the variance is (``kurtosis_of_square``
     its exact kurtosis, else the sample one).
+
+    Parameters
+    ----------
+    process : str
+        Process name shown in the table (``"gaussian"``, ``"discrete"``, ...).
+    quantity : str
+        Name of the closed form, e.g. ``"E[sigma_n^2]"``.
+    params : mapping
+        Parameters of the row (copied into the :class:`Check`).
+    theory : float
+        Closed-form :math:`\mathrm{Var}[X]`.
+    sample : array_like of float
+        1-D i.i.d. sample of X, ``N >= 2``.
+    kurtosis_of_square : float >= 1, optional
+        Exact kurtosis of :math:`Y = (X-EX)^2`; default: the sample one.
+    z_max : float > 0, default :data:`Z_MAX` (4.5)
+        Agreement threshold on :math:`|z|`.
+
+    Returns
+    -------
+    Check
+        One row: ``status`` is ``"agree"``, ``"DISAGREE"`` or ``"underpowered"``.
+
+    Notes
+    -----
+    .. math:: s^2 = \frac{1}{N-1}\sum_i (x_i-\bar x)^2, \qquad \widehat{\mathrm{se}} = \frac{\mathrm{sd}(y)}{\sqrt N},
+        \quad y_i = (x_i-\bar x)^2
+
+    (``sd`` with ``ddof = 1``), i.e. :math:`\sqrt{(m_4 - s^4)/N}` to leading order.
+
+    References
+    ----------
+    Casella & Berger (2002), "Statistical Inference", 2nd ed., ch. 5 (sample mean and variance) and ch. 10
+    (large-sample tests);
+    Pearson (1916), kurtosis >= skewness^2 + 1, for the power criterion (module docstring).
     """
     sample = _check_sample(sample)
     if kurtosis_of_square is not None:
@@ -393,6 +661,36 @@ def interval_check(process, quantity, params, lower, upper, sample, *, z_max=Z_M
     violation in standard errors outside it; the power criterion of
     :func:`mean_check` (sample kurtosis) applies.  The row keeps the interval,
     and the table shows it in the theory column.
+
+    Parameters
+    ----------
+    process : str
+        Process name shown in the table (``"gaussian"``, ``"discrete"``, ...).
+    quantity : str
+        Name of the closed form, e.g. ``"E[sigma_n^2]"``.
+    params : mapping
+        Parameters of the row (copied into the :class:`Check`).
+    lower, upper : float or None
+        Exact bounds on :math:`E[X]` (None: no bound; ``lower <= upper``).
+    sample : array_like of float
+        1-D i.i.d. sample of X, ``N >= 2``.
+    z_max : float > 0, default :data:`Z_MAX` (4.5)
+        Agreement threshold on :math:`|z|`.
+
+    Returns
+    -------
+    Check
+        With ``interval = (lower, upper)`` and ``theory`` the point of the interval nearest to the mean.
+
+    Notes
+    -----
+    .. math:: z = \frac{\bar x - \mathrm{clip}(\bar x, l, u)}{s/\sqrt N}
+
+    References
+    ----------
+    Casella & Berger (2002), "Statistical Inference", 2nd ed., ch. 5 (sample mean and variance) and ch. 10
+    (large-sample tests);
+    Pearson (1916), kurtosis >= skewness^2 + 1, for the power criterion (module docstring).
     """
     sample = _check_sample(sample)
     lo = -math.inf if lower is None else _as_float(lower, "lower")
@@ -419,6 +717,33 @@ def proportion_check(process, quantity, params, theory, successes, trials, *, z_
 
     A ``theory`` outside [0, 1] (or NaN) is not a probability: the row
     disagrees.  ``trials`` is an int >= 1, ``successes`` an int in [0, trials].
+
+    Parameters
+    ----------
+    process : str
+        Process name shown in the table (``"gaussian"``, ``"discrete"``, ...).
+    quantity : str
+        Name of the closed form, e.g. ``"E[sigma_n^2]"``.
+    params : mapping
+        Parameters of the row (copied into the :class:`Check`).
+    theory : float
+        Probability :math:`p` (outside [0, 1] or NaN: the row disagrees).
+    successes : int in [0, trials]
+        Observed count :math:`k`.
+    trials : int >= 1
+        Number of trials :math:`N`.
+    z_max : float > 0, default :data:`Z_MAX` (4.5)
+        Agreement threshold on :math:`|z|`.
+
+    Returns
+    -------
+    Check
+        Underpowered when :math:`\min(p, 1-p) N < 10`.
+
+    References
+    ----------
+    Casella & Berger (2002), "Statistical Inference", 2nd ed., ch. 5 (sample mean and variance) and ch. 10
+    (large-sample tests) (score test).
     """
     p = _as_float(theory, "theory")
     trials = check_int(trials, "trials", minimum=1)
@@ -441,6 +766,42 @@ def quantile_check(process, quantity, params, theory_quantile, sample, q, cdf, *
     binomial proportion with mean ``q`` exactly when the quantile is right.
     ``q`` is in (0, 1); ``sample`` 1-D.  A non-finite ``theory_quantile`` or a
     NaN in ``sample`` is a disagreement.
+
+    Parameters
+    ----------
+    process : str
+        Process name shown in the table (``"gaussian"``, ``"discrete"``, ...).
+    quantity : str
+        Name of the closed form, e.g. ``"E[sigma_n^2]"``.
+    params : mapping
+        Parameters of the row (copied into the :class:`Check`).
+    theory_quantile : float
+        Closed-form quantile :math:`x_q`.
+    sample : array_like of float
+        1-D i.i.d. sample (``N >= 1``).
+    q : float in (0, 1)
+        Level.
+    cdf : callable
+        The theoretical CDF (documentation only; unused).
+    z_max : float > 0, default :data:`Z_MAX` (4.5)
+        Agreement threshold on :math:`|z|`.
+
+    Returns
+    -------
+    Check
+        ``theory`` = ``theory_quantile``, ``estimate`` = sample quantile; ``z`` from the binomial count.
+
+    Notes
+    -----
+    .. math:: \#\{i : x_i \le x_q\} \sim \mathrm{Bin}(N, q) \ \text{when } F(x_q) = q \text{ (continuous } F\text{)}
+
+    then :func:`proportion_check`.
+
+    References
+    ----------
+    Serfling (1980), "Approximation Theorems of Mathematical Statistics", sec. 2.3 (sample quantiles);
+    Casella & Berger (2002), "Statistical Inference", 2nd ed., ch. 5 (sample mean and variance) and ch. 10
+    (large-sample tests).
     """
     q = _as_float(q, "q")
     if not 0 < q < 1:
@@ -458,7 +819,26 @@ def quantile_check(process, quantity, params, theory_quantile, sample, q, cdf, *
 
 # ----------------------------------------------------------------------------- reporting
 def summarize(checks: Iterable[Check]) -> dict:
-    """Counts of each status."""
+    """Counts of each status.
+
+    Parameters
+    ----------
+    checks : iterable of Check
+        Rows.
+
+    Returns
+    -------
+    dict
+        ``{"agree": int, "DISAGREE": int, "underpowered": int}`` (other statuses added if present).
+
+    Notes
+    -----
+    No formula: a count.
+
+    References
+    ----------
+    None (reporting helper).
+    """
     counts = {AGREE: 0, DISAGREE: 0, UNDERPOWERED: 0}
     for c in checks:
         counts[c.status] = counts.get(c.status, 0) + 1
@@ -474,7 +854,27 @@ def _fmt(x):
 
 
 def format_table(checks: Sequence[Check]) -> str:
-    """Plain-text table: quantity, parameters, theory, estimate +- se, z, status."""
+    """Plain-text table: quantity, parameters, theory, estimate +- se, z, status.
+
+    Parameters
+    ----------
+    checks : sequence of Check
+        Rows.
+
+    Returns
+    -------
+    str
+        Fixed-width plain-text table with a header and a dashed rule.
+
+    Notes
+    -----
+    No formula: an interval row shows ``[lower, upper]`` in the theory column, an exact-vs-float row its
+    relative error.
+
+    References
+    ----------
+    None (reporting helper).
+    """
     header = ("process", "quantity", "parameters", "theory", "estimate +- se", "z", "agree?")
     rows = []
     for c in checks:
@@ -493,6 +893,26 @@ def format_table(checks: Sequence[Check]) -> str:
 
 
 def to_json(checks: Sequence[Check]) -> str:
-    """The rows as a JSON document ``{"summary": ..., "checks": [...]}``."""
+    """The rows as a JSON document ``{"summary": ..., "checks": [...]}``.
+
+    Parameters
+    ----------
+    checks : sequence of Check
+        Rows.
+
+    Returns
+    -------
+    str
+        Indented JSON with keys ``summary``, ``z_max``, ``power_factor``, ``checks`` (non-finite numbers as
+        ``null``).
+
+    Notes
+    -----
+    No formula.
+
+    References
+    ----------
+    None (reporting helper).
+    """
     return json.dumps({"summary": summarize(checks), "z_max": Z_MAX, "power_factor": POWER_FACTOR,
                        "checks": [c.as_dict() for c in checks]}, indent=2)
