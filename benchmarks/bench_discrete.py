@@ -105,17 +105,24 @@ def test_exact_reach(benchmark):
 
 @pytest.mark.parametrize("K", [2, 10, 100])
 def test_monte_carlo_throughput(benchmark, K):
-    """Absorption-time runs at M = 1000: live-chain bookkeeping against per-generation ``Generator.multinomial``."""
+    """Absorption-time runs at M = 1000: live-chain bookkeeping against per-generation ``Generator.multinomial``.
+
+    A fresh process pays the one-off inversion table of the two-category refit
+    (``Binomial(M, k/M)``, cached per ``M``) inside the first timed run; the
+    table's build time is recorded separately.
+    """
     M, gens, chains = 1000, 3000, 1024
     p = np.full(K, 1.0 / K)
+    nd._binomial_table.cache_clear()
+    _, t_table = _timed(lambda: nd._binomial_table(M))
+    nd._binomial_table.cache_clear()
     _, t_naive = _timed(lambda: nd.simulate_naive(p, M, gens, chains, seed=1))
     res = benchmark.pedantic(nd.simulate, args=(p, M, gens, chains), kwargs={"seed": 1}, rounds=1, iterations=1)
     t_ours = benchmark.stats.stats.mean
     naive_rate = chains * gens / t_naive
     benchmark.extra_info.update(naive_chain_gens_per_s=naive_rate, chain_gens_per_s=chains * gens / t_ours,
                                 live_chain_gens_per_s=res.chain_generations / t_ours, speedup_vs_naive=t_naive / t_ours,
-                                absorbed_fraction=float(np.mean(res.absorption_time >= 0)))
-    # measured: the bookkeeping wins for K = 100 (support compaction); for K = 2 and 10 with 1024 chains the
-    # per-generation statistics cost more than they save, so only K = 100 carries the target
-    if K == 100:
-        assert t_naive / t_ours >= 1.0
+                                absorbed_fraction=float(np.mean(res.absorption_time >= 0)), table_build_s=t_table)
+    # measured on one core (same run, table build included): K = 2 ~1.5x, K = 10 ~1.1x, K = 100 ~2.5x.
+    # K = 10 is bounded by the binomial draws of the live chains, which the baseline makes too.
+    assert t_naive / t_ours >= 1.0

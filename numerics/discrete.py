@@ -5,17 +5,26 @@ The simulator
 :func:`simulate` runs ``chains`` independent copies of the process of
 :mod:`theory.discrete`: generation 0 is the model ``p``; generation
 :math:`n+1` holds the counts :math:`X^{(n+1)} \sim \mathrm{Multinomial}(M,
-X^{(n)}/M)`.  A multinomial draw is made as ``K - 1`` conditional binomials,
+X^{(n)}/M)`.  The live chains are kept in two groups:
 
-.. math::  X_k \mid X_1, \dots, X_{k-1} \sim
-           \mathrm{Binomial}\Bigl(M - \sum_{j<k} X_j,\; \frac{x_k}{\sum_{j \ge k} x_j}\Bigr),
+* chains with three or more surviving categories: one
+  ``Generator.multinomial`` call per generation on the whole group, each
+  chain's surviving categories first (extinct ones are exact zeros and the
+  draw of a row stops once all ``M`` samples are placed, so a row costs one
+  binomial per surviving category; the columns are re-compacted when the
+  widest chain has narrowed);
+* chains with two surviving categories (all chains when ``K = 2``): the count
+  ``x`` of one of them is refitted as :math:`\mathrm{Binomial}(M, x/M)`, by
+  inversion with a cached table of the ``M + 1`` possible CDFs (for
+  ``M <= 1500`` and enough work to pay for the table; otherwise
+  ``Generator.binomial``).
 
-each vectorised over the live chains (for ``K = 2`` this is one binomial).
-Categories already extinct in every live chain are skipped, and a chain that
-reaches a delta (absorbing) leaves the active set -- its future is known -- so
-the cost of a run is the number of *live* chain-generations.  Chains are split
-into fixed blocks seeded by :func:`numerics._rng.blocks`, so the result depends
-only on ``seed`` and ``chains``.
+A chain that reaches a delta (absorbing) leaves the active set -- its future is
+known -- so the cost of a run is the number of *live* chain-generations.
+Statistics, absorption times, removals and moves between groups are done once
+per window of generations, vectorised over the window.  Chains are split into
+fixed blocks seeded by :func:`numerics._rng.blocks`, so the result depends only
+on ``seed``, ``chains`` and the arguments of the run.
 
 What is recorded
 ----------------
@@ -162,9 +171,9 @@ def _binomial_table(M):
     ``F[k, j] = P(Bin(M, k/M) <= j)`` (pmf from log-gamma, normalised per row,
     relative accuracy ~1e-12; ``F[k, M] = 1``), and the guide ``G`` (flattened
     ``(M+1, C+1)``, ``C`` = :data:`_GUIDE_CELLS`) holds
-    ``G[k, i] = k (M+1) + #{j : F[k, j] <= i/C}``, so that the draw for a
-    uniform ``u`` in cell ``i = floor(C u)`` lies in ``[G[k, i], G[k, i+1]]``
-    (as a flat index into ``F``).
+    ``G[k, i] = k (M+1) + #{j : F[k, j] <= i/C}`` (``G[k, C] = k (M+1) + M``),
+    so that the draw for a uniform ``u`` in cell ``i = floor(C u)`` lies in
+    ``[G[k, i], G[k, i+1]]`` (as a flat index into ``F``).
     """
     C = _GUIDE_CELLS
     j = np.arange(M + 1)
@@ -183,6 +192,7 @@ def _binomial_table(M):
     cell = np.ceil(F * C).astype(np.int64)  # exact: C is a power of two; F <= i/C  <=>  cell <= i
     cell += (np.arange(M + 1) * (C + 1))[:, None]
     G = np.cumsum(np.bincount(cell.ravel(), minlength=(M + 1) * (C + 1)))
+    G[C::C + 1] -= 1  # the last cell's upper end: the draw is at most M
     return F.ravel(), G
 
 
@@ -195,7 +205,6 @@ def _table_binomial(rng, x, M, table):
     gi = x * (C + 1) + (u * C).astype(np.int64)
     lo = G[gi]
     hi = G[gi + 1]
-    np.minimum(hi, base + M, out=hi)
     j = lo + (F[lo] <= u)  # exact when the cell holds at most one CDF step
     wide = np.flatnonzero(hi - lo > 1)
     if 0 < wide.size <= 16:  # a few cells in the tails span several values: search their CDF steps
