@@ -183,6 +183,12 @@ def simulate(M, generations, chains, *, mu=0.0, sigma=1.0, estimator="unbiased",
     2024).  Law of one step (exact method): :math:`\mu_{n+1} = \mu_n +
     \sigma_n Z/\sqrt M`, :math:`\sigma_{n+1}^2 = \sigma_n^2 X / d` with
     :math:`X\sim\chi^2_{M-1}`, :math:`d = M-1` or :math:`M`.
+
+    References
+    ----------
+    Shumailov et al., "AI models collapse when trained on recursively generated data", Nature 631 (2024),
+    Gaussian model collapse;
+    Cochran's theorem (sufficient statistics of the exact method).
     """
     generations = check_int(generations, "generations", minimum=0)
     chains = check_int(chains, "chains", minimum=1)
@@ -302,7 +308,38 @@ def _exact_raw_moments(n, M, estimator, power, orders):
 
 
 def exact_kurtosis(n, M, estimator, power=1):
-    """Exact kurtosis of ``(sigma_n^2)**power`` and of its squared deviation, from the theory's raw moments."""
+    """Exact kurtosis of ``(sigma_n^2)**power`` and of its squared deviation, from the theory's raw moments.
+
+    Parameters
+    ----------
+    n : int >= 0
+        Number of refits.
+    M : int >= 2
+        Samples per generation.
+    estimator : {"unbiased", "mle"}
+        Variance estimator.
+    power : rational > 0, default 1
+        ``X = (sigma_n^2)**power`` (``1/2`` for :math:`\sigma_n`).
+
+    Returns
+    -------
+    (kurtosis, kurtosis_of_square) : tuple of float
+        Kurtosis of X and of :math:`(X - EX)^2`; they decide whether a Monte Carlo mean / variance is powered.
+
+    Notes
+    -----
+    .. math:: E[X^j] = E[(\sigma_n^2)^{pj}] \ (j = 1, \dots, 8), \qquad \kappa = \mu_4/\mu_2^2
+
+    raw moments from :func:`theory.gaussian.variance_moment` at :math:`\sigma^2 = 1` (the kurtosis is
+    scale-free), evaluated to 70 digits and combined by
+    :func:`numerics.checks.kurtosis_from_raw_moments` / :func:`~numerics.checks.kurtosis_of_square_from_raw_moments`.
+
+    References
+    ----------
+    Shumailov et al., "AI models collapse when trained on recursively generated data", Nature 631 (2024),
+    Gaussian model collapse;
+    Cochran's theorem.
+    """
     raw = _exact_raw_moments(n, M, estimator, sp.Rational(power), range(1, 9))
     return ck.kurtosis_from_raw_moments(raw), ck.kurtosis_of_square_from_raw_moments(raw)
 
@@ -323,6 +360,28 @@ def checks_for_run(run, n, formulas=None):
     formulas : dict, optional
         Override the theory value of a quantity (keys as the ``quantity``
         column).  Used by the tests to show that a wrong formula is caught.
+
+    Returns
+    -------
+    list of numerics.checks.Check
+        One row per closed form (status ``agree``, ``DISAGREE`` or ``underpowered``).
+
+    Notes
+    -----
+    Rows (Monte Carlo over the run's chains at generation ``n``): :math:`E[\sigma_n^2]`,
+    :math:`\mathrm{Var}[\sigma_n^2]`, :math:`E[\sigma_n]`, :math:`E[\log\sigma_n^2]`,
+    :math:`\mathrm{Var}[\log\sigma_n^2]`,
+    median of :math:`\sigma_n^2`, :math:`E[\mu_n]`, :math:`\mathrm{Var}[\mu_n]` and :math:`E[W_2^2]`, each against
+    :mod:`theory.gaussian`; the test statistic is
+
+    .. math:: z = (\hat\theta - \theta)/\widehat{\mathrm{se}}
+
+    with the power criterion of :mod:`numerics.checks` (exact kurtoses where the theory gives them).
+
+    References
+    ----------
+    Shumailov et al., "AI models collapse when trained on recursively generated data", Nature 631 (2024),
+    Gaussian model collapse.
     """
     if not isinstance(run, GaussianRun):
         raise ValueError(f"run must be the result of simulate, got {type(run).__name__}")
@@ -369,7 +428,32 @@ def checks_for_run(run, n, formulas=None):
 
 
 def schedule_checks(run, formulas=None):
-    """Checks of :func:`theory.gaussian.schedule_moments` against a run whose ``M`` is a schedule."""
+    """Checks of :func:`theory.gaussian.schedule_moments` against a run whose ``M`` is a schedule.
+
+    Parameters
+    ----------
+    run : GaussianRun
+        Result of :func:`simulate` with a sample-size schedule ``M`` (a sequence).
+    formulas : dict, optional
+        Override a theory value: ``formulas[quantity](n)``; used by the tests.
+
+    Returns
+    -------
+    list of numerics.checks.Check
+        At each snapshot generation: :math:`E[\sigma_n^2]`, :math:`E[\sigma_n]`, :math:`E[W_2^2]`
+        and :math:`\mathrm{Var}[\mu_n]` against :func:`theory.gaussian.schedule_moments`.
+
+    Notes
+    -----
+    .. math:: E[\sigma_n^2] = \sigma^2\prod_{j<n}\rho(M_j), \qquad \mathrm{Var}[\mu_n] = \sum_{j<n} E[\sigma_j^2]/M_j
+
+    The ``params`` column says ``M_j = j+2`` (the built-in linear schedule) whatever the run's schedule.
+
+    References
+    ----------
+    Shumailov et al., "AI models collapse when trained on recursively generated data", Nature 631 (2024),
+    Gaussian model collapse (growing sample sizes).
+    """
     formulas = formulas or {}
     mom = th.schedule_moments(run.M, run.sigma, run.estimator)
     rows = []
@@ -395,6 +479,30 @@ def verification_checks(chains=None, seed=20240724, progress=True):
     :data:`VERIFY_NAIVE`; the linear sample-size schedule ``M_j = j + 2``.
     Exact-vs-float rows compare the sympy expression at sympy integers with
     the float evaluation.
+
+    Parameters
+    ----------
+    chains : int >= 2, optional
+        Chains per Monte Carlo run (default :data:`VERIFY_CHAINS` = 200000).
+    seed : int >= 0, SeedSequence or None, default 20240724
+        Root seed; each run uses its own spawned child.
+    progress : bool, default True
+        Print progress lines on stderr.
+
+    Returns
+    -------
+    list of numerics.checks.Check
+        One row per closed form (status ``agree``, ``DISAGREE`` or ``underpowered``).
+
+    Notes
+    -----
+    Each Monte Carlo row is a z-test (:mod:`numerics.checks`); exact-vs-float rows come from
+    :func:`exact_value_checks`.
+
+    References
+    ----------
+    Shumailov et al., "AI models collapse when trained on recursively generated data", Nature 631 (2024),
+    Gaussian model collapse; Cochran's theorem.
     """
     chains = VERIFY_CHAINS if chains is None else check_int(chains, "chains", minimum=2)
     ss = _rng.check_seed(seed)
@@ -419,7 +527,25 @@ def verification_checks(chains=None, seed=20240724, progress=True):
 
 
 def exact_value_checks():
-    """Float evaluation of each closed form against its exact sympy value at sympy integers."""
+    """Float evaluation of each closed form against its exact sympy value at sympy integers.
+
+    Returns
+    -------
+    list of numerics.checks.Check
+        ``exact-vs-float`` rows for six closed forms, both estimators,
+        ``(M, n)`` in ``{(3, 7), (10, 50)}``.
+
+    Notes
+    -----
+    .. math:: |f_{\mathrm{float}}(n, M) - f_{\mathrm{sympy}}(n, M)| \le 10^{-9} |f_{\mathrm{sympy}}(n, M)|
+
+    (:data:`numerics.checks.EXACT_RTOL`); the exact value is the sympy expression at sympy integers, to 30 digits.
+
+    References
+    ----------
+    Shumailov et al., "AI models collapse when trained on recursively generated data", Nature 631 (2024),
+    Gaussian model collapse.
+    """
     rows = []
     funcs = {"E[sigma_n^2]": lambda n, M, e: th.expected_variance(n, M, 1, e),
              "Var[sigma_n^2]": lambda n, M, e: th.variance_of_variance(n, M, 1, e),
