@@ -49,7 +49,7 @@ EXPRESSIVITY_MIXTURE = ((0.5, 0.5), (-2.0, 2.0), (1.0, 1.0))
 
 @dataclasses.dataclass
 class ApproximationRun:
-    """Result of :func:`simulate_truncation` / :func:`simulate_temperature`.
+    r"""Result of :func:`simulate_truncation` / :func:`simulate_temperature`.
 
     Attributes
     ----------
@@ -70,6 +70,11 @@ class ApproximationRun:
     snapshots : dict
         ``snapshots[n]`` holds ``{"mean": mu_n, "variance": sigma_n^2}`` of every
         chain, for the snapshot generations ``n`` only.
+
+    References
+    ----------
+    Shumailov et al. (2024) (functional approximation error: truncated and
+    low-temperature sampling).
     """
 
     kind: str

@@ -128,3 +128,19 @@ def test_verification_checks_small_budget():
 def test_bad_input(call, param):
     with pytest.raises(ValueError, match=param):
         call()
+
+
+def test_snapshots_are_validated_as_a_generation_list():
+    run = na.simulate_temperature(0.9, 5, 3, 10, seed=1, snapshots={3, 1})
+    assert sorted(run.snapshots) == [1, 3]
+    with pytest.raises(ValueError, match="n=2 is not a snapshot"):
+        run.variance(2)
+    with pytest.raises(ValueError, match="snapshots"):
+        na.simulate_temperature(0.9, 5, 3, 10, seed=1, snapshots=3)
+
+
+def test_expressivity_checks_label_the_mixture_given():
+    rows = na.expressivity_checks(2000, SEED, chains=200, mixture=((0.25, 0.75), (-1.0, 3.0), (1.0, 2.0)))
+    assert rows[0].params["mixture"] == "0.25N(-1,1)+0.75N(3,2)"
+    with pytest.raises(ValueError, match="seed"):
+        na.expressivity_checks(2000, None)

@@ -215,3 +215,24 @@ def test_quantile_and_distances_against_scipy():
 def test_bad_input_names_parameter(call, param):
     with pytest.raises(ValueError, match=param):
         call()
+
+
+def test_pointwise_functions_accept_infinite_limits_and_any_shape():
+    mix = ((0.5, 0.5), (-2.0, 2.0), (1.0, 1.0))
+    assert ta.phi(math.inf) == 0 and ta.phi(-math.inf) == 0
+    assert ta.Phi(math.inf) == 1 and ta.Phi(-math.inf) == 0 and ta.Phi(sp.oo) == 1
+    np.testing.assert_array_equal(ta.mixture_cdf([-math.inf, math.inf], mix), [0.0, 1.0])
+    assert ta.mixture_pdf(math.inf, mix) == 0
+    x = np.linspace(-3, 3, 6).reshape(2, 3)
+    np.testing.assert_allclose(ta.mixture_pdf(x, mix), ta.mixture_pdf(x.ravel(), mix).reshape(2, 3), rtol=0)
+    u = np.array([[0.1, 0.5], [0.7, 0.99]])
+    q = ta.mixture_quantile(u, mix)
+    assert q.shape == (2, 2)
+    np.testing.assert_allclose(ta.mixture_cdf(q, mix), u, rtol=1e-12)
+
+
+def test_symmetric_mixture_median_is_exact():
+    assert ta.mixture_quantile(0.5, ((0.5, 0.5), (-2.0, 2.0), (1.0, 1.0))) == 0.0
+    assert ta.mixture_quantile(np.array([[0.5]]), ((0.25, 0.5, 0.25), (0.0, 1.0, 2.0), (1.0, 3.0, 1.0)))[0, 0] == 1.0
+    asym = ((0.3, 0.7), (-2.0, 2.0), (1.0, 1.0))
+    assert abs(float(ta.mixture_cdf(ta.mixture_quantile(0.5, asym), asym)) - 0.5) < 1e-14

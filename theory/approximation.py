@@ -111,7 +111,17 @@ numeric only and say so.
 Sources: Shumailov et al., "AI models collapse when trained on recursively
 generated data", Nature 631 (2024) (the three error sources); Johnson, Kotz &
 Balakrishnan (1994) (truncated normal moments); the variance of the sample
-variance, e.g. Kendall & Stuart, *The Advanced Theory of Statistics* vol. 1.
+variance, e.g. Kendall & Stuart, *The Advanced Theory of Statistics* vol. 1;
+Cover & Thomas, *Elements of Information Theory*, 2nd ed. (2006) (entropy, KL);
+Villani, *Topics in Optimal Transportation* (2003), sec. 2.2, and Dowson &
+Landau, J. Multivariate Anal. 12 (1982) (:math:`W_2` by quantile functions).
+
+Bad input (NaN, booleans, strings, wrong shapes, a mixture that is not a
+``(weights, means, variances)`` triple, ...) raises :class:`ValueError` naming
+the parameter.  Pointwise functions (:func:`phi`, :func:`Phi`,
+:func:`mixture_pdf`, :func:`mixture_cdf`) accept ``+-inf`` as the limits of a
+density or CDF; the mixture evaluators are elementwise over arrays of any
+shape but refuse empty arrays and NaN.
 """
 
 from __future__ import annotations
@@ -309,15 +319,37 @@ def truncated_normal_raw_moment(k, a, b):
         m_0 = 1,\quad m_1 = \frac{\phi(a)-\phi(b)}{Z},\quad
         m_k = (k-1)\,m_{k-2} - \frac{b^{k-1}\phi(b) - a^{k-1}\phi(a)}{Z},\qquad Z = \Phi(b)-\Phi(a)
 
-    (integration by parts of :math:`x^{k-1}\cdot x\phi(x)`; Johnson, Kotz &
-    Balakrishnan 1994, sec. 10.1).  :func:`derive_truncated_normal_raw_moment`
-    derives the same quantity by direct integration; the tests assert that the
-    two sympy expressions are equal.
+    (integration by parts of :math:`x^{k-1}\cdot x\phi(x)`).
+    :func:`derive_truncated_normal_raw_moment` derives the same quantity by
+    direct integration; the tests assert that the two sympy expressions are
+    equal.  Infinite bounds are taken as sympy limits.
 
     Parameters
     ----------
     k : int >= 0
-    a, b : real, a < b (in units of the standard deviation, around the mean); ``+-inf`` allowed
+        Order of the moment.
+    a : float, sympy number or sympy expression
+        Lower truncation point in standard deviations around the mean; ``-inf`` allowed.
+    b : float, sympy number or sympy expression
+        Upper truncation point, ``a < b``; ``inf`` allowed.
+
+    Returns
+    -------
+    float or sympy expression
+        A float (30-digit mpmath evaluation) for numbers; a sympy expression
+        for sympy input (exact for sympy integers and rationals).
+
+    Raises
+    ------
+    ValueError
+        ``k`` not an integer >= 0.
+    ValueError
+        ``a`` or ``b`` NaN, a boolean or not a number; ``a >= b``.
+
+    References
+    ----------
+    Johnson, N. L., Kotz, S. & Balakrishnan, N., *Continuous Univariate
+    Distributions* vol. 1, 2nd ed., Wiley (1994), sec. 10.1 (the truncated normal).
     """
     k = int(check_int(k, "k", minimum=0))
     return _eval_ab(_raw_moment_expr(k), a, b)
@@ -326,14 +358,68 @@ def truncated_normal_raw_moment(k, a, b):
 def derive_truncated_normal_raw_moment(k):
     r"""Derive :math:`E[X^k]` for :math:`X \sim N(0,1)` truncated to :math:`[a,b]` by sympy integration.
 
-    Returns the sympy expression :math:`\int_a^b x^k\phi(x)\,dx / (\Phi(b)-\Phi(a))` in the symbols ``a``, ``b``.
+    .. math::  E[X^k] = \frac{\int_a^b x^k\,\phi(x)\,dx}{\Phi(b)-\Phi(a)} .
+
+    The independent derivation against which :func:`truncated_normal_raw_moment`
+    (the textbook recurrence) is tested.
+
+    Parameters
+    ----------
+    k : int >= 0
+        Order of the moment.
+
+    Returns
+    -------
+    sympy.Expr
+        The moment in the real symbols ``a`` and ``b``.
+
+    Raises
+    ------
+    ValueError
+        ``k`` not an integer >= 0.
+
+    References
+    ----------
+    Johnson, N. L., Kotz, S. & Balakrishnan, N., *Continuous Univariate
+    Distributions* vol. 1, 2nd ed., Wiley (1994), sec. 10.1 (the truncated normal).
     """
     k = int(check_int(k, "k", minimum=0))
     return sp.integrate(_x ** k * phi(_x), (_x, _a, _b)) / (Phi(_b) - Phi(_a))
 
 
 def truncated_normal_mean(a, b):
-    r"""Mean :math:`(\phi(a)-\phi(b))/(\Phi(b)-\Phi(a))` of the standard normal truncated to [a, b]."""
+    r"""Mean of the standard normal truncated to :math:`[a, b]`.
+
+    .. math::  E[X] = \frac{\phi(a)-\phi(b)}{\Phi(b)-\Phi(a)} ,
+
+    the raw moment :math:`m_1` of :func:`truncated_normal_raw_moment`; equals
+    ``scipy.stats.truncnorm.mean(a, b)``.  For :math:`N(\mu,\sigma^2)`
+    truncated to :math:`[\mu+a\sigma, \mu+b\sigma]` the mean is
+    :math:`\mu + \sigma E[X]`.
+
+    Parameters
+    ----------
+    a : float, sympy number or sympy expression
+        Lower truncation point in standard deviations around the mean; ``-inf`` allowed.
+    b : float, sympy number or sympy expression
+        Upper truncation point, ``a < b``; ``inf`` allowed.
+
+    Returns
+    -------
+    float or sympy expression
+        A float (30-digit mpmath evaluation) for numbers; a sympy expression
+        for sympy input (exact for sympy integers and rationals).
+
+    Raises
+    ------
+    ValueError
+        ``a`` or ``b`` NaN, a boolean or not a number; ``a >= b``.
+
+    References
+    ----------
+    Johnson, N. L., Kotz, S. & Balakrishnan, N., *Continuous Univariate
+    Distributions* vol. 1, 2nd ed., Wiley (1994), sec. 10.1 (the truncated normal).
+    """
     return truncated_normal_raw_moment(1, a, b)
 
 
@@ -351,9 +437,31 @@ def truncated_normal_variance(a, b):
         \mathrm{Var} = 1 + \frac{a\phi(a) - b\phi(b)}{Z} - \left(\frac{\phi(a)-\phi(b)}{Z}\right)^2,
         \qquad Z = \Phi(b) - \Phi(a).
 
-    Johnson, Kotz & Balakrishnan (1994), sec. 10.1; equals ``scipy.stats.truncnorm.var(a, b)``.
-    Multiply by :math:`\sigma^2` for :math:`N(\mu,\sigma^2)` truncated to
-    :math:`[\mu+a\sigma, \mu+b\sigma]`.
+    Equals ``scipy.stats.truncnorm.var(a, b)``.  Multiply by :math:`\sigma^2`
+    for :math:`N(\mu,\sigma^2)` truncated to :math:`[\mu+a\sigma, \mu+b\sigma]`.
+
+    Parameters
+    ----------
+    a : float, sympy number or sympy expression
+        Lower truncation point in standard deviations around the mean; ``-inf`` allowed.
+    b : float, sympy number or sympy expression
+        Upper truncation point, ``a < b``; ``inf`` allowed.
+
+    Returns
+    -------
+    float or sympy expression
+        A float (30-digit mpmath evaluation) for numbers; a sympy expression
+        for sympy input (exact for sympy integers and rationals).
+
+    Raises
+    ------
+    ValueError
+        ``a`` or ``b`` NaN, a boolean or not a number; ``a >= b``.
+
+    References
+    ----------
+    Johnson, N. L., Kotz, S. & Balakrishnan, N., *Continuous Univariate
+    Distributions* vol. 1, 2nd ed., Wiley (1994), sec. 10.1 (the truncated normal).
     """
     return _eval_ab(_variance_expr(), a, b)
 
@@ -365,7 +473,40 @@ def _central_moment_expr(k):
 
 
 def truncated_normal_central_moment(k, a, b):
-    r"""Central moment :math:`E[(X-EX)^k]` of the truncated standard normal, from the raw moments."""
+    r"""Central moment :math:`E[(X-EX)^k]` of the standard normal truncated to :math:`[a, b]`.
+
+    .. math::  E[(X - m_1)^k] = \sum_{j=0}^k \binom{k}{j}\, m_j\, (-m_1)^{k-j},
+
+    from the raw moments :math:`m_j` of :func:`truncated_normal_raw_moment`.
+    The fourth central moment enters :func:`truncation_variance_second_moment`.
+
+    Parameters
+    ----------
+    k : int >= 0
+        Order of the moment.
+    a : float, sympy number or sympy expression
+        Lower truncation point in standard deviations around the mean; ``-inf`` allowed.
+    b : float, sympy number or sympy expression
+        Upper truncation point, ``a < b``; ``inf`` allowed.
+
+    Returns
+    -------
+    float or sympy expression
+        A float (30-digit mpmath evaluation) for numbers; a sympy expression
+        for sympy input (exact for sympy integers and rationals).
+
+    Raises
+    ------
+    ValueError
+        ``k`` not an integer >= 0.
+    ValueError
+        ``a`` or ``b`` NaN, a boolean or not a number; ``a >= b``.
+
+    References
+    ----------
+    Johnson, N. L., Kotz, S. & Balakrishnan, N., *Continuous Univariate
+    Distributions* vol. 1, 2nd ed., Wiley (1994), sec. 10.1 (the truncated normal).
+    """
     k = int(check_int(k, "k", minimum=0))
     return _eval_ab(_central_moment_expr(k), a, b)
 
@@ -395,6 +536,18 @@ def truncation_variance_factor(c):
     Parameters
     ----------
     c : float > 0 or sympy expression
+        Truncation point in standard deviations.
+
+    Returns
+    -------
+    float or sympy expression
+        A float (30-digit mpmath evaluation) for numbers; a sympy expression
+        for sympy input (exact for sympy integers and rationals).
+
+    Raises
+    ------
+    ValueError
+        ``c`` not a positive finite number.
 
     References
     ----------
@@ -468,15 +621,30 @@ def temperature_variance_factor(T):
     .. math::
 
         \frac{p(x)^{1/T}}{\int p^{1/T}} = N(x;\mu, T\sigma^2)\quad\Rightarrow\quad
-        \mathrm{Var} = T\sigma^2,
+        \frac{\mathrm{Var}}{\sigma^2} = T,
 
-    derived by sympy integration (:func:`temperature_density`).  ``T < 1``
-    shrinks the variance by :math:`T` per generation (functional approximation
-    error), ``T > 1`` inflates it.
+    derived by sympy integration of :func:`temperature_density` (not assumed).
+    ``T < 1`` shrinks the variance by :math:`T` per generation (functional
+    approximation error), ``T > 1`` inflates it.
 
     Parameters
     ----------
     T : float > 0 or sympy expression
+        Temperature.
+
+    Returns
+    -------
+    float or sympy expression
+        :math:`T` (a float for a number, sympy for sympy input).
+
+    Raises
+    ------
+    ValueError
+        ``T`` not a positive finite number.
+
+    References
+    ----------
+    Shumailov et al. (2024) (functional approximation error: low-temperature sampling).
     """
     T = check_positive(T, "T")
     return _evaluate(_temperature_factor_expr(), (_T,), (T,))
@@ -486,8 +654,37 @@ def temperature_variance_factor(T):
 def refit_variance_factor(M=None, estimator="unbiased"):
     r""":math:`\rho = E[\hat\sigma^2]/\mathrm{Var}` of the refit: 1 (unbiased, or ``M=None``) or :math:`(M-1)/M` (MLE).
 
+    .. math::
+
+        \rho = \frac{E[\hat\sigma^2]}{v} = \begin{cases} 1 & \text{unbiased } (\div(M-1)) \text{ or } M = \infty,\\
+        \dfrac{M-1}{M} & \text{MLE } (\div M).\end{cases}
+
     The sample variance with divisor :math:`M-1` is unbiased for the variance
-    of *any* i.i.d. law, so this factor does not depend on what was sampled.
+    :math:`v` of *any* i.i.d. law, so this factor does not depend on what was
+    sampled (truncated, tempered or Gaussian).
+
+    Parameters
+    ----------
+    M : int >= 2, sympy symbol or None
+        Samples per refit (None: infinitely many).
+    estimator : {"unbiased", "mle"}
+        Variance estimator.
+
+    Returns
+    -------
+    int, float or sympy expression
+        :math:`\rho` (the int 1 for the unbiased estimator, so that products
+        keep their type).
+
+    Raises
+    ------
+    ValueError
+        ``M`` not None nor an integer >= 2; an unknown ``estimator``.
+
+    References
+    ----------
+    Kendall, M. G. & Stuart, A., *The Advanced Theory of Statistics* vol. 1
+    (the sample variance); Shumailov et al. (2024) (the refit of each generation).
     """
     check_estimator(estimator)
     M = _check_M(M)
@@ -528,11 +725,33 @@ def truncation_expected_variance(n, c, M=None, sigma2=1, estimator="unbiased"):
 
     Parameters
     ----------
-    n : int >= 0
-    c : float > 0
-    M : int >= 2 or None
-    sigma2 : float > 0
+    n : int >= 0 or sympy symbol
+        Number of refits.
+    c : float > 0 or sympy expression
+        Truncation point in standard deviations (:func:`truncation_variance_factor`).
+    M : int >= 2, sympy symbol or None
+        Samples per refit (None: infinitely many).
+    sigma2 : float > 0 or sympy expression
+        Variance :math:`\sigma^2` of the original Gaussian.
     estimator : {"unbiased", "mle"}
+        Variance estimator of the refits.
+
+    Returns
+    -------
+    float or sympy expression
+        :math:`E[\sigma_n^2]`.
+
+    Raises
+    ------
+    ValueError
+        Naming the parameter: ``n`` not an integer >= 0, ``c`` or ``sigma2``
+        not positive and finite, ``M`` not None nor an integer >= 2, an unknown
+        ``estimator``.
+
+    References
+    ----------
+    Shumailov et al. (2024) (functional approximation error); Johnson, Kotz &
+    Balakrishnan (1994), sec. 10.1 (:math:`r(c)`).
     """
     n, c, M, sigma2 = _exactify(n, c, M, sigma2)
     n = check_int(n, "n", minimum=0)
@@ -564,10 +783,41 @@ def truncation_variance_second_moment(n, c, M, sigma2=1, estimator="unbiased"):
         d = M-1\ \text{(unbiased)},\ M\ \text{(MLE)},
 
     with :math:`r = r(c)` and :math:`\mu_4 = m_4(-c, c)` the fourth moment of the
-    truncated standard normal (:func:`truncated_normal_raw_moment`), from
+    truncated standard normal (:func:`truncated_normal_raw_moment`; it is
+    central since the cut is symmetric), from
     :math:`\mathrm{Var}[s^2] = (\mu_4 - \frac{M-3}{M-1}v^2)/M` for i.i.d. samples
-    of variance :math:`v` (Kendall & Stuart).  For :math:`c\to\infty`,
-    :math:`\mu_4 = 3` and :math:`q = (M+1)/(M-1)` (unbiased) as in :mod:`theory.gaussian`.
+    of variance :math:`v`.  For :math:`c\to\infty`, :math:`\mu_4 = 3` and
+    :math:`q = (M+1)/(M-1)` (unbiased) as in :mod:`theory.gaussian`.
+
+    Parameters
+    ----------
+    n : int >= 0 or sympy symbol
+        Number of refits.
+    c : float > 0 or sympy expression
+        Truncation point in standard deviations.
+    M : int >= 2 or sympy symbol
+        Samples per refit (finite: with infinitely many samples :math:`\sigma_n^2` is deterministic).
+    sigma2 : float > 0 or sympy expression
+        Variance of the original Gaussian.
+    estimator : {"unbiased", "mle"}
+        Variance estimator of the refits.
+
+    Returns
+    -------
+    float or sympy expression
+        :math:`E[\sigma_n^4]`.
+
+    Raises
+    ------
+    ValueError
+        Naming the parameter: ``n`` not an integer >= 0, ``c`` or ``sigma2``
+        not positive and finite, ``M`` not an integer >= 2, an unknown ``estimator``.
+
+    References
+    ----------
+    Johnson, Kotz & Balakrishnan (1994), sec. 10.1 (:math:`\mu_4`); Kendall &
+    Stuart, *The Advanced Theory of Statistics* vol. 1 (the variance of the
+    sample variance); Shumailov et al. (2024).
     """
     n, c, M, sigma2 = _exactify(n, c, M, sigma2)
     n = check_int(n, "n", minimum=0)
@@ -580,17 +830,85 @@ def truncation_variance_second_moment(n, c, M, sigma2=1, estimator="unbiased"):
 
 
 def truncation_variance_of_variance(n, c, M, sigma2=1, estimator="unbiased"):
-    r""":math:`\mathrm{Var}[\sigma_n^2] = \sigma^4\,(q^n - (r\rho)^{2n})` for truncated sampling (see above)."""
+    r""":math:`\mathrm{Var}[\sigma_n^2]` for truncated sampling with ``M`` samples and refitting.
+
+    .. math::  \mathrm{Var}[\sigma_n^2] = E[\sigma_n^4] - E[\sigma_n^2]^2 = \sigma^4\,\big(q^n - (r\rho)^{2n}\big),
+
+    with :math:`q` of :func:`truncation_variance_second_moment` and
+    :math:`r\rho` of :func:`truncation_expected_variance`.
+
+    Parameters
+    ----------
+    n : int >= 0 or sympy symbol
+        Number of refits.
+    c : float > 0 or sympy expression
+        Truncation point in standard deviations.
+    M : int >= 2 or sympy symbol
+        Samples per refit.
+    sigma2 : float > 0 or sympy expression
+        Variance of the original Gaussian.
+    estimator : {"unbiased", "mle"}
+        Variance estimator of the refits.
+
+    Returns
+    -------
+    float or sympy expression
+        :math:`\mathrm{Var}[\sigma_n^2]`.
+
+    Raises
+    ------
+    ValueError
+        As :func:`truncation_variance_second_moment`.
+
+    References
+    ----------
+    Johnson, Kotz & Balakrishnan (1994), sec. 10.1; Kendall & Stuart vol. 1;
+    Shumailov et al. (2024).
+    """
     return _combine(truncation_variance_second_moment(n, c, M, sigma2, estimator)
                     - truncation_expected_variance(n, c, M, sigma2, estimator) ** 2)
 
 
 def temperature_expected_variance(n, T, M=None, sigma2=1, estimator="unbiased"):
-    r""":math:`E[\sigma_n^2] = \sigma^2 (T\rho)^n` for sampling at temperature ``T`` and refitting.
+    r""":math:`E[\sigma_n^2]` for sampling at temperature ``T`` and refitting.
+
+    .. math::
+
+        E[\sigma_n^2] = \sigma^2 (T\rho)^n, \qquad
+        \rho = 1\ (\text{unbiased or } M=\infty),\ \tfrac{M-1}{M}\ (\text{MLE}).
 
     With ``M=None`` the collapse (``T < 1``) is deterministic: :math:`\sigma_n^2 = \sigma^2 T^n`.
     The samples are Gaussian, so every result of :mod:`theory.gaussian` holds
     with an extra factor :math:`T^n` on :math:`\sigma_n^2`.
+
+    Parameters
+    ----------
+    n : int >= 0 or sympy symbol
+        Number of refits.
+    T : float > 0 or sympy expression
+        Temperature (:func:`temperature_variance_factor`).
+    M : int >= 2, sympy symbol or None
+        Samples per refit (None: infinitely many).
+    sigma2 : float > 0 or sympy expression
+        Variance of the original Gaussian.
+    estimator : {"unbiased", "mle"}
+        Variance estimator of the refits.
+
+    Returns
+    -------
+    float or sympy expression
+        :math:`E[\sigma_n^2]`.
+
+    Raises
+    ------
+    ValueError
+        Naming the parameter: ``n`` not an integer >= 0, ``T`` or ``sigma2``
+        not positive and finite, ``M`` not None nor an integer >= 2, an unknown
+        ``estimator``.
+
+    References
+    ----------
+    Shumailov et al. (2024) (functional approximation error: low-temperature sampling).
     """
     n, T, M, sigma2 = _exactify(n, T, M, sigma2)
     n = check_int(n, "n", minimum=0)
@@ -600,10 +918,43 @@ def temperature_expected_variance(n, T, M=None, sigma2=1, estimator="unbiased"):
 
 
 def temperature_variance_second_moment(n, T, M, sigma2=1, estimator="unbiased"):
-    r""":math:`E[\sigma_n^4] = \sigma^4 q^n` with :math:`q = T^2 (M+1)/(M-1)` (unbiased) or :math:`T^2 (M^2-1)/M^2` (MLE).
+    r""":math:`E[\sigma_n^4] = \sigma^4 q^n` for sampling at temperature ``T`` with ``M`` samples and refitting.
 
-    The general :math:`q` of :func:`truncation_variance_second_moment` with
+    .. math::
+
+        q = T^2\,\frac{M+1}{M-1}\ \text{(unbiased)}, \qquad q = T^2\,\frac{M^2-1}{M^2}\ \text{(MLE)},
+
+    the general :math:`q` of :func:`truncation_variance_second_moment` with
     :math:`v = T`, :math:`\mu_4 = 3T^2` (Gaussian samples).
+
+    Parameters
+    ----------
+    n : int >= 0 or sympy symbol
+        Number of refits.
+    T : float > 0 or sympy expression
+        Temperature.
+    M : int >= 2 or sympy symbol
+        Samples per refit.
+    sigma2 : float > 0 or sympy expression
+        Variance of the original Gaussian.
+    estimator : {"unbiased", "mle"}
+        Variance estimator of the refits.
+
+    Returns
+    -------
+    float or sympy expression
+        :math:`E[\sigma_n^4]`.
+
+    Raises
+    ------
+    ValueError
+        Naming the parameter: ``n`` not an integer >= 0, ``T`` or ``sigma2``
+        not positive and finite, ``M`` not an integer >= 2, an unknown ``estimator``.
+
+    References
+    ----------
+    Kendall & Stuart vol. 1 (the variance of the sample variance); Shumailov
+    et al. (2024).
     """
     n, T, M, sigma2 = _exactify(n, T, M, sigma2)
     n = check_int(n, "n", minimum=0)
@@ -646,10 +997,10 @@ def check_mixture(weights, means, variances, *, symbolic_ok=True):
         weights, weights not summing to 1, non-positive variances, symbols when
         ``symbolic_ok`` is False; naming ``symbolic_ok`` when it is not a bool.
 
-    Notes
-    -----
-    The mixture is the target of the functional expressivity error of
-    Shumailov et al. (2024) (their GMM experiment).
+    References
+    ----------
+    Shumailov et al. (2024): the mixture is the target of the functional
+    expressivity error (their GMM experiment).
     """
     if not isinstance(symbolic_ok, (bool, np.bool_)):
         raise ValueError(f"symbolic_ok must be a bool, got {symbolic_ok!r}")
