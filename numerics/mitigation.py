@@ -180,6 +180,12 @@ def simulate_mixing(alpha, M, generations, chains, *, mu=0.0, sigma=1.0, estimat
     :math:`SS_s = \sigma_n^2\chi^2_{m_s-1}`, pooled mean
     :math:`(m_r\bar x_r + m_s\bar y)/M` and pooled sum of squares
     :math:`SS_r + SS_s + \frac{m_r m_s}{M}(\bar x_r - \bar y)^2`.
+
+    References
+    ----------
+    Shumailov et al., Nature 631 (2024) (keeping 10 % of the original data slows collapse);
+    Bertrand et al. (2024, ICLR), "On the Stability of Iterative Retraining of Generative Models on their own Data";
+    Alemohammad et al. (2024, ICLR), "Self-Consuming Generative Models Go MAD"; Cochran's theorem.
     """
     mr, ms = th.mixing_counts(alpha, M)
     M = int(M)
@@ -223,7 +229,26 @@ def simulate_accumulate(M, generations, chains, *, mu=0.0, sigma=1.0, estimator=
                         seed=None, record=None, snapshots=(), workers=1, progress=False):
     r"""Gaussian refitting on all data so far: model ``n`` is fitted to ``nM`` samples (Gerstgrasser et al. 2024).
 
-    Parameters as in :func:`simulate_mixing` (no ``alpha``).
+    Parameters
+    ----------
+    M : int >= 2
+        Samples added per generation (batch size); model ``n`` is fitted to ``nM`` samples.
+    generations : int >= 0
+    chains : int >= 1
+    mu, sigma : original :math:`N(\mu, \sigma^2)`, ``sigma > 0``
+    estimator : {"unbiased", "mle"}
+        Divide the pooled sum of squares by :math:`nM - 1` or :math:`nM`.
+    method : {"exact", "naive"}
+    seed : int, SeedSequence or None
+    record : generations at which to summarise (default all)
+    snapshots : generations at which to keep every chain
+    workers : threads (results do not depend on it)
+    progress : bool
+
+    Returns
+    -------
+    MitigationRun
+        With ``scheme = "accumulate"`` and ``alpha = nan``.
 
     Notes
     -----
@@ -234,6 +259,12 @@ def simulate_accumulate(M, generations, chains, *, mu=0.0, sigma=1.0, estimator=
     :math:`SS_{n+1} = SS_n + \sigma_n^2\chi^2_{M-1} + \frac{n}{n+1}(\bar x-\mu_n)^2 M`,
     :math:`\sigma_{n+1}^2 = SS_{n+1}/c_{n+1}` with :math:`c_n = nM-1` or
     :math:`nM`.  The naive method stores all samples (memory ``chains * n * M``).
+
+    References
+    ----------
+    Gerstgrasser et al. (2024), "Is Model Collapse Inevitable? Breaking the Curse of Recursion by Accumulating Real
+    and Synthetic Data";
+    Cochran's theorem.
     """
     M = check_int(M, "M", minimum=2)
     generations, chains, mu, sigma, record, snaps = _common(generations, chains, mu, sigma, estimator, method, record,
@@ -290,6 +321,45 @@ def simulate_discrete_mixing(alpha, M, p, generations, chains, *, seed=None, rec
     Generation 0 is ``p`` itself; generation ``n+1`` is the empirical
     distribution of ``Mult(m_r, p) + Mult(m_s, x_n)`` counts (exact split).
     Snapshots at generation 0 hold ``M * p`` (possibly non-integer).
+
+    Parameters
+    ----------
+    alpha : float in [0, 1]
+        Fraction of fresh samples; ``alpha * M`` must be an integer (exact split).
+    M : int >= 2
+        Samples per generation (``m_r = alpha M`` fresh, ``m_s = M - m_r`` synthetic).
+    p : sequence of float
+        Original probability vector (``K >= 2``, sums to 1).
+    generations : int >= 0
+        Number of refits simulated.
+    chains : int >= 1
+        Independent chains.
+    seed : int >= 0, SeedSequence or None
+        Root seed (blocks of :mod:`numerics._rng`).
+    record : sequence of int, optional
+        Generations at which :math:`H_n` is summarised (default: all).
+    snapshots : sequence of int
+        Generations at which every chain's counts are kept.
+    progress : bool, default False
+        Print a progress line on stderr.
+
+    Returns
+    -------
+    DiscreteMixingRun
+        ``alpha`` stored as ``m_r / M``; ``heterozygosity`` summaries at ``record``; ``snapshots[g]`` of
+        shape ``(chains, K)``.
+
+    Notes
+    -----
+    .. math:: X^{(n+1)} = \mathrm{Mult}(m_r, p) + \mathrm{Mult}(m_s, X^{(n)}/M), \qquad x_{n+1} = X^{(n+1)}/M
+
+    ``n`` counts refits; generation 0 is ``p``.  ``alpha = 0`` is the neutral Wright-Fisher chain.
+
+    References
+    ----------
+    Ewens (2004), "Mathematical Population Genetics I" (Wright-Fisher model);
+    Shumailov et al., Nature 631 (2024) (keeping 10 % of the original data slows collapse);
+    Alemohammad et al. (2024, ICLR), "Self-Consuming Generative Models Go MAD".
     """
     mr, ms = th.mixing_counts(alpha, M)
     M = int(M)
@@ -353,6 +423,11 @@ def discrete_law(n, alpha, M, p):
     Returns
     -------
     ndarray of length ``M + 1``
+
+    References
+    ----------
+    Ewens (2004), "Mathematical Population Genetics I" (Wright-Fisher model) with immigration;
+    Shumailov et al., Nature 631 (2024) (keeping 10 % of the original data slows collapse).
     """
     from scipy import stats
 
@@ -380,6 +455,34 @@ def mixing_checks(run, n, formulas=None):
 
     ``formulas`` overrides theory values by quantity name (callables of
     ``(n, alpha, M, estimator)``); the tests use it to show wrong formulas are caught.
+
+    Parameters
+    ----------
+    run : MitigationRun
+        Result of :func:`simulate_mixing`.
+    n : int >= 0
+        Generation to check; must be a snapshot generation of ``run``.
+    formulas : dict, optional
+        Override a theory value by quantity name (callables of ``(n, alpha, M, estimator)``).
+
+    Returns
+    -------
+    list of numerics.checks.Check
+        Rows of process ``"mitigation"`` (status ``agree``, ``DISAGREE`` or ``underpowered``).
+
+    Notes
+    -----
+    Rows: :math:`E[\mu_n] = \mu`, :math:`E[(\mu_n-\mu)^2]` and :math:`E[\sigma_n^2]` from
+    :func:`theory.mitigation.mixing_moments`, and for ``n >= 1`` the bracket of
+    :func:`theory.mitigation.mixing_w2_bounds` on :math:`E[W_2^2]`; each a z-test
+
+    .. math:: z = (\hat\theta - \theta)/\widehat{\mathrm{se}}
+
+    References
+    ----------
+    Shumailov et al., Nature 631 (2024) (keeping 10 % of the original data slows collapse);
+    Bertrand et al. (2024, ICLR), "On the Stability of Iterative Retraining of Generative Models on their own Data";
+    Alemohammad et al. (2024, ICLR), "Self-Consuming Generative Models Go MAD"; Cochran's theorem.
     """
     _check_run(run, MitigationRun, "mix", "simulate_mixing")
     n = ck.check_snapshot(n, run.snapshots)
@@ -401,7 +504,36 @@ def mixing_checks(run, n, formulas=None):
 
 
 def accumulate_checks(run, n, formulas=None):
-    """Checks of the accumulation closed forms at generation ``n`` of a :func:`simulate_accumulate` run."""
+    """Checks of the accumulation closed forms at generation ``n`` of a :func:`simulate_accumulate` run.
+
+    Parameters
+    ----------
+    run : MitigationRun
+        Result of :func:`simulate_accumulate`.
+    n : int >= 0
+        Generation to check; must be a snapshot generation of ``run``.
+    formulas : dict, optional
+        Override a theory value by quantity name (callables of ``(n, M, estimator)``;
+        :math:`E[\mu_n]` cannot be overridden).
+
+    Returns
+    -------
+    list of numerics.checks.Check
+        Rows of process ``"mitigation"`` (status ``agree``, ``DISAGREE`` or ``underpowered``).
+
+    Notes
+    -----
+    Rows: :math:`E[\mu_n]`, :math:`E[(\mu_n-\mu)^2]`, :math:`E[\sigma_n^2]`
+    (:func:`theory.mitigation.accumulate_moments`), and for ``n >= 1``
+    :math:`\mathrm{Var}[\sigma_n^2]`, the :math:`E[W_2^2]` bracket and Gerstgrasser's bound
+
+    .. math:: E[(\mu_n-\mu)^2] \le \frac{\pi^2}{6}\frac{\sigma^2}{M}.
+
+    References
+    ----------
+    Gerstgrasser et al. (2024), "Is Model Collapse Inevitable? Breaking the Curse of Recursion by Accumulating Real
+    and Synthetic Data".
+    """
     _check_run(run, MitigationRun, "accumulate", "simulate_accumulate")
     n = ck.check_snapshot(n, run.snapshots)
     formulas = formulas or {}
@@ -429,7 +561,34 @@ def accumulate_checks(run, n, formulas=None):
 
 
 def discrete_checks(run, n, formulas=None):
-    """E[H_n] (and, for two types, the exact law of the count) at generation ``n`` of a discrete run."""
+    """E[H_n] (and, for two types, the exact law of the count) at generation ``n`` of a discrete run.
+
+    Parameters
+    ----------
+    run : DiscreteMixingRun
+        Result of :func:`simulate_discrete_mixing`.
+    n : int >= 0
+        Generation to check; must be a snapshot generation of ``run``.
+    formulas : dict, optional
+        Override a theory value by quantity name (callables of ``(n, alpha, M, p)``).
+
+    Returns
+    -------
+    list of numerics.checks.Check
+        Rows of process ``"mitigation"`` (status ``agree``, ``DISAGREE`` or ``underpowered``).
+
+    Notes
+    -----
+    .. math:: E[H_n] = H_\infty + (H_p - H_\infty)\lambda^n
+
+    (:func:`theory.mitigation.expected_heterozygosity_mixing`), and for two types and ``n >= 1`` one
+    :func:`numerics.checks.proportion_check` per count ``i = 0..M`` against :func:`discrete_law`.
+
+    References
+    ----------
+    Ewens (2004), "Mathematical Population Genetics I" (Wright-Fisher model);
+    Shumailov et al., Nature 631 (2024) (keeping 10 % of the original data slows collapse).
+    """
     _check_run(run, DiscreteMixingRun, None, "simulate_discrete_mixing")
     n = ck.check_snapshot(n, run.snapshots)
     formulas = formulas or {}
@@ -494,6 +653,21 @@ def sweep(alphas, Ms, generations, chains, *, seed, n_jobs=1, estimator="unbiase
         of :math:`(\mu_n-\mu)^2`, :math:`\sigma_n^2`, :math:`W_2^2`, the exact
         :func:`theory.mitigation.mixing_moments` values and z-scores
         (:math:`\mu = 0`, :math:`\sigma = 1`).
+
+    Notes
+    -----
+    Each record compares with the exact recursion :math:`x_{n+1} = A x_n + c`
+    (:func:`theory.mitigation.mixing_moments_path`) by
+
+    .. math:: z = (\hat\theta - \theta)/\widehat{\mathrm{se}}
+
+    (``inf`` when the SE is 0 and the values differ).  ``alpha`` is stored as ``m_r / M``.
+
+    References
+    ----------
+    Shumailov et al., Nature 631 (2024) (keeping 10 % of the original data slows collapse);
+    Bertrand et al. (2024, ICLR), "On the Stability of Iterative Retraining of Generative Models on their own Data";
+    Alemohammad et al. (2024, ICLR), "Self-Consuming Generative Models Go MAD"; Cochran's theorem.
     """
     check_estimator(estimator)
     alphas = [float(a) for a in check_real_array(alphas, "alphas", finite=False)]
@@ -555,6 +729,35 @@ def verification_checks(chains=None, seed=20240724, progress=True):
     exact-vs-float rows (stationary values, exact rationals, the transition
     matrix eigenvalues and stationary diversity).  Deterministic for a fixed
     ``seed``.
+
+    Parameters
+    ----------
+    chains : int >= 2, optional
+        Chains per exact Monte Carlo run (default :data:`VERIFY_CHAINS` = 100000;
+        naive and discrete runs use at most 20000 and 40000).
+    seed : int >= 0, SeedSequence or None, default 20240724
+        Root seed; each run uses its own spawned child.
+    progress : bool, default True
+        Print progress lines on stderr.
+
+    Returns
+    -------
+    list of numerics.checks.Check
+        Rows of process ``"mitigation"`` (status ``agree``, ``DISAGREE`` or ``underpowered``).
+
+    Notes
+    -----
+    z-tests as in :mod:`numerics.checks` (:math:`|z| < 4.5`, power criterion); exact-vs-float rows from
+    :func:`exact_value_checks`.
+
+    References
+    ----------
+    Shumailov et al., Nature 631 (2024) (keeping 10 % of the original data slows collapse);
+    Bertrand et al. (2024, ICLR), "On the Stability of Iterative Retraining of Generative Models on their own Data";
+    Alemohammad et al. (2024, ICLR), "Self-Consuming Generative Models Go MAD"; Cochran's theorem.
+    Gerstgrasser et al. (2024), "Is Model Collapse Inevitable? Breaking the Curse of Recursion by Accumulating Real
+    and Synthetic Data";
+    Ewens (2004), "Mathematical Population Genetics I" (Wright-Fisher model).
     """
     chains = VERIFY_CHAINS if chains is None else check_int(chains, "chains", minimum=2)
     ss = _rng.check_seed(seed)
@@ -597,7 +800,31 @@ def verification_checks(chains=None, seed=20240724, progress=True):
 
 
 def exact_value_checks():
-    """Float evaluations against exact sympy values, and independent evaluations of the same quantity."""
+    """Float evaluations against exact sympy values, and independent evaluations of the same quantity.
+
+    Returns
+    -------
+    list of numerics.checks.Check
+        ``exact-vs-float`` rows (process ``"mitigation"``).
+
+    Notes
+    -----
+    .. math:: |v - e| \le \mathrm{rtol}\,|e|
+
+    Rows: exact rational vs float :func:`theory.mitigation.mixing_moments`; stationary closed form vs 5000
+    iterations; MLE conservation :math:`E[d_n^2] + E[\sigma_n^2] = \sigma^2`; ``alpha = 0`` vs
+    :mod:`theory.gaussian`; spectral radius 1 at :math:`\alpha_c`; accumulation rationals, limit and
+    conservation; :math:`E_\pi[H] = H_\infty`, eigenvalues vs ``sympy.eigenvals`` and the float stationary law.
+
+    References
+    ----------
+    Shumailov et al., Nature 631 (2024) (keeping 10 % of the original data slows collapse);
+    Bertrand et al. (2024, ICLR), "On the Stability of Iterative Retraining of Generative Models on their own Data";
+    Alemohammad et al. (2024, ICLR), "Self-Consuming Generative Models Go MAD"; Cochran's theorem.
+    Gerstgrasser et al. (2024), "Is Model Collapse Inevitable? Breaking the Curse of Recursion by Accumulating Real
+    and Synthetic Data";
+    Ewens (2004), "Mathematical Population Genetics I" (Wright-Fisher model).
+    """
     rows = []
     R, I = sp.Rational, sp.Integer
     # mixing: exact rational iteration vs float iteration; stationary closed form vs 5000 float iterations
