@@ -198,6 +198,13 @@ def simulate(d, M, generations, chains, *, Sigma=None, mu=None, estimator="unbia
     \operatorname{tr}(\Sigma^{1/2}\Sigma_n\Sigma^{1/2})^{1/2}` (sum of the singular
     values of :math:`R^\top L_n`, :math:`\Sigma = RR^\top`); ``w2_squared``
     :math:`W_2^2(N(\mu_n,\Sigma_n), N(\mu,\Sigma))`; ``log_lambda_max``.
+
+    References
+    ----------
+    Shumailov et al., "AI models collapse when trained on recursively generated data", Nature 631 (2024),
+    multivariate Gaussian model collapse;
+    Muirhead (1982), "Aspects of Multivariate Statistical Theory", Thm 3.2.14 (Bartlett decomposition); Thm 3.1.2
+    (independence of the sample mean and covariance).
     """
     d, M, S, m0 = _check_inputs(d, M, Sigma, mu)
     generations = check_int(generations, "generations", minimum=0)
@@ -343,7 +350,30 @@ PROCESS = "multivariate"
 
 def example_sigma(d):
     r"""The non-identity covariance of the verification grid: :math:`\Sigma_{ij} = s_i s_j 0.5^{|i-j|}`,
-    :math:`s_i = 1 + i/d` (AR(1) correlation, unequal scales)."""
+    :math:`s_i = 1 + i/d` (AR(1) correlation, unequal scales).
+
+    Parameters
+    ----------
+    d : int >= 1
+        Dimension.
+
+    Returns
+    -------
+    numpy.ndarray, shape (d, d)
+        Symmetric positive-definite covariance (0-based indices ``i = 0..d-1``, so
+        :math:`s_0 = 1`).
+
+    Notes
+    -----
+    .. math:: \Sigma_{ij} = s_i s_j\, 0.5^{|i-j|}, \qquad s_i = 1 + i/d
+
+    Positive definite because the AR(1) correlation matrix :math:`0.5^{|i-j|}` is.
+
+    References
+    ----------
+    None (a test covariance; AR(1) correlation, e.g. Brockwell & Davis (1991), "Time Series: Theory and
+    Methods", sec. 3.1).
+    """
     idx = np.arange(d)
     s = 1.0 + idx / d
     return np.outer(s, s) * 0.5 ** np.abs(idx[:, None] - idx[None, :])
@@ -368,6 +398,36 @@ def log_det_kurtoses(n, d, M, estimator):
 
     The increments are i.i.d., so the cumulants of order >= 2 are ``n`` times
     those of one refit; the mean does not affect either kurtosis.
+
+    Parameters
+    ----------
+    n : int >= 0
+        Number of refits.
+    d : int >= 1
+        Dimension.
+    M : int >= d + 1
+        Samples per generation.
+    estimator : {"unbiased", "mle"}
+        Covariance estimator.
+
+    Returns
+    -------
+    (kurtosis, kurtosis_of_square) : tuple of float
+        Kurtosis of :math:`\log\det\Sigma_n` and of its squared deviation
+        (``inf`` for ``n = 0``, where it is a constant).
+
+    Notes
+    -----
+    .. math:: \kappa_j(\log\det\Sigma_n) = n\,\kappa_j(\log\det\Sigma_1) \quad (j \ge 2), \qquad
+        m_j = \sum_{i=1}^{j}\binom{j-1}{i-1}\kappa_i m_{j-i}
+
+    (cumulants of one refit from :func:`theory.multivariate.log_det_cumulant` at 40 digits, mean set to 0).
+
+    References
+    ----------
+    Muirhead (1982), "Aspects of Multivariate Statistical Theory", Thm 3.2.14 (Bartlett decomposition);
+    Shumailov et al., "AI models collapse when trained on recursively generated data", Nature 631 (2024),
+    multivariate Gaussian model collapse.
     """
     with mpmath.workdps(40):
         kappa = [mpmath.mpf(0)] + [n * k for k in _log_det_step_cumulants(d, M, estimator)]
@@ -386,6 +446,36 @@ def det_kurtoses(n, d, M, estimator, power=1):
 
     One refit multiplies the determinant by an independent factor, so
     :math:`E[(\det\Sigma_n)^r] = E[(\det\Sigma_1)^r]^n` (for ``det Sigma = 1``).
+
+    Parameters
+    ----------
+    n : int >= 0
+        Number of refits.
+    d : int >= 1
+        Dimension.
+    M : int >= d + 1
+        Samples per generation.
+    estimator : {"unbiased", "mle"}
+        Covariance estimator.
+    power : rational > 0, default 1
+        :math:`X = (\det\Sigma_n/\det\Sigma)^{\mathrm{power}}`.
+
+    Returns
+    -------
+    (kurtosis, kurtosis_of_square) : tuple of float
+        Kurtosis of X and of :math:`(X - EX)^2`.
+
+    Notes
+    -----
+    .. math:: E[X^j] = E\big[(\det\Sigma_1/\det\Sigma)^{\mathrm{power}\,j}\big]^n, \qquad j = 1, \dots, 8
+
+    from :func:`theory.multivariate.det_moment` at 60 digits.
+
+    References
+    ----------
+    Muirhead (1982), "Aspects of Multivariate Statistical Theory", Thm 3.2.15;
+    Shumailov et al., "AI models collapse when trained on recursively generated data", Nature 631 (2024),
+    multivariate Gaussian model collapse.
     """
     with mpmath.workdps(60):
         raw = [m ** n for m in _det_step_moments(d, M, estimator, sp.nsimplify(power))]
@@ -404,6 +494,29 @@ def checks_for_run(run, n, formulas=None):
         Override the theory value of a quantity (keys as the ``quantity``
         column; values ``f(n, d, M, Sigma, estimator)``, for bounds a pair).
         Used by the tests to show that a wrong formula is caught.
+
+    Returns
+    -------
+    list of numerics.checks.Check
+        Rows of process ``"multivariate"`` (status ``agree``, ``DISAGREE`` or ``underpowered``).
+
+    Notes
+    -----
+    Rows: :math:`E`, :math:`\mathrm{Var}` and median of :math:`\log\det\Sigma_n` (median only for the exact
+    method or when overridden), mean and variance of :math:`\det\Sigma_n/\det\Sigma`,
+    :math:`E[(\det\Sigma_n/\det\Sigma)^{1/(2d)}]`, :math:`E` and :math:`\mathrm{Var}` of
+    :math:`\operatorname{tr}\Sigma_n`, :math:`E\operatorname{tr}\Sigma_n^2`, :math:`E(\operatorname{tr}\Sigma_n)^2`,
+    :math:`E\|\mu_n-\mu\|^2`, and the brackets of :math:`E[F_n]` and :math:`E[W_2^2]`; each a z-test
+
+    .. math:: z = (\hat\theta - \theta)/\widehat{\mathrm{se}}
+
+    with exact kurtoses for the determinant rows (:func:`log_det_kurtoses`, :func:`det_kurtoses`).
+
+    References
+    ----------
+    Shumailov et al., "AI models collapse when trained on recursively generated data", Nature 631 (2024),
+    multivariate Gaussian model collapse;
+    Muirhead (1982), "Aspects of Multivariate Statistical Theory", ch. 3.
     """
     if not isinstance(run, MultivariateRun):
         raise ValueError(f"run must be the result of simulate, got {type(run).__name__}")
@@ -466,7 +579,24 @@ def checks_for_run(run, n, formulas=None):
 
 def exact_value_checks():
     """Float evaluation of each closed form against its exact sympy value at sympy integers,
-    and the reduction of the ``d = 1`` bracket of E[W2^2] to the exact :mod:`theory.gaussian` value."""
+    and the reduction of the ``d = 1`` bracket of E[W2^2] to the exact :mod:`theory.gaussian` value.
+
+    Returns
+    -------
+    list of numerics.checks.Check
+        ``exact-vs-float`` rows: twelve closed forms at
+        ``(d, M, n)`` in ``{(2, 3, 7), (5, 9, 4), (20, 25, 3)}`` with :math:`\Sigma = 2I`, and the ``d = 1``
+        bracket of :math:`E[W_2^2]` against :func:`theory.gaussian.expected_w2_squared`.
+
+    Notes
+    -----
+    .. math:: |f_{\mathrm{float}} - f_{\mathrm{sympy}}| \le 10^{-9} |f_{\mathrm{sympy}}|
+
+    References
+    ----------
+    Shumailov et al., "AI models collapse when trained on recursively generated data", Nature 631 (2024),
+    multivariate Gaussian model collapse.
+    """
     funcs = {"E[det Sigma_n]": th.expected_det, "Var[det Sigma_n]": th.variance_of_det,
              "E[log det Sigma_n]": th.expected_log_det, "Var[log det Sigma_n]": th.variance_of_log_det,
              "E[tr Sigma_n^2]": th.expected_trace_of_square, "E[(tr Sigma_n)^2]": th.expected_squared_trace,
@@ -506,6 +636,31 @@ def verification_checks(chains=None, seed=20240724, progress=True):
     naive one, and :func:`exact_value_checks`.  ``chains`` (default
     :data:`VERIFY_CHAINS`) is the number of chains at ``d = 2``; larger ``d``
     use proportionally fewer (the state is chains x d^2 floats).
+
+    Parameters
+    ----------
+    chains : int >= 2, optional
+        Chains at ``d = 2`` (default: :data:`VERIFY_CHAINS` per ``d``); larger ``d`` use
+        ``round(chains * VERIFY_CHAINS[d] / VERIFY_CHAINS[2])`` (at least 2).
+    seed : int >= 0, SeedSequence or None, default 20240724
+        Root seed; each run uses its own spawned child.
+    progress : bool, default True
+        Print progress lines on stderr.
+
+    Returns
+    -------
+    list of numerics.checks.Check
+        Rows of process ``"multivariate"`` (status ``agree``, ``DISAGREE`` or ``underpowered``).
+
+    Notes
+    -----
+    z-tests as in :mod:`numerics.checks` (:math:`|z| < 4.5`, power criterion).
+
+    References
+    ----------
+    Shumailov et al., "AI models collapse when trained on recursively generated data", Nature 631 (2024),
+    multivariate Gaussian model collapse;
+    Muirhead (1982), "Aspects of Multivariate Statistical Theory", ch. 3.
     """
     if chains is not None:
         chains = check_int(chains, "chains", minimum=2)
