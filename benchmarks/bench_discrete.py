@@ -123,6 +123,6 @@ def test_monte_carlo_throughput(benchmark, K):
     benchmark.extra_info.update(naive_chain_gens_per_s=naive_rate, chain_gens_per_s=chains * gens / t_ours,
                                 live_chain_gens_per_s=res.chain_generations / t_ours, speedup_vs_naive=t_naive / t_ours,
                                 absorbed_fraction=float(np.mean(res.absorption_time >= 0)), table_build_s=t_table)
-    # measured on one core (same run, table build included): K = 2 ~1.5x, K = 10 ~1.1x, K = 100 ~2.5x.
+    # measured on one core (same run, table build included): K = 2 ~1.6x, K = 10 ~1.1x, K = 100 ~2.5x.
     # K = 10 is bounded by the binomial draws of the live chains, which the baseline makes too.
     assert t_naive / t_ours >= 1.0

@@ -9,10 +9,10 @@ X^{(n)}/M)`.  The live chains are kept in two groups:
 
 * chains with three or more surviving categories: one
   ``Generator.multinomial`` call per generation on the whole group, each
-  chain's surviving categories first (extinct ones are exact zeros and the
-  draw of a row stops once all ``M`` samples are placed, so a row costs one
-  binomial per surviving category; the columns are re-compacted when the
-  widest chain has narrowed);
+  chain's surviving categories packed to the right when the widest chain has
+  narrowed (extinct categories are exact zeros, cheap to skip, and the last
+  column takes the remaining samples without a draw, so a row costs about one
+  binomial per surviving category);
 * chains with two surviving categories (all chains when ``K = 2``): the count
   ``x`` of one of them is refitted as :math:`\mathrm{Binomial}(M, x/M)`, by
   inversion with a cached table of the ``M + 1`` possible CDFs (for
@@ -144,10 +144,13 @@ def _multinomial_draw(rng, X, M):
 
 
 def _compact_rows(X, lab, width):
-    """Move each chain's surviving categories (in order) to the first ``width`` columns."""
+    """Move each chain's surviving categories (in order) to the last of ``width`` columns.
+
+    The last column is then a surviving category of every chain: ``Generator.multinomial``
+    gives it the remaining samples without a draw."""
     nz = X > 0
     dest = np.cumsum(nz, axis=1)
-    dest -= 1
+    dest += (width - 1) - dest[:, -1:]
     r, c = np.nonzero(nz)
     d = dest[r, c]
     X2 = np.zeros((X.shape[0], width), dtype=np.int64)
