@@ -128,7 +128,8 @@ def _multinomial_draw(rng, X, M):
 
     ``Generator.multinomial`` draws each row as conditional binomials with exact
     zeros for extinct categories and stops once all ``M`` samples are placed, so
-    a row costs one binomial per surviving category.  It hands the last column
+    a row costs about one binomial per surviving category (none for the last
+    column when it holds a survivor, see :func:`_compact_rows`).  It hands the last column
     whatever its float conditional probabilities left over; should that column
     be extinct in a chain (a rounding event of probability ~1e-13), the chain
     is redrawn, so extinct categories stay extinct exactly.
@@ -161,12 +162,12 @@ def _compact_rows(X, lab, width):
 
 
 #: Largest ``M`` for which two-category chains use the inversion table of :func:`_binomial_table`
-#: (``(M+1)^2`` doubles), and the number of guide cells per row.
+#: (``(M+1)^2`` doubles and ``(M+1) (C+1)`` indices), and the number ``C`` of guide cells per row.
 _TABLE_MAX_M = 1500
 _GUIDE_CELLS = 2048
 
 
-@functools.lru_cache(maxsize=2)
+@functools.lru_cache(maxsize=1)  # at most ~43 MB (M = 1500) kept between runs
 def _binomial_table(M):
     r"""Inversion table for :math:`\mathrm{Binomial}(M, k/M)`, ``k = 0..M`` (the refit of a two-category chain).
 
