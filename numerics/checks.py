@@ -263,7 +263,7 @@ def z_check(process, quantity, params, theory, estimate, stderr, *, powered=True
 
 
 def exact_check(process, quantity, params, exact, value, *, rtol=EXACT_RTOL, note=""):
-    """Compare a float64 evaluation ``value`` with an exact (rational) ``exact``.
+    r"""Compare a float64 evaluation ``value`` with an exact (rational) ``exact``.
 
     Agrees when ``|value - exact| <= rtol * |exact|`` (absolute error
     ``<= rtol`` when ``exact = 0``).  The ``z`` column is NaN and the
@@ -350,7 +350,7 @@ def _central_moments(raw):
 
 
 def kurtosis_from_raw_moments(raw: Sequence) -> float:
-    """Kurtosis ``E(X-mu)^4 / Var(X)^2`` from raw moments ``[E X, E X^2, E X^3, E X^4]``.
+    r"""Kurtosis ``E(X-mu)^4 / Var(X)^2`` from raw moments ``[E X, E X^2, E X^3, E X^4]``.
 
     Exact ``Fraction``/int inputs are combined exactly; anything else (floats,
     strings, mpmath numbers) is combined with 60-digit mpmath so that the
@@ -384,7 +384,7 @@ def kurtosis_from_raw_moments(raw: Sequence) -> float:
 
 
 def kurtosis_of_square_from_raw_moments(raw: Sequence) -> float:
-    """Kurtosis of ``Y = (X - EX)^2`` from the raw moments ``E X, ..., E X^8`` of X.
+    r"""Kurtosis of ``Y = (X - EX)^2`` from the raw moments ``E X, ..., E X^8`` of X.
 
     ``Y`` is the summand of the sample variance, so this decides whether a
     Monte Carlo variance is powered: ``E Y^j = mu_{2j}`` and
@@ -452,7 +452,7 @@ def sample_kurtosis(x: np.ndarray) -> float:
 
 
 def is_powered(n_samples: int, kurtosis: float) -> bool:
-    """Power criterion ``N >= POWER_FACTOR * (kurtosis - 1)`` (see module docstring).
+    r"""Power criterion ``N >= POWER_FACTOR * (kurtosis - 1)`` (see module docstring).
 
     ``kurtosis`` None, NaN (unknown) or inf gives False.
 
@@ -539,7 +539,7 @@ def mean_check(process, quantity, params, theory, sample, *, kurtosis=None, z_ma
 
 def mean_check_from_summary(process, quantity, params, theory, estimate, stderr, n_samples, *,
                             kurtosis, kurtosis_is_exact=True, z_max=Z_MAX):
-    """As :func:`mean_check`, from an already-summarised sample (mean, SE, N, kurtosis).
+    r"""As :func:`mean_check`, from an already-summarised sample (mean, SE, N, kurtosis).
 
     ``kurtosis`` of X is required: NaN (unknown) or inf make the row underpowered.
 
@@ -598,7 +598,7 @@ def mean_check_from_summary(process, quantity, params, theory, estimate, stderr,
 
 
 def variance_check(process, quantity, params, theory, sample, *, kurtosis_of_square=None, z_max=Z_MAX):
-    """Check ``Var[X] = theory`` from an i.i.d. ``sample`` of X.
+    r"""Check ``Var[X] = theory`` from an i.i.d. ``sample`` of X.
 
     The estimate is the unbiased sample variance; its SE is
     ``sqrt((m4 - s^4) / N)``.  The power criterion is applied to
@@ -654,7 +654,7 @@ def variance_check(process, quantity, params, theory, sample, *, kurtosis_of_squ
 
 
 def interval_check(process, quantity, params, lower, upper, sample, *, z_max=Z_MAX):
-    """Check ``lower <= E[X] <= upper`` (exact bounds, either may be None) from an i.i.d. ``sample`` of X.
+    r"""Check ``lower <= E[X] <= upper`` (exact bounds, either may be None) from an i.i.d. ``sample`` of X.
 
     The z-test is made against the point of ``[lower, upper]`` nearest to the
     sample mean, so ``z = 0`` inside the interval and ``z`` measures a
@@ -759,7 +759,7 @@ def proportion_check(process, quantity, params, theory, successes, trials, *, z_
 
 
 def quantile_check(process, quantity, params, theory_quantile, sample, q, cdf, *, z_max=Z_MAX):
-    """Check a quantile ``x_q`` through the CDF: ``F_hat(x_q)`` should be ``q``.
+    r"""Check a quantile ``x_q`` through the CDF: ``F_hat(x_q)`` should be ``q``.
 
     ``cdf`` is unused by the test statistic but documents the construction:
     the empirical fraction of the sample below the theoretical quantile is a

@@ -308,7 +308,7 @@ def _exact_raw_moments(n, M, estimator, power, orders):
 
 
 def exact_kurtosis(n, M, estimator, power=1):
-    """Exact kurtosis of ``(sigma_n^2)**power`` and of its squared deviation, from the theory's raw moments.
+    r"""Exact kurtosis of ``(sigma_n^2)**power`` and of its squared deviation, from the theory's raw moments.
 
     Parameters
     ----------
@@ -351,7 +351,7 @@ def _log_variance_kurtosis(n, M, estimator):
 
 
 def checks_for_run(run, n, formulas=None):
-    """Checks of every Gaussian closed form at generation ``n`` of ``run`` (needs a snapshot at ``n``).
+    r"""Checks of every Gaussian closed form at generation ``n`` of ``run`` (needs a snapshot at ``n``).
 
     Parameters
     ----------
@@ -428,7 +428,7 @@ def checks_for_run(run, n, formulas=None):
 
 
 def schedule_checks(run, formulas=None):
-    """Checks of :func:`theory.gaussian.schedule_moments` against a run whose ``M`` is a schedule.
+    r"""Checks of :func:`theory.gaussian.schedule_moments` against a run whose ``M`` is a schedule.
 
     Parameters
     ----------
@@ -527,7 +527,7 @@ def verification_checks(chains=None, seed=20240724, progress=True):
 
 
 def exact_value_checks():
-    """Float evaluation of each closed form against its exact sympy value at sympy integers.
+    r"""Float evaluation of each closed form against its exact sympy value at sympy integers.
 
     Returns
     -------

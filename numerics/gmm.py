@@ -191,7 +191,7 @@ def _components_triple(t, name):
 
 
 def w2_squared_batch(weights, means, sds, reference=ORIGINAL):
-    """:func:`w2_squared_pair` from each row of ``(weights, means, sds)`` (arrays (C, K)) to ``reference``.
+    r""":func:`w2_squared_pair` from each row of ``(weights, means, sds)`` (arrays (C, K)) to ``reference``.
 
     ``reference = (weights, means, variances)``.
 
@@ -503,7 +503,7 @@ def fisher_information(mixture=ORIGINAL):
 
 
 def verification_checks(chains=None, seed=20240724, progress=True):
-    """Rows of ``collapse verify`` for the GMM experiment (process ``"gmm"``), about 10 s.
+    r"""Rows of ``collapse verify`` for the GMM experiment (process ``"gmm"``), about 10 s.
 
     * one EM generation on ``N = 200 000`` samples of the original recovers
       each parameter within its asymptotic standard error (z-test, SE from

@@ -294,7 +294,7 @@ def simulate_accumulate(M, generations, chains, *, mu=0.0, sigma=1.0, estimator=
 # ----------------------------------------------------------------------------- discrete
 @dataclasses.dataclass
 class DiscreteMixingRun:
-    """Result of :func:`simulate_discrete_mixing`.
+    r"""Result of :func:`simulate_discrete_mixing`.
 
     ``heterozygosity``: :class:`Summary` of :math:`H_n = 1-\\sum_k x_k^2` at
     each generation of ``record``; ``snapshots[g]``: counts ``(chains, K)``.
@@ -451,7 +451,7 @@ def _theory(formulas, name, default, *args):
 
 
 def mixing_checks(run, n, formulas=None):
-    """Checks of the mixing closed forms at generation ``n`` of a :func:`simulate_mixing` run (needs a snapshot).
+    r"""Checks of the mixing closed forms at generation ``n`` of a :func:`simulate_mixing` run (needs a snapshot).
 
     ``formulas`` overrides theory values by quantity name (callables of
     ``(n, alpha, M, estimator)``); the tests use it to show wrong formulas are caught.
@@ -504,7 +504,7 @@ def mixing_checks(run, n, formulas=None):
 
 
 def accumulate_checks(run, n, formulas=None):
-    """Checks of the accumulation closed forms at generation ``n`` of a :func:`simulate_accumulate` run.
+    r"""Checks of the accumulation closed forms at generation ``n`` of a :func:`simulate_accumulate` run.
 
     Parameters
     ----------
@@ -561,7 +561,7 @@ def accumulate_checks(run, n, formulas=None):
 
 
 def discrete_checks(run, n, formulas=None):
-    """E[H_n] (and, for two types, the exact law of the count) at generation ``n`` of a discrete run.
+    r"""E[H_n] (and, for two types, the exact law of the count) at generation ``n`` of a discrete run.
 
     Parameters
     ----------
@@ -720,7 +720,7 @@ VERIFY_DISCRETE_CHAINS = 40_000
 
 
 def verification_checks(chains=None, seed=20240724, progress=True):
-    """All mitigation rows of ``collapse verify`` (process ``"mitigation"``).
+    r"""All mitigation rows of ``collapse verify`` (process ``"mitigation"``).
 
     Monte Carlo z-checks of every closed form of :mod:`theory.mitigation`
     (exact simulators on :data:`VERIFY_MIX`, :data:`VERIFY_ACC`,
@@ -800,7 +800,7 @@ def verification_checks(chains=None, seed=20240724, progress=True):
 
 
 def exact_value_checks():
-    """Float evaluations against exact sympy values, and independent evaluations of the same quantity.
+    r"""Float evaluations against exact sympy values, and independent evaluations of the same quantity.
 
     Returns
     -------

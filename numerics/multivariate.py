@@ -75,7 +75,7 @@ _CHUNK_ELEMENTS = 1 << 22  # float64 elements per temporary array (32 MiB)
 
 @dataclasses.dataclass
 class MultivariateRun:
-    """Result of :func:`simulate`.
+    r"""Result of :func:`simulate`.
 
     Attributes
     ----------
@@ -117,7 +117,7 @@ class MultivariateRun:
         return self.snapshots[generation][name]
 
     def final_covariance(self):
-        """:math:`\\Sigma_n` of every chain after the last generation, shape (chains, d, d)."""
+        r""":math:`\\Sigma_n` of every chain after the last generation, shape (chains, d, d)."""
         L = self.final_chol
         return np.exp(2 * self.final_log_scale)[:, None, None] * (L @ np.swapaxes(L, 1, 2))
 
@@ -394,7 +394,7 @@ def _log_det_step_cumulants(d, M, estimator):
 
 
 def log_det_kurtoses(n, d, M, estimator):
-    """Exact kurtosis of log det Sigma_n and of its squared deviation, from the theory's cumulants.
+    r"""Exact kurtosis of log det Sigma_n and of its squared deviation, from the theory's cumulants.
 
     The increments are i.i.d., so the cumulants of order >= 2 are ``n`` times
     those of one refit; the mean does not affect either kurtosis.
@@ -483,7 +483,7 @@ def det_kurtoses(n, d, M, estimator, power=1):
 
 
 def checks_for_run(run, n, formulas=None):
-    """Checks of every closed form of :mod:`theory.multivariate` at generation ``n`` of ``run``.
+    r"""Checks of every closed form of :mod:`theory.multivariate` at generation ``n`` of ``run``.
 
     Parameters
     ----------
@@ -578,7 +578,7 @@ def checks_for_run(run, n, formulas=None):
 
 
 def exact_value_checks():
-    """Float evaluation of each closed form against its exact sympy value at sympy integers,
+    r"""Float evaluation of each closed form against its exact sympy value at sympy integers,
     and the reduction of the ``d = 1`` bracket of E[W2^2] to the exact :mod:`theory.gaussian` value.
 
     Returns

@@ -351,7 +351,7 @@ def _n_compositions(M, K):
 
 
 def multitype_states(M, K):
-    """All count vectors of ``K`` categories summing to ``M`` (stars and bars), lexicographic.
+    r"""All count vectors of ``K`` categories summing to ``M`` (stars and bars), lexicographic.
 
     Returns an ``(C(M+K-1, K-1), K)`` int array.  Raises ValueError when that
     number exceeds :data:`FLOAT_MAX_STATES`.

@@ -618,7 +618,7 @@ def mixing_moments(n, alpha, M, sigma2=1, estimator="unbiased"):
 
 
 def mixing_moments_path(generations, alpha, M, sigma2=1, estimator="unbiased"):
-    """Float arrays ``(E[d_n^2], E[sigma_n^2])`` for n = 0..generations (iteration of :func:`mixing_recursion`).
+    r"""Float arrays ``(E[d_n^2], E[sigma_n^2])`` for n = 0..generations (iteration of :func:`mixing_recursion`).
 
     Parameters
     ----------
@@ -807,7 +807,7 @@ def accumulate_moments(n, M, sigma2=1, estimator="unbiased"):
 
 
 def accumulate_moments_path(generations, M, sigma2=1, estimator="unbiased"):
-    """Float arrays ``(E[d_n^2], E[sigma_n^2])`` for n = 0..generations under accumulation.
+    r"""Float arrays ``(E[d_n^2], E[sigma_n^2])`` for n = 0..generations under accumulation.
 
     Parameters
     ----------
