@@ -52,6 +52,7 @@ import numpy as np
 from scipy.special import gammaln
 
 from numerics import checks
+from numerics import _rng
 from numerics._rng import Progress, blocks
 from theory import _validation as V
 from theory import discrete as th
@@ -515,6 +516,45 @@ def simulate_naive(p, M, generations, chains, *, seed=None):
 
 
 # ----------------------------------------------------------------------------- check builders
+def _check_sim(sim):
+    """``sim`` must be a :class:`SimulationResult` (what :func:`simulate` returns)."""
+    if not isinstance(sim, SimulationResult):
+        raise ValueError(f"sim must be a SimulationResult from simulate(), got {type(sim).__name__}")
+    return sim
+
+
+def _check_ns(sim, ns):
+    """Generations to check: a non-empty 1-D sequence of integers in ``0..sim.generations``."""
+    out = V.check_generation_list(ns, "ns", maximum=sim.generations)
+    if out.size == 0:
+        raise ValueError("ns must name at least one generation")
+    return out
+
+
+def _check_initial_counts(sim, counts, name="counts"):
+    """``counts`` must be the initial counts of ``sim``: ``len(counts) = K`` and ``counts = p * M``."""
+    try:
+        arr = np.asarray(counts, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a 1-D sequence of integer counts") from None
+    if arr.ndim != 1 or arr.size != sim.p.size:
+        raise ValueError(f"{name} must hold one count per category (K = {sim.p.size}), got shape {arr.shape}")
+    if not np.allclose(arr, sim.p * sim.M, rtol=0, atol=1e-9):
+        raise ValueError(f"{name} must be the initial counts p * M = {(sim.p * sim.M).tolist()} of sim, "
+                         f"got {arr.tolist()}")
+    return [int(round(c)) for c in arr]
+
+
+def _check_two_type_start(sim, i):
+    """``sim`` is a two-type run started with ``i`` of ``M`` copies of type 1."""
+    if sim.p.size != 2:
+        raise ValueError(f"sim must be a two-type run (K = 2), got K = {sim.p.size}")
+    i = V.check_int(i, "i", minimum=0, maximum=sim.M)
+    if abs(sim.p[0] * sim.M - i) > 1e-9:
+        raise ValueError(f"i must be the initial count p[0] * M = {sim.p[0] * sim.M:g} of sim, got {i}")
+    return i
+
+
 def _moment_check(quantity, params, theory, sums, n):
     """Mean check from the sums of ``X^k`` (``k = 1..4``) over ``n`` chains."""
     raw = [float(s) / n for s in sums]
@@ -529,9 +569,28 @@ def _moment_check(quantity, params, theory, sums, n):
 
 
 def check_heterozygosity(sim, ns, formula=th.expected_heterozygosity):
-    """``E[H_n]`` (closed form ``formula(n, p, M)``) against the simulated diversity."""
+    r"""``E[H_n]`` against the simulated Gini-Simpson diversity.
+
+    .. math::  E[H_n] = H_0 (1 - 1/M)^n, \qquad H = 1 - \sum_i x_i^2.
+
+    Parameters
+    ----------
+    sim : SimulationResult
+    ns : sequence of int in ``0..sim.generations``
+    formula : callable ``(n, p, M) -> float``
+        The closed form under test (default :func:`theory.discrete.expected_heterozygosity`).
+
+    Returns
+    -------
+    list of numerics.checks.Check
+
+    References
+    ----------
+    Ewens (2004), sec. 1.5; Shumailov et al. (2024).
+    """
+    _check_sim(sim)
     rows = []
-    for n in ns:
+    for n in _check_ns(sim, ns).tolist():
         theory = formula(n, sim.p, sim.M)
         rows.append(_moment_check("E[H_n] = (1-1/M)^n H_0", {"K": sim.p.size, "M": sim.M, "n": n},
                                   theory, sim.H_moments[n], sim.chains))
@@ -539,7 +598,24 @@ def check_heterozygosity(sim, ns, formula=th.expected_heterozygosity):
 
 
 def check_fixation(sim, formula=None):
-    """P(category k takes over) = p_k, against the fraction of chains fixed on ``k``."""
+    """P(category k takes over) = p_k (the frequencies are a martingale), against the fraction fixed on ``k``.
+
+    Parameters
+    ----------
+    sim : SimulationResult
+        A run in which every chain was absorbed.
+    formula : callable ``(k, p, M) -> float``, optional
+        The closed form under test (default ``p_k``).
+
+    Returns
+    -------
+    list of numerics.checks.Check
+
+    References
+    ----------
+    Ewens (2004); Shumailov et al. (2024).
+    """
+    _check_sim(sim)
     if (sim.absorption_time < 0).any():
         raise ValueError("every chain must be absorbed: increase generations")
     rows = []
@@ -552,7 +628,28 @@ def check_fixation(sim, formula=None):
 
 
 def check_loss(sim, formula=th.loss_probability):
-    """P(category k absent after one refit) = (1 - p_k)^M, and the expected number lost."""
+    r"""P(category k absent after one refit) and the expected number of categories lost.
+
+    .. math::  P(X_{1,k} = 0) = (1 - p_k)^M, \qquad E[\#\text{lost}] = \sum_k (1 - p_k)^M.
+
+    Parameters
+    ----------
+    sim : SimulationResult
+        A run with at least one generation.
+    formula : callable ``(p, M) -> float``
+        The closed form under test (default :func:`theory.discrete.loss_probability`).
+
+    Returns
+    -------
+    list of numerics.checks.Check
+
+    References
+    ----------
+    Shumailov et al. (2024), sec. 3.1 (rare events vanish first).
+    """
+    _check_sim(sim)
+    if sim.generations < 1:
+        raise ValueError("sim must have at least one generation")
     rows = []
     for k, pk in enumerate(sim.p):
         lost = sim.chains - int(sim.alive[1, k])
@@ -571,9 +668,38 @@ def check_loss(sim, formula=th.loss_probability):
 
 
 def check_survival(sim, k, count, ns, formula=th.survival_probability):
-    """P(category with ``count`` of M alive at n) against the fraction of chains where it is present."""
+    r"""P(category ``k``, started with ``count`` of ``M``, still present at ``n``) against the simulated fraction.
+
+    .. math::  P(X_n > 0 \mid X_0 = i) = 1 - (P^n)_{i,0}
+
+    (the other categories lumped into one: exact for any K).
+
+    Parameters
+    ----------
+    sim : SimulationResult
+    k : int in ``0..K-1``
+        The category.
+    count : int
+        Its initial count; must equal ``sim.p[k] * sim.M``.
+    ns : sequence of int in ``0..sim.generations``
+    formula : callable ``(n, i, M) -> float``
+        The closed form under test (default :func:`theory.discrete.survival_probability`).
+
+    Returns
+    -------
+    list of numerics.checks.Check
+
+    References
+    ----------
+    Ewens (2004); Shumailov et al. (2024).
+    """
+    _check_sim(sim)
+    k = V.check_int(k, "k", minimum=0, maximum=sim.p.size - 1)
+    count = V.check_int(count, "count", minimum=0, maximum=sim.M)
+    if abs(sim.p[k] * sim.M - count) > 1e-9:
+        raise ValueError(f"count must be the initial count p[k] * M = {sim.p[k] * sim.M:g} of category k, got {count}")
     rows = []
-    for n in ns:
+    for n in _check_ns(sim, ns).tolist():
         theory = formula(n, count, sim.M)
         rows.append(checks.proportion_check(PROCESS, "P(X_n > 0 | X_0 = i)", {"M": sim.M, "i": count, "n": n},
                                             theory, int(sim.alive[n, k]), sim.chains))
@@ -588,7 +714,31 @@ def _exact_time_kurtosis(i, M, horizon):
 
 
 def check_absorption_time(sim, i, formula=th.expected_absorption_time, kurtosis=None):
-    """Mean two-type absorption time from count ``i`` against the simulated times."""
+    r"""Mean two-type absorption time from count ``i`` against the simulated times.
+
+    .. math::  E[T \mid X_0 = i] = \bigl((I - Q)^{-1}\mathbf 1\bigr)_i.
+
+    Parameters
+    ----------
+    sim : SimulationResult
+        A two-type run started at ``p = (i/M, 1 - i/M)`` in which every chain was absorbed.
+    i : int
+        Initial count of type 1.
+    formula : callable ``(i, M) -> float``
+        The closed form under test (default :func:`theory.discrete.expected_absorption_time`).
+    kurtosis : float, optional
+        Exact kurtosis of T for the power criterion (default: sample kurtosis).
+
+    Returns
+    -------
+    list of numerics.checks.Check
+
+    References
+    ----------
+    Ewens (2004); Kemeny & Snell, fundamental matrix.
+    """
+    _check_sim(sim)
+    i = _check_two_type_start(sim, i)
     if (sim.absorption_time < 0).any():
         raise ValueError("every chain must be absorbed: increase generations")
     theory = formula(i, sim.M)
@@ -597,9 +747,35 @@ def check_absorption_time(sim, i, formula=th.expected_absorption_time, kurtosis=
 
 
 def check_absorption_distribution(sim, i, ns, pmf=None):
-    """``P(T <= n)`` from the exact pmf (:func:`theory.discrete.absorption_time_distribution`) vs the simulated times."""
+    """``P(T <= n)`` from the exact pmf (:func:`theory.discrete.absorption_time_distribution`) vs the simulated times.
+
+    Parameters
+    ----------
+    sim : SimulationResult
+        A two-type run started at ``p = (i/M, 1 - i/M)``.
+    i : int
+        Initial count of type 1.
+    ns : sequence of int in ``0..sim.generations``
+    pmf : array, optional
+        The absorption-time pmf under test, ``pmf[n] = P(T = n)`` for ``n = 0..max(ns)`` at least
+        (default: the exact one).
+
+    Returns
+    -------
+    list of numerics.checks.Check
+
+    References
+    ----------
+    Ewens (2004).
+    """
+    _check_sim(sim)
+    i = _check_two_type_start(sim, i)
+    ns = _check_ns(sim, ns).tolist()
     if pmf is None:
         pmf = th.absorption_time_distribution(i, sim.M, max(ns))
+    pmf = V.check_real_array(pmf, "pmf", minimum=0.0)
+    if len(pmf) <= max(ns):
+        raise ValueError(f"pmf must be 1-D with at least max(ns) + 1 = {max(ns) + 1} entries")
     cdf = np.cumsum(pmf)
     rows = []
     for n in ns:
@@ -610,13 +786,56 @@ def check_absorption_distribution(sim, i, ns, pmf=None):
 
 
 def check_surviving_categories(sim, counts, ns, formula=th.expected_surviving_categories):
-    """Expected number of surviving categories against the simulated count."""
+    r"""Expected number of surviving categories against the simulated count.
+
+    .. math::  E[S_n] = \sum_k P(X_{n,k} > 0 \mid X_{0,k} = c_k).
+
+    Parameters
+    ----------
+    sim : SimulationResult
+    counts : sequence of int
+        The initial counts of ``sim`` (``p * M``).
+    ns : sequence of int in ``0..sim.generations``
+    formula : callable ``(n, counts, M) -> float``
+        The closed form under test (default :func:`theory.discrete.expected_surviving_categories`).
+
+    Returns
+    -------
+    list of numerics.checks.Check
+
+    References
+    ----------
+    Shumailov et al. (2024); Ewens (2004).
+    """
+    _check_sim(sim)
+    counts = _check_initial_counts(sim, counts)
     return [_moment_check("E[#surviving categories at n]", {"K": len(counts), "M": sim.M, "n": n},
-                          formula(n, counts, sim.M), sim.S_moments[n], sim.chains) for n in ns]
+                          formula(n, counts, sim.M), sim.S_moments[n], sim.chains) for n in _check_ns(sim, ns).tolist()]
 
 
 def check_time_to_collapse(sim, counts, formula=th.expected_time_to_collapse):
-    """K-type mean time until one category holds everything, against the simulated times."""
+    """K-type mean time until one category holds everything, against the simulated times.
+
+    Parameters
+    ----------
+    sim : SimulationResult
+        A run in which every chain was absorbed.
+    counts : sequence of int
+        The initial counts of ``sim`` (``p * M``).
+    formula : callable ``(counts) -> float``
+        The closed form under test (default :func:`theory.discrete.expected_time_to_collapse`, exact on the
+        chain lumped by permutations of the categories).
+
+    Returns
+    -------
+    list of numerics.checks.Check
+
+    References
+    ----------
+    Littler (1975) for the diffusion analogue; Ewens (2004).
+    """
+    _check_sim(sim)
+    counts = _check_initial_counts(sim, counts)
     if (sim.absorption_time < 0).any():
         raise ValueError("every chain must be absorbed: increase generations")
     return [checks.mean_check(PROCESS, "E[T_collapse] (lumped chain)", {"K": len(counts), "M": sim.M},
@@ -737,7 +956,7 @@ def verification_checks(chains=None, seed=20240724, progress=True):
     list of numerics.checks.Check
     """
     chains = DEFAULT_CHAINS if chains is None else V.check_int(chains, "chains", minimum=2)
-    seeds = iter(np.random.SeedSequence(seed).spawn(16))
+    seeds = iter(_rng.check_seed(seed).spawn(16))
     rows = []
     # K = 3, M = 10: diversity, fixation, run to absorption
     s1 = simulate([0.5, 0.3, 0.2], 10, 400, chains, seed=next(seeds), progress=progress)

@@ -357,7 +357,8 @@ for f in (nd.simulate, nd.simulate_naive):
     kinds(f, DSIM, p=BAD_PROBABILITIES[:8], M=(0, NAN, 1.5), generations=(-1, NAN, 1.5), chains=(0, NAN, 1.5),
           seed=(-1, 1.5))
 kinds(nd.simulate, DSIM, stop_when_absorbed=(1, "yes", None))
-kinds(nd.verification_checks, dict(chains=10, seed=1, progress=False), chains=(1, 0, NAN, 2.5))
+kinds(nd.verification_checks, dict(chains=10, seed=1, progress=False), chains=(1, 0, NAN, 2.5),
+      seed=(-1, 1.5, NAN, True, "7"))
 
 # ============================================================================= numerics.checks
 # The compared values (theory, estimate, exact) are what a check judges: a NaN or inf there is reported as a
@@ -431,6 +432,35 @@ for fn, kind, wrong in ((ng.checks_for_run, "gaussian", "mix"), (nm.mixing_check
                         (nmv.checks_for_run, "multivariate", "gaussian")):
     kinds(_call_with_runs(fn), dict(run=_Lazy(kind), n=2), n=(1, 3, -1, 1.5, NAN, True),
           run=(None, _Lazy(wrong), "run"))
+_RUN_MAKERS_DISCRETE = {  # numerics.discrete: a two-type run from count 1 of 4, and a K = 3 run from (2, 1, 1)
+    "wf2": lambda: nd.simulate([0.25, 0.75], 4, 3, 10, seed=1),
+    "wf3": lambda: nd.simulate([0.5, 0.25, 0.25], 4, 3, 10, seed=1),
+}
+_orig_run = _run
+
+
+def _run(kind):  # noqa: F811  (extends the table of tiny runs above)
+    if kind in _RUN_MAKERS_DISCRETE and kind not in _RUNS:
+        _RUNS[kind] = _RUN_MAKERS_DISCRETE[kind]()
+    return _orig_run(kind)
+
+
+BAD_NS = ([-1], [1.5], [NAN], [True], [4], 3, [], None)
+kinds(_call_with_runs(nd.check_heterozygosity), dict(sim=_Lazy("wf3"), ns=[1]), ns=BAD_NS, sim=(None, "sim"))
+kinds(_call_with_runs(nd.check_loss), dict(sim=_Lazy("wf3")), sim=(None, _Lazy("gaussian")))
+kinds(_call_with_runs(nd.check_fixation), dict(sim=_Lazy("wf3")), sim=(None, 3))
+kinds(_call_with_runs(nd.check_survival), dict(sim=_Lazy("wf3"), k=1, count=1, ns=[1]), k=(-1, 3, 1.5, NAN, True),
+      count=(-1, 5, 1.5, NAN, 2), ns=BAD_NS, sim=(None,))
+kinds(_call_with_runs(nd.check_absorption_distribution), dict(sim=_Lazy("wf2"), i=1, ns=[1, 2]),
+      i=(-1, 5, 1.5, NAN, 2), ns=BAD_NS, pmf=([0.5], [NAN, 0.1, 0.1], [[0.1, 0.2, 0.3]], [-0.1, 0.5, 0.5]))
+bad(_call_with_runs(nd.check_absorption_distribution), dict(sim=_Lazy("wf3"), i=1, ns=[1]), "sim", (_Lazy("wf3"),))
+kinds(_call_with_runs(nd.check_absorption_time), dict(sim=_Lazy("wf2"), i=1), i=(-1, 5, 1.5, NAN, 2),
+      sim=(None, _Lazy("wf3")))
+kinds(_call_with_runs(nd.check_surviving_categories), dict(sim=_Lazy("wf3"), counts=[2, 1, 1], ns=[1]),
+      counts=([2, 2], [2, 1, 1, 0], [3, 1, 0], None, "abc"), ns=BAD_NS)
+kinds(_call_with_runs(nd.check_time_to_collapse), dict(sim=_Lazy("wf3"), counts=[2, 1, 1]),
+      counts=([2, 2], [3, 1, 0], [2, 1, 1, 0], None), sim=(None,))
+
 for kind in ("truncation", "temperature"):  # numerics.approximation
     kinds(_call_with_runs(na.checks_for_run), dict(run=_Lazy(kind), n=2), n=(1, 3, -1, 1.5, NAN, True, None),
           run=(None, _Lazy("gaussian"), "run"), formulas=(1, {"E[sigma]": len}, {"E[sigma_n^2]": 1.0}))
