@@ -286,17 +286,8 @@ def _check_formulas(formulas, allowed):
 
 def _check_mixture_arg(mixture):
     """``mixture = (weights, means, variances)`` as three float arrays; ValueError naming ``mixture`` otherwise."""
-    try:
-        ok = mixture is not None and not isinstance(mixture, (str, bytes, dict)) and len(mixture) == 3
-    except TypeError:
-        ok = False
-    if not ok:
-        raise ValueError(f"mixture must be a (weights, means, variances) triple, got {mixture!r}")
-    try:
-        w, m, v = ta.check_mixture(*mixture, symbolic_ok=False)
-    except ValueError as exc:
-        raise ValueError(f"mixture: {exc}") from None
-    return tuple(np.array([float(t) for t in a]) for a in (w, m, v))
+    return tuple(np.array([float(t) for t in part]) for part in ta.unpack_mixture(mixture, "mixture",
+                                                                                   symbolic_ok=False))
 
 
 def _theory_moments(run, n):

@@ -92,13 +92,7 @@ def _mixture(mix, name):
 
     Errors of :func:`theory.approximation.check_mixture` are prefixed with ``name``.
     """
-    if mix is None or isinstance(mix, (str, bytes)) or not hasattr(mix, "__len__") or len(mix) != 3:
-        raise ValueError(f"{name} must be a (weights, means, variances) triple, got {mix!r}")
-    try:
-        w, m, v = ta.check_mixture(*mix, symbolic_ok=False)
-    except ValueError as exc:
-        raise ValueError(f"{name}: {exc}") from None
-    return tuple(np.array([float(t) for t in a]) for a in (w, m, v))
+    return tuple(np.array([float(t) for t in part]) for part in ta.unpack_mixture(mix, name, symbolic_ok=False))
 
 
 def _components(weights, means, sds, names, ndim):

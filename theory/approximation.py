@@ -145,7 +145,7 @@ __all__ = [
     "temperature_density", "temperature_variance_factor", "refit_variance_factor",
     "truncation_expected_variance", "truncation_variance_second_moment", "truncation_variance_of_variance",
     "temperature_expected_variance", "temperature_variance_second_moment",
-    "check_mixture", "mixture_moments", "mixture_pdf", "mixture_cdf", "mixture_quantile", "mixture_entropy",
+    "check_mixture", "unpack_mixture", "mixture_moments", "mixture_pdf", "mixture_cdf", "mixture_quantile", "mixture_entropy",
     "expressivity_kl", "kappa", "w2_squared_gaussians_to_mixture", "w2_squared_to_gaussian", "expressivity_w2_squared",
     "expressivity_recursive_w2_squared", "l2_squared", "w2_squared", "total_variation", "kl_divergence",
 ]
@@ -1033,12 +1033,31 @@ def check_mixture(weights, means, variances, *, symbolic_ok=True):
     return tuple(w), tuple(m), tuple(v)
 
 
-def _unpack_mixture(mix, name, *, symbolic_ok=True):
+def unpack_mixture(mix, name="mixture", *, symbolic_ok=True):
     """Validate a mixture passed as ONE argument ``name = (weights, means, variances)``.
 
     A value that is not a triple is refused naming ``name``; the errors of
     :func:`check_mixture` are prefixed with ``name`` (they still name
     ``weights``, ``means`` or ``variances``).
+
+    Parameters
+    ----------
+    mix : (weights, means, variances)
+        The mixture, as for :func:`check_mixture`.
+    name : str, default "mixture"
+        Parameter name used in error messages.
+    symbolic_ok : bool, default True
+        Whether sympy symbols may stand for means and variances.
+
+    Returns
+    -------
+    tuple of three tuples
+        ``(weights, means, variances)`` as validated by :func:`check_mixture`.
+
+    Raises
+    ------
+    ValueError
+        ``mix`` is not a triple, or an invalid mixture.
     """
     try:
         ok = mix is not None and not isinstance(mix, (str, bytes, dict)) and len(mix) == 3
@@ -1107,7 +1126,7 @@ def _floats(w, m, v):
 
 def _arrays(mix, name):
     """Mixture argument ``name`` -> float arrays (weights, means, standard deviations)."""
-    return _floats(*_unpack_mixture(mix, name, symbolic_ok=False))
+    return _floats(*unpack_mixture(mix, name, symbolic_ok=False))
 
 
 def _arrays3(weights, means, variances):
@@ -1650,7 +1669,7 @@ def l2_squared(mix_a, mix_b):
     Shumailov et al. (2024): the distance plotted for their GMM experiment
     (the ``L2_of_gmms`` function of the authors' code).
     """
-    a, b = _unpack_mixture(mix_a, "mix_a"), _unpack_mixture(mix_b, "mix_b")
+    a, b = unpack_mixture(mix_a, "mix_a"), unpack_mixture(mix_b, "mix_b")
 
     def inner(p, q, symbolic):
         tot = 0
