@@ -100,8 +100,8 @@ def w2_schedule_figure(out_dir, seed=20240724):
     data = {"n": np.arange(n_max + 1)}
     for (label, f), color in zip(SCHEDULES.items(), style.COLORS.values()):
         mom = th.schedule_moments(f(j).astype(np.int64))
-        ax.plot(data["n"][1:], mom["expected_w2_squared"][1:], color=color, label=label)
-        data[label.replace("$", "").replace("\\", "")] = mom["expected_w2_squared"]
+        ax.plot(data["n"][1:], mom.expected_w2_squared[1:], color=color, label=label)
+        data[label.replace("$", "").replace("\\", "")] = mom.expected_w2_squared
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("generation $n$ (refits)")

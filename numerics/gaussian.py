@@ -302,7 +302,7 @@ def _exact_raw_moments(n, M, estimator, power, orders):
 
     out = []
     for j in orders:
-        val = th.variance_moment(sp.Integer(n), sp.Integer(M), sp.Rational(power) * j, 1, estimator)
+        val = th.variance_moment(sp.Integer(n), sp.Integer(M), sp.Rational(power) * j, estimator=estimator)
         out.append(mpmath.mpf(str(sp.N(val, 70))))
     return out
 
@@ -345,8 +345,8 @@ def exact_kurtosis(n, M, estimator, power=1):
 
 
 def _log_variance_kurtosis(n, M, estimator):
-    k2 = th.log_variance_cumulant(2, n, M, 1, estimator)
-    k4 = th.log_variance_cumulant(4, n, M, 1, estimator)
+    k2 = th.log_variance_cumulant(2, n, M, estimator=estimator)
+    k4 = th.log_variance_cumulant(4, n, M, estimator=estimator)
     return 3.0 + k4 / k2 ** 2
 
 
@@ -398,32 +398,32 @@ def checks_for_run(run, n, formulas=None):
     x = run.statistic("variance", n)
     kurt, kurt_sq = exact_kurtosis(n, M, est, 1)
     rows.append(ck.mean_check_from_summary(
-        "gaussian", "E[sigma_n^2]", params, theory("E[sigma_n^2]", th.expected_variance(n, M, s2, est)),
+        "gaussian", "E[sigma_n^2]", params, theory("E[sigma_n^2]", th.expected_variance(n, M, sigma2=s2, estimator=est)),
         x.mean(), x.std(ddof=1) / math.sqrt(x.size), x.size, kurtosis=kurt))
     rows.append(ck.variance_check("gaussian", "Var[sigma_n^2]", params,
-                                  theory("Var[sigma_n^2]", th.variance_of_variance(n, M, s2, est)), x,
+                                  theory("Var[sigma_n^2]", th.variance_of_variance(n, M, sigma2=s2, estimator=est)), x,
                                   kurtosis_of_square=kurt_sq))
     sd = run.statistic("std", n)
     kurt_sd, _ = exact_kurtosis(n, M, est, sp.Rational(1, 2))
     rows.append(ck.mean_check_from_summary(
-        "gaussian", "E[sigma_n]", params, theory("E[sigma_n]", th.expected_std(n, M, run.sigma, est)),
+        "gaussian", "E[sigma_n]", params, theory("E[sigma_n]", th.expected_std(n, M, sigma2=s2, estimator=est)),
         sd.mean(), sd.std(ddof=1) / math.sqrt(sd.size), sd.size, kurtosis=kurt_sd))
     lv = run.statistic("log_variance", n)
     rows.append(ck.mean_check_from_summary(
         "gaussian", "E[log sigma_n^2]", params,
-        theory("E[log sigma_n^2]", th.expected_log_variance(n, M, s2, est)),
+        theory("E[log sigma_n^2]", th.expected_log_variance(n, M, sigma2=s2, estimator=est)),
         lv.mean(), lv.std(ddof=1) / math.sqrt(lv.size), lv.size, kurtosis=_log_variance_kurtosis(n, M, est)))
     rows.append(ck.variance_check("gaussian", "Var[log sigma_n^2]", params,
-                                  theory("Var[log sigma_n^2]", th.log_variance_cumulant(2, n, M, s2, est)), lv))
+                                  theory("Var[log sigma_n^2]", th.log_variance_cumulant(2, n, M, sigma2=s2, estimator=est)), lv))
     rows.append(ck.quantile_check("gaussian", "median[sigma_n^2]", params,
-                                  theory("median[sigma_n^2]", th.median_variance(n, M, s2, est)), x, 0.5, None))
+                                  theory("median[sigma_n^2]", th.median_variance(n, M, sigma2=s2, estimator=est)), x, 0.5, None))
     m = run.statistic("mean", n)
     rows.append(ck.mean_check("gaussian", "E[mu_n]", params, theory("E[mu_n]", th.expected_mean(n, M, run.mu)), m))
     rows.append(ck.variance_check("gaussian", "Var[mu_n]", params,
-                                  theory("Var[mu_n]", th.mean_variance(n, M, s2, est)), m))
+                                  theory("Var[mu_n]", th.mean_variance(n, M, sigma2=s2, estimator=est)), m))
     w = run.statistic("w2_squared", n)
     rows.append(ck.mean_check("gaussian", "E[W2^2]", params,
-                              theory("E[W2^2]", th.expected_w2_squared(n, M, run.sigma, est)), w))
+                              theory("E[W2^2]", th.expected_w2_squared(n, M, sigma2=s2, estimator=est)), w))
     return rows
 
 
@@ -455,17 +455,17 @@ def schedule_checks(run, formulas=None):
     Gaussian model collapse (growing sample sizes).
     """
     formulas = formulas or {}
-    mom = th.schedule_moments(run.M, run.sigma, run.estimator)
+    mom = th.schedule_moments(run.M, sigma2=run.sigma ** 2, estimator=run.estimator)
     rows = []
     for n in sorted(run.snapshots):
         params = {"M_j": "j+2", "n": n, "estimator": run.estimator, "method": run.method}
         for quantity, key, stat in (("E[sigma_n^2]", "expected_variance", "variance"),
                                     ("E[sigma_n]", "expected_std", "std"),
                                     ("E[W2^2]", "expected_w2_squared", "w2_squared")):
-            val = formulas[quantity](n) if quantity in formulas else mom[key][n]
+            val = formulas[quantity](n) if quantity in formulas else getattr(mom, key)[n]
             rows.append(ck.mean_check("gaussian", quantity + " (schedule)", params, val, run.statistic(stat, n)))
         rows.append(ck.variance_check("gaussian", "Var[mu_n] (schedule)", params,
-                                      formulas["Var[mu_n]"](n) if "Var[mu_n]" in formulas else mom["mean_variance"][n],
+                                      formulas["Var[mu_n]"](n) if "Var[mu_n]" in formulas else mom.mean_variance[n],
                                       run.statistic("mean", n)))
     return rows
 
@@ -547,12 +547,12 @@ def exact_value_checks():
     Gaussian model collapse.
     """
     rows = []
-    funcs = {"E[sigma_n^2]": lambda n, M, e: th.expected_variance(n, M, 1, e),
-             "Var[sigma_n^2]": lambda n, M, e: th.variance_of_variance(n, M, 1, e),
-             "E[sigma_n]": lambda n, M, e: th.expected_std(n, M, 1, e),
-             "E[log sigma_n^2]": lambda n, M, e: th.expected_log_variance(n, M, 1, e),
-             "Var[mu_n]": lambda n, M, e: th.mean_variance(n, M, 1, e),
-             "E[W2^2]": lambda n, M, e: th.expected_w2_squared(n, M, 1, e)}
+    funcs = {"E[sigma_n^2]": lambda n, M, e: th.expected_variance(n, M, estimator=e),
+             "Var[sigma_n^2]": lambda n, M, e: th.variance_of_variance(n, M, estimator=e),
+             "E[sigma_n]": lambda n, M, e: th.expected_std(n, M, estimator=e),
+             "E[log sigma_n^2]": lambda n, M, e: th.expected_log_variance(n, M, estimator=e),
+             "Var[mu_n]": lambda n, M, e: th.mean_variance(n, M, estimator=e),
+             "E[W2^2]": lambda n, M, e: th.expected_w2_squared(n, M, estimator=e)}
     for est in ("unbiased", "mle"):
         for M, n in ((3, 7), (10, 50)):
             for name, f in funcs.items():

@@ -847,7 +847,7 @@ def exact_value_checks():
     for est in ("unbiased", "mle"):
         D, V = th.mixing_moments(I(12), I(0), I(10), I(1), est)
         rows.append(ck.exact_check(PROCESS, "alpha=0: Var[mu_n] = theory.gaussian", {"M": 10, "n": 12, "estimator": est},
-                                   thg.mean_variance(I(12), I(10), 1, est), D))
+                                   thg.mean_variance(12, 10, estimator=est, exact=True), D))
     # stability threshold: spectral radius is 1 there
     for M in (2, 10, 100):
         thr = th.mixing_stability_threshold(M)

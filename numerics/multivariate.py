@@ -613,7 +613,7 @@ def exact_value_checks():
                                        sp.N(exact, 30), f(n, d, M, 2.0, est),
                                        note=f"exact value {sp.sstr(exact)[:40]}"))
     for M, n, est in ((3, 7, "unbiased"), (10, 50, "mle")):
-        exact = tg.expected_w2_squared(sp.Integer(n), sp.Integer(M), sp.Integer(1), est)
+        exact = tg.expected_w2_squared(n, M, estimator=est, exact=True)
         for side, k in (("lower", 0), ("upper", 1)):
             rows.append(ck.exact_check(PROCESS, f"E[W2^2] {side} (d=1) = theory.gaussian",
                                        {"d": 1, "M": M, "n": n, "estimator": est}, sp.N(exact, 30),

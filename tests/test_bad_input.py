@@ -93,20 +93,21 @@ for f, extra in ((tg.variance_moment, dict(r=2, sigma2=1.0)), (tg.expected_varia
 kinds(tg.variance_moment, dict(G, r=2), r=(NAN, INF, True, -2, -3.5))
 kinds(tg.variance_moment, dict(G), n=([], [1, -1], [1, NAN], np.array([[1, 2.5]])))
 for f in (tg.expected_std, tg.expected_w2_squared):
-    kinds(f, dict(G, sigma=1.0), n=BAD_GENERATION[:4], M=(1, NAN), sigma=BAD_POSITIVE, estimator=BAD_ESTIMATOR[:2])
+    kinds(f, dict(G, sigma2=1.0), n=BAD_GENERATION[:4], M=(1, NAN), sigma2=BAD_POSITIVE,
+          estimator=BAD_ESTIMATOR[:2])
 kinds(tg.log_variance_cumulant, dict(G, order=2), order=(0, -1, 1.5, NAN, True), n=(-1, NAN), M=(1,),
       sigma2=(0.0, NAN), estimator=("biased",))
 kinds(tg.expected_mean, dict(G, mu=0.0), n=(-1, 2.5), M=(1, NAN), mu=BAD_REAL)
-kinds(tg.w2_squared_limit, dict(M=5, sigma=1.0), M=(1, NAN, 2.5), sigma=(0.0, -1.0, NAN, INF), estimator=("x",))
+kinds(tg.w2_squared_limit, dict(M=5, sigma2=1.0), M=(1, NAN, 2.5), sigma2=(0.0, -1.0, NAN, INF), estimator=("x",))
 kinds(tg.variance_cdf, dict(x=0.5, n=2, M=5), x=(NAN, -1.0, INF, True), n=(-1, NAN), M=(1,), sigma2=(0.0, NAN),
       estimator=("x",))
 kinds(tg.median_variance, dict(n=2, M=5), n=(-1, 1.5), M=(1,), sigma2=(-2.0, NAN), estimator=("x",))
 kinds(tg.schedule_moments, dict(schedule=[2, 3, 4]),
       schedule=([], [1, 2], [2, 2.5], [[2, 3]], [2, NAN], [2, INF], ["a"], None),
-      sigma=(0.0, NAN, INF), estimator=("x",))
+      sigma2=(0.0, NAN, INF), estimator=("x",))
 j = sp.Symbol("j", integer=True, nonnegative=True)
 kinds(tg.schedule_expected_w2_squared, dict(n=sp.Symbol("n"), M_of_j=j + 2, j=j),
-      M_of_j=(5, "j+2", None), j=("j", 1), sigma=(0.0, -1.0, NAN), estimator=("x",))
+      M_of_j=(5, "j+2", None), j=("j", 1), sigma2=(0.0, -1.0, NAN), estimator=("x",))
 kinds(tg.schedule_is_bounded, dict(M_of_j=j + 2, j=j), M_of_j=(5, None), j=("j",), estimator=("x",))
 
 # ============================================================================= theory.discrete

@@ -243,8 +243,7 @@ def test_gaussian_proofs_agree_with_theory_module():
     for key, e in proved.items():
         assert sp.simplify(expand(e) - expected[key]) == 0, key
     for (fn, est), e in expected.items():
-        arg = s if fn in ("expected_std", "expected_w2_squared") else s ** 2
-        theory = getattr(tg, fn)(n, M, arg, estimator=est)
+        theory = getattr(tg, fn)(n, M, sigma2=s ** 2, estimator=est)
         vals = {n: 3, M: 7, s: sp.Rational(3, 2)}
         assert abs(sp.N((theory - e).xreplace(vals), 30)) < 1e-25, (fn, est)
     assert abs(sp.N(tg.c4(M).xreplace({M: 9}) - c4.xreplace({M: 9}), 30)) < 1e-25

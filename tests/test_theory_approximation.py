@@ -82,7 +82,7 @@ def test_second_moment_reduces_to_gaussian_without_truncation():
     # temperature 1 = no approximation error: E[sigma_n^4] of theory.gaussian
     for est in ("unbiased", "mle"):
         q = ta.temperature_variance_second_moment(n, 1, M, 1, est)
-        assert sp.simplify(q - tg.variance_moment(n, M, 2, 1, est)) == 0
+        assert sp.simplify(q - tg.variance_moment(n, M, 2, estimator=est)) == 0
     # a very wide cut behaves like no cut
     assert ta.truncation_variance_second_moment(3, 40, 20) == pytest.approx((21 / 19) ** 3, rel=1e-12)
 

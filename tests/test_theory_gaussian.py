@@ -18,7 +18,8 @@ sigma = sp.Symbol("sigma", positive=True)
 def test_chi2_mellin_is_the_gamma_ratio():
     k, t = sp.Symbol("k", positive=True), sp.Symbol("t", real=True)
     expected = 2 ** t * sp.gamma(k / 2 + t) / sp.gamma(k / 2)
-    assert sp.simplify(th.chi2_mellin().subs({sp.Symbol("k", positive=True): k}) - expected) == 0
+    assert sp.simplify(th.chi2_mellin(k, t) - expected) == 0
+    assert th.chi2_mellin(3, 2, exact=True) == 15  # E[X^2] = k(k + 2)
 
 
 def test_expected_variance_symbolic():
@@ -35,7 +36,7 @@ def test_variance_of_variance_symbolic():
 
 def test_expected_std_is_c4_power():
     c4 = sp.sqrt(2 / (M - 1)) * sp.gamma(M / 2) / sp.gamma((M - 1) / 2)
-    assert sp.simplify(th.expected_std(n, M, sigma) - sigma * c4 ** n) == 0
+    assert sp.simplify(th.expected_std(n, M, sigma2=sigma ** 2) - sigma * c4 ** n) == 0
     assert sp.simplify(th.c4(M) - c4) == 0
 
 
@@ -72,17 +73,17 @@ def test_mean_variance_symbolic():
     assert th.mean_variance(n, M) == n / M
     assert sp.simplify(th.mean_variance(n, M, estimator="mle") - (1 - ((M - 1) / M) ** n)) == 0
     # MLE: Var[mu_n] + E[sigma_n^2] = sigma^2 exactly
-    total = th.mean_variance(n, M, sigma ** 2, "mle") + th.expected_variance(n, M, sigma ** 2, "mle")
+    total = th.mean_variance(n, M, sigma2=sigma ** 2, estimator="mle") + th.expected_variance(n, M, sigma2=sigma ** 2, estimator="mle")
     assert sp.simplify(total - sigma ** 2) == 0
 
 
 def test_w2_symbolic_and_limits():
     c4 = th.c4(M)
-    assert sp.simplify(th.expected_w2_squared(n, M, sigma) - sigma ** 2 * (n / M + 2 - 2 * c4 ** n)) == 0
+    assert sp.simplify(th.expected_w2_squared(n, M, sigma2=sigma ** 2) - sigma ** 2 * (n / M + 2 - 2 * c4 ** n)) == 0
     assert th.w2_squared_limit(10) == math.inf
     assert th.w2_squared_limit(10, estimator="mle") == 2.0
-    assert th.w2_squared_limit(M, sigma, estimator="mle") == 2 * sigma ** 2
-    assert th.w2_squared_limit(M, sigma) == sp.oo
+    assert th.w2_squared_limit(M, sigma2=sigma ** 2, estimator="mle") == 2 * sigma ** 2
+    assert th.w2_squared_limit(M, sigma2=sigma ** 2) == sp.oo
 
 
 def test_one_step_moments_from_sympy_stats_samples():
@@ -106,12 +107,13 @@ def test_exact_equals_float(est):
     for m, k in ((2, 1), (3, 7), (10, 50), (1000, 3)):
         for f in (th.expected_variance, th.variance_of_variance, th.expected_std, th.expected_log_variance,
                   th.mean_variance, th.expected_w2_squared):
-            exact = f(sp.Integer(k), sp.Integer(m), 1, est)
-            assert float(sp.N(exact, 30)) == pytest.approx(f(k, m, 1, est), rel=1e-13)
+            exact = f(k, m, estimator=est, exact=True)
+            assert exact == f(sp.Integer(k), sp.Integer(m), estimator=est)  # sympy in, sympy out
+            assert float(sp.N(exact, 30)) == pytest.approx(f(k, m, estimator=est), rel=1e-13)
 
 
 def test_exact_rationals():
-    assert th.expected_variance(sp.Integer(3), sp.Integer(4), 1, "mle") == sp.Rational(27, 64)
+    assert th.expected_variance(3, 4, estimator="mle", exact=True) == sp.Rational(27, 64)
     assert th.variance_of_variance(sp.Integer(2), sp.Integer(3)) == 3
     assert th.mean_variance(sp.Integer(5), sp.Integer(10)) == sp.Rational(1, 2)
 
@@ -152,10 +154,10 @@ def test_median_decays_and_matches_asymptotics():
 
 # ----------------------------------------------------------------------------- schedules
 def test_schedule_moments_constant_matches_closed_forms():
-    mom = th.schedule_moments([7] * 12, sigma=1.5, estimator="mle")
+    mom = th.schedule_moments([7] * 12, sigma2=2.25, estimator="mle")
     for k in (0, 5, 12):
-        assert mom["expected_w2_squared"][k] == pytest.approx(th.expected_w2_squared(k, 7, 1.5, "mle"), rel=1e-12)
-        assert mom["mean_variance"][k] == pytest.approx(th.mean_variance(k, 7, 2.25, "mle"), rel=1e-12)
+        assert mom.expected_w2_squared[k] == pytest.approx(th.expected_w2_squared(k, 7, sigma2=2.25, estimator="mle"), rel=1e-12)
+        assert mom.mean_variance[k] == pytest.approx(th.mean_variance(k, 7, sigma2=2.25, estimator="mle"), rel=1e-12)
 
 
 def test_schedule_symbolic_and_boundedness():
@@ -177,7 +179,7 @@ def test_schedule_symbolic_and_boundedness():
     (lambda: th.expected_variance(1.5, 5), "n"),
     (lambda: th.expected_variance(3, 5, sigma2=-1.0), "sigma2"),
     (lambda: th.expected_variance(3, 5, sigma2=float("nan")), "sigma2"),
-    (lambda: th.expected_std(3, 5, sigma=0), "sigma"),
+    (lambda: th.expected_std(3, 5, sigma2=0), "sigma2"),
     (lambda: th.expected_w2_squared(3, 5, estimator="median"), "estimator"),
     (lambda: th.variance_moment(3, 5, r=-2), "r"),
     (lambda: th.expected_variance(np.array([1, -2]), 5), "n"),
@@ -190,3 +192,33 @@ def test_schedule_symbolic_and_boundedness():
 def test_bad_input_names_parameter(call, param):
     with pytest.raises(ValueError, match=param):
         call()
+
+
+# ----------------------------------------------------------------------------- the API contract
+def test_scale_is_keyword_only_variance():
+    with pytest.raises(TypeError):
+        th.expected_variance(3, 5, 4.0)
+    with pytest.raises(TypeError):
+        th.expected_w2_squared(3, 5, 4.0)
+    assert th.expected_std(3, 5, sigma2=4) == pytest.approx(2 * th.expected_std(3, 5), rel=1e-15)
+    assert th.expected_w2_squared(3, 5, sigma2=4) == pytest.approx(4 * th.expected_w2_squared(3, 5), rel=1e-15)
+
+
+def test_huge_valid_sizes_are_fast_and_right():
+    # c4(M) = 1 - 1/(4M) + O(M^-2); E[W2^2] at n = 1e12, M = 1e9 is n/M + 2 - 2 exp(-n/(4M)) to 1e-12
+    assert th.c4(10 ** 9) == pytest.approx(1 - 1 / (4 * 10 ** 9) + 1 / (32 * 10 ** 18), rel=1e-15)
+    assert th.expected_w2_squared(10 ** 12, 10 ** 9) == pytest.approx(1002.0, rel=1e-15)
+    assert th.w2_squared_limit(10 ** 6) == math.inf
+    mom = th.schedule_moments([10 ** 9] * 3)
+    assert np.all(mom.expected_std <= 1) and np.all(mom.expected_w2_squared >= 0)
+    np.testing.assert_allclose(mom.expected_w2_squared, [0, 1.5e-9, 3e-9, 4.5e-9], rtol=1e-6)
+
+
+def test_exact_refuses_astronomical_exponents():
+    with pytest.raises(ValueError, match="n"):
+        th.expected_variance(10 ** 12, 10, estimator="mle", exact=True)
+
+
+def test_array_n_exact_is_elementwise():
+    out = th.expected_variance(np.arange(3), 4, estimator="mle", exact=True)
+    assert list(out) == [1, sp.Rational(3, 4), sp.Rational(9, 16)]

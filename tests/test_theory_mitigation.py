@@ -84,8 +84,8 @@ def test_symbolic_n_matches_iteration():
 def test_alpha_zero_is_plain_replacement():
     for est in ("unbiased", "mle"):
         D, V = th.mixing_moments(I(7), I(0), I(6), I(1), est)
-        assert D == thg.mean_variance(I(7), I(6), 1, est)
-        assert V == thg.expected_variance(I(7), I(6), 1, est)
+        assert D == thg.mean_variance(I(7), I(6), estimator=est)
+        assert V == thg.expected_variance(I(7), I(6), estimator=est)
 
 
 def test_stability_threshold():

@@ -105,16 +105,16 @@ def test_lyapunov_exponents():
 @pytest.mark.parametrize("est", ["unbiased", "mle"])
 def test_d1_reduces_to_gaussian(est):
     for m, k in ((2, 1), (3, 7), (10, 30)):
-        assert th.expected_det(k, 1, m, 2.5, est) == pytest.approx(tg.expected_variance(k, m, 2.5, est), rel=1e-13)
-        assert th.expected_log_det(k, 1, m, 2.5, est) == pytest.approx(tg.expected_log_variance(k, m, 2.5, est),
+        assert th.expected_det(k, 1, m, 2.5, est) == pytest.approx(tg.expected_variance(k, m, sigma2=2.5, estimator=est), rel=1e-13)
+        assert th.expected_log_det(k, 1, m, 2.5, est) == pytest.approx(tg.expected_log_variance(k, m, sigma2=2.5, estimator=est),
                                                                        rel=1e-13)
-        assert th.variance_of_det(k, 1, m, 2.5, est) == pytest.approx(tg.variance_of_variance(k, m, 2.5, est),
+        assert th.variance_of_det(k, 1, m, 2.5, est) == pytest.approx(tg.variance_of_variance(k, m, sigma2=2.5, estimator=est),
                                                                       rel=1e-12)
-        assert th.variance_of_trace(k, 1, m, 2.5, est) == pytest.approx(tg.variance_of_variance(k, m, 2.5, est),
+        assert th.variance_of_trace(k, 1, m, 2.5, est) == pytest.approx(tg.variance_of_variance(k, m, sigma2=2.5, estimator=est),
                                                                         rel=1e-12)
-        assert th.mean_squared_displacement(k, 1, m, 2.5, est) == pytest.approx(tg.mean_variance(k, m, 2.5, est))
+        assert th.mean_squared_displacement(k, 1, m, 2.5, est) == pytest.approx(tg.mean_variance(k, m, sigma2=2.5, estimator=est))
         lo, up = th.w2_squared_bounds(k, 1, m, 2.5, est)
-        exact = tg.expected_w2_squared(k, m, math.sqrt(2.5), est)
+        exact = tg.expected_w2_squared(k, m, sigma2=2.5, estimator=est)
         assert lo == pytest.approx(exact, rel=1e-13) and up == pytest.approx(exact, rel=1e-13)
     # symbolically: the d = 1 bracket of E[F_n] is sigma^2 (sqrt(rho) c4(M))^n
     lo, up = th.fidelity_bounds(n, I(1), M, s2, est)

@@ -1,7 +1,16 @@
 """Symbolic and exact theory of model collapse.
 
-One module per process: :mod:`theory.gaussian` (Gaussian refitting) and
-:mod:`theory.discrete` (categorical resampling = neutral Wright-Fisher).
-Functions take numbers and return floats, or take sympy symbols and return
-sympy expressions.  This package imports nothing else of the toolkit.
+One module per process, each with the same evaluation contract (:mod:`theory.core`): numbers in, a
+float out; sympy symbols in, a sympy expression out; sympy numbers or ``exact=True``, the exact value.
+
+* :mod:`theory.core` -- the one evaluation mechanism (``closed_form``, ``computed``) and its contract.
+* :mod:`theory.validation` -- the parameter domains every function declares (public: numerics uses it).
+* :mod:`theory.gaussian` -- Gaussian refitting, sample-size schedules.
+* :mod:`theory.discrete` -- categorical resampling = the neutral Wright-Fisher chain.
+* :mod:`theory.mitigation` -- fresh real data, accumulation.
+* :mod:`theory.multivariate` -- the multivariate Gaussian (Wishart recursion).
+* :mod:`theory.approximation` -- functional approximation and expressivity errors.
+
+This package imports nothing else of the toolkit.  The bibliography cited by key (``[shumailov2024]_``)
+is ``docs/references.md``.
 """

@@ -1629,9 +1629,9 @@ def expressivity_recursive_w2_squared(n, M, weights, means, variances, estimator
     k = kappa(*mix)
     symbolic = isinstance(n, sp.Basic) or isinstance(M, sp.Basic)
     s = sp.sqrt(sp.Float(var, _DPS)) if symbolic else math.sqrt(var)
-    vm = _gaussian.mean_variance(n, M, s ** 2, estimator)
-    ev = _gaussian.expected_variance(n, M, s ** 2, estimator)
-    es = _gaussian.expected_std(n, M, s, estimator)
+    vm = _gaussian.mean_variance(n, M, sigma2=s ** 2, estimator=estimator)
+    ev = _gaussian.expected_variance(n, M, sigma2=s ** 2, estimator=estimator)
+    es = _gaussian.expected_std(n, M, sigma2=s ** 2, estimator=estimator)
     kk = sp.Float(k, _DPS) if symbolic else k
     return vm + ev + s ** 2 - 2 * kk * es
 

@@ -243,7 +243,7 @@ def _rho(estimator):
 def _det_ratio_moment(estimator, r=None):
     r""":math:`E[(\det\Sigma_{n+1}/\det\Sigma_n)^r] = c^{rd}\prod_{i=1}^d E[(\chi^2_{M-i})^r]` (``Product`` over i)."""
     rr = _r if r is None else sp.nsimplify(r)
-    factor = chi2_mellin().subs({_t: rr, _k: _M - _i})
+    factor = chi2_mellin(_k, _t).subs({_t: rr, _k: _M - _i})
     if r is not None and sp.Integer(rr) == rr and rr >= 0:
         # Gamma(a + r)/Gamma(a) is the rising factorial (a)_r: a polynomial in M and i
         a = (_M - _i) / 2
@@ -255,7 +255,7 @@ def _det_ratio_moment(estimator, r=None):
 @functools.lru_cache(maxsize=None)
 def _log_det_step_cumulant(order, estimator):
     r"""Cumulant of :math:`\log(\det\Sigma_{n+1}/\det\Sigma_n)`: a ``Sum`` over i of log-chi-square cumulants."""
-    cgf = sp.expand_log(sp.log(_scale(estimator) ** _t * chi2_mellin()), force=True)
+    cgf = sp.expand_log(sp.log(_scale(estimator) ** _t * chi2_mellin(_k, _t)), force=True)
     kappa = sp.simplify(sp.diff(cgf, _t, order).subs(_t, 0).subs(_k, _M - _i))
     return sp.Sum(kappa, (_i, 1, _d))
 
