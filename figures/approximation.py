@@ -102,7 +102,7 @@ def expressivity_figure(out_dir, seed=20240724):
     ss = np.random.SeedSequence(seed).spawn(2)
     for est, color, fmt, s in (("unbiased", col["blue"], "o", ss[0]), ("mle", col["orange"], "s", ss[1])):
         th = np.array([ta.expressivity_recursive_w2_squared(int(k), M_EXPR, *mix, estimator=est) for k in n])
-        run = ng.simulate(M_EXPR, N_EXPR, CHAINS_EXPR, mu=mu, sigma=math.sqrt(var), estimator=est, seed=s,
+        run = ng.simulate(M_EXPR, N_EXPR, CHAINS_EXPR, mu=mu, sigma2=var, estimator=est, seed=s,
                           record=(), snapshots=marks, quantiles=())
         vals = [ta.w2_squared_gaussians_to_mixture(run.snapshots[k]["mean"],
                                                    np.exp(0.5 * run.snapshots[k]["log_variance"]), mix)

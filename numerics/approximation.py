@@ -526,7 +526,7 @@ def expressivity_checks(N, seed, chains=20_000, mixture=EXPRESSIVITY_MIXTURE, fo
                                ta.w2_squared(mixture, ((1.0,), (mu,), (var,))), ta.expressivity_w2_squared(*mixture),
                                rtol=1e-8))
     for M, est in ((100, "unbiased"), (20, "mle")):
-        run = ng.simulate(M, 20, chains, mu=mu, sigma=math.sqrt(var), estimator=est, seed=s_run, record=(),
+        run = ng.simulate(M, 20, chains, mu=mu, sigma2=var, estimator=est, seed=s_run, record=(),
                           snapshots=(5, 20), quantiles=())
         for n in (5, 20):
             snap = run.snapshots[n]

@@ -28,219 +28,106 @@ per-generation summaries (:math:`O(\text{generations})`).  Full per-chain
 values are kept only where the caller asks: ``snapshots`` (all chains at a few
 generations) and ``paths`` (full trajectories of the first few chains).
 
-Reproducibility
----------------
-Seeding follows :mod:`numerics._rng`: fixed blocks of chains, one
-``SeedSequence`` child each, so results are identical for any ``workers``.
+Both run on the one chain engine :func:`numerics.engine.run_chains` (seeded blocks, identical
+results for any ``workers``, streamed summaries).  The module follows the check protocol of
+:mod:`numerics.protocol`.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import math
-from typing import Dict, Optional
 
 import numpy as np
 import sympy as sp
 
 from numerics import _rng
 from numerics import checks as ck
+from numerics import engine
+from numerics.engine import DEFAULT_SEED, ChainRun, Summary
 from theory import gaussian as th
-from theory._validation import (check_estimator, check_generation_list, check_int, check_positive, check_real,
-                                check_real_array)
+from theory import validation as V
 
-__all__ = ["simulate", "GaussianRun", "Summary", "verification_checks", "STATISTICS"]
+__all__ = ["simulate", "ChainRun", "Summary", "checks_for_run", "schedule_checks", "exact_checks",
+           "verification_checks", "exact_kurtosis", "STATISTICS", "PROCESS", "MIN_CHAINS", "QUANTITIES"]
 
+PROCESS = "gaussian"
 #: Per-chain statistics summarised each recorded generation.
 STATISTICS = ("variance", "std", "log_variance", "mean", "w2_squared")
 #: Default quantile levels of the streamed summaries.
 DEFAULT_QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 METHODS = ("exact", "naive")
+#: Fewest chains accepted by :func:`verification_checks` (fewer cannot estimate a standard error).
+MIN_CHAINS = 100
+#: Quantities of :func:`checks_for_run` (the keys a ``formulas`` override may use).
+QUANTITIES = ("E[sigma_n^2]", "Var[sigma_n^2]", "E[sigma_n]", "E[log sigma_n^2]", "Var[log sigma_n^2]",
+              "median[sigma_n^2]", "E[mu_n]", "Var[mu_n]", "E[W2^2]")
 _NAIVE_CHUNK_ELEMENTS = 1 << 21  # samples drawn at once by the naive method (16 MiB)
-
-
-@dataclasses.dataclass
-class Summary:
-    """Per-generation summary of one statistic over all chains.
-
-    Arrays are indexed like :attr:`GaussianRun.record`.  ``quantiles`` has
-    shape ``(len(record), len(quantile_levels))``; quantiles use numpy's
-    ``inverted_cdf`` method (an order statistic), so those of
-    ``variance``, ``std`` and ``log_variance`` are exact monotone transforms of
-    one another.
-    """
-
-    mean: np.ndarray
-    sem: np.ndarray
-    std: np.ndarray
-    quantiles: np.ndarray
-
-
-@dataclasses.dataclass
-class GaussianRun:
-    """Result of :func:`simulate`.
-
-    Attributes
-    ----------
-    record : ndarray of int
-        Generations at which summaries were taken.
-    summaries : dict of str -> Summary
-        One per name in :data:`STATISTICS`.
-    quantile_levels : tuple of float
-    snapshots : dict of int -> dict of str -> ndarray
-        For each requested generation, ``{"mean": mu_n, "log_variance": log sigma_n^2}`` of every chain.
-    paths : dict of str -> ndarray or None
-        ``{"mean": (generations+1, paths), "log_variance": ...}`` for the first ``paths`` chains.
-    final_mean, final_log_variance : ndarray
-        State of every chain after the last generation.
-    """
-
-    M: object
-    generations: int
-    chains: int
-    mu: float
-    sigma: float
-    estimator: str
-    method: str
-    record: np.ndarray
-    summaries: Dict[str, Summary]
-    quantile_levels: tuple
-    snapshots: Dict[int, Dict[str, np.ndarray]]
-    paths: Optional[Dict[str, np.ndarray]]
-    final_mean: np.ndarray
-    final_log_variance: np.ndarray
-
-    def statistic(self, name, generation):
-        """Values of statistic ``name`` for every chain at a snapshot ``generation``."""
-        snap = self.snapshots[generation]
-        return _statistic(name, snap["mean"], snap["log_variance"], self.mu, self.sigma)
-
-
-def _statistic(name, mean, log_var, mu, sigma):
-    if name == "variance":
-        return np.exp(log_var)
-    if name == "std":
-        return np.exp(0.5 * log_var)
-    if name == "log_variance":
-        return log_var
-    if name == "mean":
-        return mean
-    if name == "w2_squared":
-        return (mean - mu) ** 2 + (np.exp(0.5 * log_var) - sigma) ** 2
-    raise ValueError(f"statistic must be one of {STATISTICS}, got {name!r}")
 
 
 def _schedule(M, generations):
     """Sample sizes M_0..M_{G-1} as an int array (a constant M or a schedule)."""
     if isinstance(M, (list, tuple, np.ndarray)):
-        arr = np.asarray(M)
+        arr = np.asarray(M, dtype=object)
         if arr.ndim != 1 or arr.size != generations:
             raise ValueError(f"M as a schedule must be 1-D with one sample size per generation "
                              f"({generations}), got shape {arr.shape}")
-        return np.array([check_int(v, "M", minimum=2) for v in arr], dtype=np.int64)
-    return np.full(generations, check_int(M, "M", minimum=2), dtype=np.int64)
+        return np.array([V.check_int(v, "M", minimum=2) for v in arr], dtype=np.int64)
+    return np.full(generations, V.check_int(M, "M", minimum=2), dtype=np.int64)
 
 
-def simulate(M, generations, chains, *, mu=0.0, sigma=1.0, estimator="unbiased", method="exact", seed=None,
-             record=None, snapshots=(), paths=0, quantiles=DEFAULT_QUANTILES, workers=1, progress=False):
+def simulate(M, generations, chains, *, mu=0.0, sigma2=1.0, estimator="unbiased", method="exact",
+             seed=None, record=None, snapshots=(), paths=0, quantiles=DEFAULT_QUANTILES, statistics=STATISTICS,
+             quantile_statistics=("variance", "std", "log_variance"), workers=1, progress=False):
     r"""Simulate ``chains`` independent runs of Gaussian refitting for ``generations`` refits.
+
+    One generation (exact method): :math:`\mu_{n+1} = \mu_n + \sigma_n Z/\sqrt M`,
+    :math:`\sigma_{n+1}^2 = \sigma_n^2 X / d` with :math:`X\sim\chi^2_{M-1}`, :math:`d = M-1`
+    (unbiased) or :math:`M` (MLE); generation 0 is :math:`N(\mu, \sigma^2)` [shumailov2024]_.
 
     Parameters
     ----------
     M : int >= 2 or sequence of int >= 2
-        Samples per generation; a sequence of length ``generations`` is a
-        sample-size schedule (``M[j]`` samples fit generation ``j + 1``).
+        Samples per generation; a sequence of length ``generations`` is a sample-size schedule
+        (``M[j]`` samples fit generation ``j + 1``).
     generations : int >= 0
     chains : int >= 1
-    mu, sigma : float
-        Original distribution :math:`N(\mu, \sigma^2)`, ``sigma > 0``.
+    mu : float
+        Mean of the original :math:`N(\mu, \sigma^2)`.
+    sigma2 : float > 0
+        Variance of the original.
     estimator : {"unbiased", "mle"}
-        Variance estimator: divide by ``M - 1`` or by ``M``.
     method : {"exact", "naive"}
         Sufficient statistics (cost independent of ``M``) or refit ``M`` samples.
     seed : int, SeedSequence or None
-    record : sequence of int, optional
-        Generations at which to stream summaries (default: every generation).
-    snapshots : sequence of int
-        Generations at which to keep every chain's ``(mu_n, log sigma_n^2)``.
-    paths : int
-        Keep full trajectories of the first ``paths`` chains.
-    quantiles : sequence of float in [0, 1]
-        Quantile levels of the summaries (may be empty).
-    workers : int
-        Threads; results do not depend on it.
-    progress : bool
-        Print a progress line on stderr.
+    record, snapshots, paths, quantiles, statistics, quantile_statistics, workers, progress
+        As in :func:`numerics.engine.run_chains` (summaries of ``statistics`` at every generation of
+        ``record``; quantiles by selection, of the log-variance family by default).
 
     Returns
     -------
-    GaussianRun
-
-    Notes
-    -----
-    Convention: generation 0 is the original; generation ``n + 1`` is the
-    Gaussian fitted to ``M`` samples of generation ``n`` (Shumailov et al.
-    2024).  Law of one step (exact method): :math:`\mu_{n+1} = \mu_n +
-    \sigma_n Z/\sqrt M`, :math:`\sigma_{n+1}^2 = \sigma_n^2 X / d` with
-    :math:`X\sim\chi^2_{M-1}`, :math:`d = M-1` or :math:`M`.
-
-    References
-    ----------
-    Shumailov et al., "AI models collapse when trained on recursively generated data", Nature 631 (2024),
-    Gaussian model collapse;
-    Cochran's theorem (sufficient statistics of the exact method).
+    numerics.engine.ChainRun
+        ``process="gaussian"``, ``params = {"M", "estimator", "method"}``.
     """
-    generations = check_int(generations, "generations", minimum=0)
-    chains = check_int(chains, "chains", minimum=1)
+    generations = V.check_int(generations, "generations", minimum=0)
     sched = _schedule(M, generations)
-    mu = float(check_real(mu, "mu"))
-    sigma = float(check_positive(sigma, "sigma"))
-    check_estimator(estimator)
-    if method not in METHODS:
-        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
-    record = (np.arange(generations + 1) if record is None
-              else check_generation_list(record, "record", generations))
-    snapshot_gens = set(check_generation_list(snapshots, "snapshots", generations).tolist())
-    paths = check_int(paths, "paths", minimum=0, maximum=chains)
-    qs = check_real_array(quantiles, "quantiles", min_size=0, minimum=0.0, maximum=1.0)
-
-    blocks = _rng.blocks(seed, chains)
-    mean = np.full(chains, mu)
-    log_var = np.full(chains, 2.0 * math.log(sigma))
-    rec_index = {g: i for i, g in enumerate(record.tolist())}
-    summaries = {name: Summary(np.empty(len(record)), np.empty(len(record)), np.empty(len(record)),
-                               np.empty((len(record), qs.size))) for name in STATISTICS}
-    snaps = {}
-    path_store = ({"mean": np.empty((generations + 1, paths)), "log_variance": np.empty((generations + 1, paths))}
-                  if paths else None)
-
-    def observe(g):
-        if g in rec_index:
-            _summarise(summaries, rec_index[g], mean, log_var, mu, sigma, qs)
-        if g in snapshot_gens:
-            snaps[g] = {"mean": mean.copy(), "log_variance": log_var.copy()}
-        if path_store is not None:
-            path_store["mean"][g] = mean[:paths]
-            path_store["log_variance"][g] = log_var[:paths]
-
+    V.check_estimator(estimator)
+    V.check_choice(method, "method", METHODS)
     step = _step_exact if method == "exact" else _step_naive
-    bar = _rng.Progress(generations, f"gaussian {method} M={M if np.isscalar(M) else 'schedule'}", progress)
-    observe(0)
-    with _rng.BlockRunner(workers) as runner:
-        for g in range(1, generations + 1):
-            m_g = int(sched[g - 1])
-            runner.map(lambda blk: step(blk[1], mean[blk[0]], log_var[blk[0]], m_g, estimator), blocks)
-            observe(g)
-            bar.update(g)
-    return GaussianRun(M if np.isscalar(M) else sched, generations, chains, mu, sigma, estimator, method, record,
-                       summaries, tuple(qs.tolist()), snaps, path_store, mean, log_var)
+    div = sched - 1 if estimator == "unbiased" else sched
+
+    def one_generation(rng, state, g):
+        step(rng, state["mean"], state["log_variance"], int(sched[g - 1]), float(div[g - 1]))
+
+    label = f"gaussian {method} M={M if np.isscalar(M) else 'schedule'}"
+    return engine.run_chains(one_generation, process=PROCESS,
+                             params={"M": M if np.isscalar(M) else sched, "estimator": estimator, "method": method},
+                             generations=generations, chains=chains, mu=mu, sigma2=sigma2, seed=seed, record=record,
+                             snapshots=snapshots, paths=paths, quantiles=quantiles, statistics=statistics,
+                             quantile_statistics=quantile_statistics, workers=workers, progress=progress,
+                             label=label)
 
 
-def _divisor(m, estimator):
-    return m - 1 if estimator == "unbiased" else m
-
-
-def _step_exact(rng, mean, log_var, m, estimator):
+def _step_exact(rng, mean, log_var, m, div):
     """One generation for a block, in place, by sufficient statistics."""
     b = mean.size
     z = rng.standard_normal(b)
@@ -248,42 +135,23 @@ def _step_exact(rng, mean, log_var, m, estimator):
     z *= np.exp(0.5 * log_var)
     z *= 1.0 / math.sqrt(m)
     mean += z
-    x *= 2.0 / _divisor(m, estimator)
+    x *= 2.0 / div
     np.log(x, out=x)
     log_var += x
 
 
-def _step_naive(rng, mean, log_var, m, estimator):
+def _step_naive(rng, mean, log_var, m, div):
     """One generation for a block, in place, by drawing and refitting ``m`` samples per chain."""
     b = mean.size
     rows = max(1, _NAIVE_CHUNK_ELEMENTS // m)
-    ddof = 1 if estimator == "unbiased" else 0
     for lo in range(0, b, rows):
         hi = min(lo + rows, b)
-        sd = np.exp(0.5 * log_var[lo:hi])
         x = rng.standard_normal((hi - lo, m))
-        x *= sd[:, None]
+        x *= np.exp(0.5 * log_var[lo:hi])[:, None]
         x += mean[lo:hi, None]
         mean[lo:hi] = x.mean(axis=1)
-        log_var[lo:hi] = np.log(x.var(axis=1, ddof=ddof))
-
-
-def _summarise(summaries, i, mean, log_var, mu, sigma, qs):
-    n = mean.size
-    for name in STATISTICS:
-        v = _statistic(name, mean, log_var, mu, sigma)
-        s = summaries[name]
-        s.mean[i] = v.mean()
-        s.std[i] = v.std(ddof=1) if n > 1 else math.nan
-        s.sem[i] = s.std[i] / math.sqrt(n)
-    if qs.size:
-        ql = np.quantile(log_var, qs, method="inverted_cdf")
-        summaries["log_variance"].quantiles[i] = ql
-        summaries["variance"].quantiles[i] = np.exp(ql)
-        summaries["std"].quantiles[i] = np.exp(0.5 * ql)
-        summaries["mean"].quantiles[i] = np.quantile(mean, qs, method="inverted_cdf")
-        summaries["w2_squared"].quantiles[i] = np.quantile(_statistic("w2_squared", mean, log_var, mu, sigma), qs,
-                                                           method="inverted_cdf")
+        x -= mean[lo:hi, None]
+        log_var[lo:hi] = np.log(np.einsum("ij,ij->i", x, x) / div)
 
 
 # ----------------------------------------------------------------------------- verification
@@ -350,16 +218,23 @@ def _log_variance_kurtosis(n, M, estimator):
     return 3.0 + k4 / k2 ** 2
 
 
+def _check_run(run):
+    if not isinstance(run, ChainRun) or run.process != PROCESS:
+        raise ValueError(f"run must be the result of numerics.gaussian.simulate, got {type(run).__name__}")
+
+
 def checks_for_run(run, n, formulas=None):
     r"""Checks of every Gaussian closed form at generation ``n`` of ``run`` (needs a snapshot at ``n``).
 
     Parameters
     ----------
-    run : GaussianRun
+    run : numerics.engine.ChainRun
+        A run of :func:`simulate` with a snapshot at ``n``.
     n : int
     formulas : dict, optional
-        Override the theory value of a quantity (keys as the ``quantity``
-        column).  Used by the tests to show that a wrong formula is caught.
+        Override the theory value of a quantity: ``formulas[quantity](n, M, estimator)``, keys in
+        :data:`QUANTITIES` (an unknown key is a ValueError).  Used by the tests to show that a wrong
+        formula is caught.
 
     Returns
     -------
@@ -383,13 +258,12 @@ def checks_for_run(run, n, formulas=None):
     Shumailov et al., "AI models collapse when trained on recursively generated data", Nature 631 (2024),
     Gaussian model collapse.
     """
-    if not isinstance(run, GaussianRun):
-        raise ValueError(f"run must be the result of simulate, got {type(run).__name__}")
+    _check_run(run)
     n = ck.check_snapshot(n, run.snapshots)
-    formulas = formulas or {}
+    formulas = engine.check_formulas(formulas, QUANTITIES)
     M, est = run.M, run.estimator
     params = {"M": M, "n": n, "estimator": est, "method": run.method}
-    s2 = run.sigma ** 2
+    s2 = run.sigma2
 
     def theory(name, value):
         return formulas[name](n, M, est) if name in formulas else value
@@ -432,10 +306,11 @@ def schedule_checks(run, formulas=None):
 
     Parameters
     ----------
-    run : GaussianRun
+    run : numerics.engine.ChainRun
         Result of :func:`simulate` with a sample-size schedule ``M`` (a sequence).
     formulas : dict, optional
-        Override a theory value: ``formulas[quantity](n)``; used by the tests.
+        Override a theory value: ``formulas[quantity](n)`` for ``E[sigma_n^2]``, ``E[sigma_n]``,
+        ``E[W2^2]``, ``Var[mu_n]``; used by the tests.
 
     Returns
     -------
@@ -454,8 +329,9 @@ def schedule_checks(run, formulas=None):
     Shumailov et al., "AI models collapse when trained on recursively generated data", Nature 631 (2024),
     Gaussian model collapse (growing sample sizes).
     """
-    formulas = formulas or {}
-    mom = th.schedule_moments(run.M, sigma2=run.sigma ** 2, estimator=run.estimator)
+    _check_run(run)
+    formulas = engine.check_formulas(formulas, ("E[sigma_n^2]", "E[sigma_n]", "E[W2^2]", "Var[mu_n]"))
+    mom = th.schedule_moments(run.M, sigma2=run.sigma2, estimator=run.estimator)
     rows = []
     for n in sorted(run.snapshots):
         params = {"M_j": "j+2", "n": n, "estimator": run.estimator, "method": run.method}
@@ -470,7 +346,7 @@ def schedule_checks(run, formulas=None):
     return rows
 
 
-def verification_checks(chains=None, seed=20240724, progress=True):
+def verification_checks(chains=None, seed=DEFAULT_SEED, progress=True):
     """All Gaussian rows of ``collapse verify``: every closed form on the built-in grid.
 
     Grid: ``M`` in :data:`VERIFY_M`, ``n`` in :data:`VERIFY_N`, both
@@ -484,7 +360,7 @@ def verification_checks(chains=None, seed=20240724, progress=True):
     ----------
     chains : int >= 2, optional
         Chains per Monte Carlo run (default :data:`VERIFY_CHAINS` = 200000).
-    seed : int >= 0, SeedSequence or None, default 20240724
+    seed : int >= 0, SeedSequence or None, default DEFAULT_SEED
         Root seed; each run uses its own spawned child.
     progress : bool, default True
         Print progress lines on stderr.
@@ -497,14 +373,15 @@ def verification_checks(chains=None, seed=20240724, progress=True):
     Notes
     -----
     Each Monte Carlo row is a z-test (:mod:`numerics.checks`); exact-vs-float rows come from
-    :func:`exact_value_checks`.
+    :func:`exact_checks`.
 
     References
     ----------
     Shumailov et al., "AI models collapse when trained on recursively generated data", Nature 631 (2024),
     Gaussian model collapse; Cochran's theorem.
     """
-    chains = VERIFY_CHAINS if chains is None else check_int(chains, "chains", minimum=2)
+    chains = VERIFY_CHAINS if chains is None else V.check_int(chains, "chains", minimum=MIN_CHAINS)
+    V.check_flag(progress, "progress")
     ss = _rng.check_seed(seed)
     n_runs = 2 * len(VERIFY_M) + 2 * len(VERIFY_NAIVE) + 1
     seeds = iter(ss.spawn(n_runs))
@@ -522,11 +399,11 @@ def verification_checks(chains=None, seed=20240724, progress=True):
     run = simulate(list(VERIFY_SCHEDULE), len(VERIFY_SCHEDULE), chains, seed=next(seeds), record=(),
                    snapshots=(10, len(VERIFY_SCHEDULE)), quantiles=(), progress=progress)
     rows += schedule_checks(run)
-    rows += exact_value_checks()
+    rows += exact_checks()
     return rows
 
 
-def exact_value_checks():
+def exact_checks():
     r"""Float evaluation of each closed form against its exact sympy value at sympy integers.
 
     Returns

@@ -100,6 +100,11 @@ def test_streamed_summaries_match_snapshots():
     assert run.summaries["variance"].sem[i] == pytest.approx(v.std(ddof=1) / math.sqrt(v.size), rel=1e-12)
     assert run.summaries["variance"].quantiles[i, 0] == np.quantile(v, 0.5, method="inverted_cdf")
     assert run.summaries["w2_squared"].mean[0] == 0.0
+    assert run.summaries["mean"].quantiles is None  # only the log-variance family by default
+    both = ng.simulate(6, 8, 5_000, seed=SEED, record=(0, 4, 8), snapshots=(4,), quantiles=(0.5,),
+                       quantile_statistics=("variance", "mean"))
+    assert both.summaries["mean"].quantiles[i, 0] == np.quantile(run.statistic("mean", 4), 0.5,
+                                                                method="inverted_cdf")
 
 
 def test_memory_only_what_is_asked():
@@ -111,12 +116,15 @@ def test_memory_only_what_is_asked():
 
 
 def test_reproducible_and_independent_of_workers():
-    kw = dict(record=(), quantiles=())
+    kw = dict(quantiles=(0.1, 0.5))
     a = ng.simulate(7, 5, 40_000, seed=99, **kw)
     b = ng.simulate(7, 5, 40_000, seed=99, workers=2, **kw)
     c = ng.simulate(7, 5, 40_000, seed=100, **kw)
     np.testing.assert_array_equal(a.final_log_variance, b.final_log_variance)
     np.testing.assert_array_equal(a.final_mean, b.final_mean)
+    for name in ng.STATISTICS:  # streamed summaries merged in block order: bit-identical too
+        np.testing.assert_array_equal(a.summaries[name].mean, b.summaries[name].mean)
+        np.testing.assert_array_equal(a.summaries[name].sem, b.summaries[name].sem)
     assert not np.array_equal(a.final_mean, c.final_mean)
     d = ng.simulate(7, 5, 40_000, seed=99, method="naive", **kw)
     e = ng.simulate(7, 5, 40_000, seed=99, method="naive", workers=2, **kw)
@@ -136,8 +144,8 @@ def test_verification_checks_small_budget_runs_and_agrees():
     (dict(M=3.5, generations=3, chains=10), "M"),
     (dict(M=5, generations=-1, chains=10), "generations"),
     (dict(M=5, generations=3, chains=0), "chains"),
-    (dict(M=5, generations=3, chains=10, sigma=0.0), "sigma"),
-    (dict(M=5, generations=3, chains=10, sigma=-2.0), "sigma"),
+    (dict(M=5, generations=3, chains=10, sigma2=0.0), "sigma2"),
+    (dict(M=5, generations=3, chains=10, sigma2=-2.0), "sigma2"),
     (dict(M=5, generations=3, chains=10, mu=float("nan")), "mu"),
     (dict(M=5, generations=3, chains=10, estimator="biased"), "estimator"),
     (dict(M=5, generations=3, chains=10, method="fast"), "method"),
@@ -153,3 +161,16 @@ def test_verification_checks_small_budget_runs_and_agrees():
 def test_bad_input_names_parameter(kwargs, param):
     with pytest.raises(ValueError, match=param):
         ng.simulate(**kwargs)
+
+
+def test_formulas_with_an_unknown_quantity_are_refused(run_unbiased):
+    with pytest.raises(ValueError, match="formulas"):
+        ng.checks_for_run(run_unbiased, 5, formulas={"E[sigma]": lambda n, M, e: 1.0})
+
+
+def test_variance_underflow_keeps_an_exact_log_variance():
+    # M = 2 for 3000 generations: sigma_n^2 ~ exp(-3700), far below the smallest float64
+    run = ng.simulate(2, 3000, 200, seed=SEED, record=(3000,), quantiles=(0.5,), snapshots=(3000,))
+    lv = run.statistic("log_variance", 3000)
+    assert np.all(np.isfinite(lv)) and np.median(lv) < -3000
+    assert run.summaries["variance"].quantiles[0, 0] == 0.0  # exp underflows only in the derived value
