@@ -32,10 +32,10 @@ def replace_vs_accumulate_figure(out_dir, seed=20240724):
 
     d_rep = thg.mean_variance(n, M_FIG)
     w_rep = thg.expected_w2_squared(n, M_FIG)
-    d_acc, _ = th.accumulate_moments_path(N_FIG, M_FIG)
-    d_mix, _ = th.mixing_moments_path(N_FIG, ALPHA_FIG, M_FIG)
+    d_acc = th.accumulate_moments_path(N_FIG, M_FIG).mean_error
+    d_mix = th.mixing_moments_path(N_FIG, ALPHA_FIG, M_FIG).mean_error
     bound = th.accumulate_mean_error_bound(M_FIG)
-    d_mix_inf, _ = th.mixing_stationary(ALPHA_FIG, M_FIG)
+    d_mix_inf = th.mixing_stationary(ALPHA_FIG, M_FIG).mean_error
     acc_lo, acc_hi = np.array([th.accumulate_w2_bounds(int(k), M_FIG) for k in marks]).T
     mix_lo, mix_hi = np.array([th.mixing_w2_bounds(int(k), ALPHA_FIG, M_FIG) for k in marks]).T
 
@@ -104,8 +104,8 @@ def fresh_data_figure(out_dir, seed=20240724):
     ss = np.random.SeedSequence(seed).spawn(len(FRESH_MS) + len(DISC_ALPHAS) + 1)
     for i, (M, col) in enumerate(zip(FRESH_MS, cols)):
         alphas = np.arange(1, M + 1) / M
-        D = np.array([th.mixing_stationary(al, M)[0] for al in alphas])
-        V = np.array([th.mixing_stationary(al, M)[1] for al in alphas])
+        D = np.array([th.mixing_stationary(al, M).mean_error for al in alphas])
+        V = np.array([th.mixing_stationary(al, M).variance for al in alphas])
         a.plot(alphas, M * D, color=col, label=rf"$M={M}$")
         a.plot(alphas, V, color=col, ls="--", lw=0.9)
         mc_al = [al for al in (0.2, 0.6) if abs(al * M - round(al * M)) < 1e-9]

@@ -2,31 +2,22 @@ r"""Monte Carlo of the mitigations (fresh data, accumulation), checks against :m
 
 Simulators
 ----------
-``simulate_mixing``: every generation fits a Gaussian to ``m_r = alpha*M``
-fresh samples of :math:`N(\mu,\sigma^2)` pooled with ``m_s = M - m_r``
-samples of the current model.  ``method="exact"`` draws sufficient
-statistics (group means are normal, within-group sums of squares are scaled
-chi-squares, independent by Cochran's theorem; the pooled sum of squares adds
-:math:`\frac{m_r m_s}{M}(\bar x_r-\bar y_s)^2`), so its cost does not depend on
-``M``; ``method="naive"`` draws and refits the ``M`` samples.
+``simulate_mixing``: every generation fits a Gaussian to ``m_r = alpha*M`` fresh samples of
+:math:`N(\mu,\sigma^2)` pooled with ``m_s = M - m_r`` samples of the current model.
+``method="exact"`` draws sufficient statistics (group means are normal, within-group sums of squares
+are scaled chi-squares, independent by Cochran's theorem; the pooled sum of squares adds
+:math:`\frac{m_r m_s}{M}(\bar x_r-\bar y_s)^2`), so its cost does not depend on ``M``;
+``method="naive"`` draws and refits the ``M`` samples.
 
-``simulate_accumulate``: model ``n`` is fitted to all ``nM`` samples so far
-(batch ``j`` from model ``j``).  ``method="exact"`` updates the pooled mean and
-sum of squares with one normal and one chi-square per chain and generation;
-``method="naive"`` keeps every sample and refits them all.
+``simulate_accumulate``: model ``n`` is fitted to all ``nM`` samples so far (batch ``j`` from model
+``j``).  ``method="exact"`` updates the pooled mean and sum of squares with one normal and one
+chi-square per chain and generation; ``method="naive"`` keeps every sample and refits them all.
 
-``simulate_discrete_mixing``: a categorical model refitted to the counts of
-``Mult(m_r, p) + Mult(m_s, x_n)`` (Wright-Fisher with immigration).
-
-The state of every chain is held in memory; summaries are streamed per
-recorded generation; per-chain values only at requested ``snapshots``.
-
-Reproducibility
----------------
-Chains are seeded by fixed blocks (:func:`numerics._rng.blocks`), so a run does
-not depend on ``workers``.  :func:`sweep` gives grid point ``i`` the seed
-``SeedSequence(seed).spawn(len(grid))[i]`` (spawn key ``(i,)``): its rows do not
-depend on ``n_jobs`` or on how joblib schedules the points.
+Both run on the one chain engine :func:`numerics.engine.run_chains` (log-variance state, seeded blocks,
+identical results for any ``workers``).  ``simulate_discrete_mixing``: a categorical model refitted to
+the counts of ``Mult(m_r, p) + Mult(m_s, x_n)`` (Wright-Fisher with immigration).  The module follows
+the check protocol of :mod:`numerics.protocol`; :func:`sweep` runs the mixing checks over a grid with
+joblib (grid point ``i`` seeded by child ``i`` of ``SeedSequence(seed)``: rows independent of ``n_jobs``).
 """
 
 from __future__ import annotations
@@ -40,119 +31,49 @@ import sympy as sp
 
 from numerics import _rng
 from numerics import checks as ck
-from numerics.gaussian import Summary
+from numerics import engine
+from numerics.engine import DEFAULT_SEED, ChainRun, Run, Summary
 from theory import gaussian as thg
 from theory import mitigation as th
-from theory._validation import (check_estimator, check_generation_list, check_int, check_positive,
-                                check_probability_vector, check_real, check_real_array)
+from theory import validation as V
 
-__all__ = ["simulate_mixing", "simulate_accumulate", "simulate_discrete_mixing", "MitigationRun",
-           "DiscreteMixingRun", "mixing_checks", "accumulate_checks", "discrete_checks", "sweep",
-           "verification_checks", "STATISTICS", "discrete_law"]
+__all__ = ["simulate_mixing", "simulate_accumulate", "simulate_discrete_mixing", "DiscreteMixingRun",
+           "checks_for_run", "exact_checks", "sweep", "verification_checks", "STATISTICS", "discrete_law",
+           "PROCESS", "MIN_CHAINS", "QUANTITIES"]
 
 PROCESS = "mitigation"
 #: Per-chain statistics of the Gaussian runs.
 STATISTICS = ("mean", "mean_error_sq", "variance", "std", "w2_squared")
 METHODS = ("exact", "naive")
+#: Fewest chains accepted by :func:`verification_checks`.
+MIN_CHAINS = 100
+#: Quantities a ``formulas`` override of :func:`checks_for_run` may name, by scheme.
+QUANTITIES = {"mix": ("E[mu_n] (mix)", "E[(mu_n-mu)^2] (mix)", "E[sigma_n^2] (mix)"),
+              "accumulate": ("E[(mu_n-mu)^2] (accumulate)", "E[sigma_n^2] (accumulate)",
+                             "Var[sigma_n^2] (accumulate)"),
+              "mix-discrete": ("E[H_n] (mix)", "P(count=i) (mix)")}
 
 
-@dataclasses.dataclass
-class MitigationRun:
-    """Result of :func:`simulate_mixing` or :func:`simulate_accumulate`.
-
-    ``summaries[name]`` (a :class:`numerics.gaussian.Summary`, no quantiles)
-    holds mean, standard error and standard deviation over chains at each
-    generation of ``record``; ``snapshots[g]`` holds every chain's
-    ``{"mean": mu_g, "variance": sigma_g^2}``.
-    """
-
-    scheme: str
-    alpha: float
-    M: int
-    generations: int
-    chains: int
-    mu: float
-    sigma: float
-    estimator: str
-    method: str
-    record: np.ndarray
-    summaries: Dict[str, Summary]
-    snapshots: Dict[int, Dict[str, np.ndarray]]
-
-    def statistic(self, name, generation):
-        """Per-chain values of ``name`` at a snapshot ``generation``."""
-        s = self.snapshots[generation]
-        return _statistic(name, s["mean"], s["variance"], self.mu, self.sigma)
+def _run(scheme, params, step, generations, chains, mu, sigma2, estimator, method, seed, record, snapshots,
+         workers, progress, extra_state=None):
+    V.check_estimator(estimator)
+    V.check_choice(method, "method", METHODS)
+    label = f"mitigation {scheme} M={params['M']}"
+    return engine.run_chains(step, process=PROCESS, params=dict(params, scheme=scheme, estimator=estimator,
+                                                                  method=method),
+                             generations=generations, chains=chains, mu=mu, sigma2=sigma2, seed=seed,
+                             record=record, snapshots=snapshots, statistics=STATISTICS, extra_state=extra_state,
+                             workers=workers, progress=progress, label=label)
 
 
-def _statistic(name, mean, var, mu, sigma):
-    if name == "mean":
-        return mean
-    if name == "mean_error_sq":
-        return (mean - mu) ** 2
-    if name == "variance":
-        return var
-    if name == "std":
-        return np.sqrt(var)
-    if name == "w2_squared":
-        return (mean - mu) ** 2 + (np.sqrt(var) - sigma) ** 2
-    raise ValueError(f"statistic must be one of {STATISTICS}, got {name!r}")
-
-
-def _generation_list(values, generations, name):
-    return check_generation_list(values, name, generations)
-
-
-def _common(generations, chains, mu, sigma, estimator, method, record, snapshots):
-    generations = check_int(generations, "generations", minimum=0)
-    chains = check_int(chains, "chains", minimum=1)
-    mu = float(check_real(mu, "mu"))
-    sigma = float(check_positive(sigma, "sigma"))
-    check_estimator(estimator)
-    if method not in METHODS:
-        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
-    record = np.arange(generations + 1) if record is None else _generation_list(record, generations, "record")
-    snaps = set(_generation_list(snapshots, generations, "snapshots").tolist())
-    return generations, chains, mu, sigma, record, snaps
-
-
-def _run(scheme, alpha, M, generations, chains, mu, sigma, estimator, method, seed, record, snaps, step, workers,
-         progress, naive_state=False):
-    blocks = _rng.blocks(seed, chains)
-    mean = np.full(chains, mu)
-    var = np.full(chains, sigma ** 2)
-    rec_index = {g: i for i, g in enumerate(record.tolist())}
-    summaries = {s: Summary(np.empty(len(record)), np.empty(len(record)), np.empty(len(record)), np.empty((len(record), 0)))
-                 for s in STATISTICS}
-    snapshots = {}
-
-    def observe(g):
-        if g in rec_index:
-            i = rec_index[g]
-            for s in STATISTICS:
-                v = _statistic(s, mean, var, mu, sigma)
-                summaries[s].mean[i] = v.mean()
-                summaries[s].std[i] = v.std(ddof=1) if chains > 1 else math.nan
-                summaries[s].sem[i] = summaries[s].std[i] / math.sqrt(chains)
-        if g in snaps:
-            snapshots[g] = {"mean": mean.copy(), "variance": var.copy()}
-
-    store = [dict() for _ in blocks]  # per-block memory for the naive accumulation
-    bar = _rng.Progress(generations, f"mitigation {scheme} M={M}", progress)
-    observe(0)
-    with _rng.BlockRunner(workers) as runner:
-        for g in range(generations):
-            runner.map(lambda ib: step(ib[1][1], mean[ib[1][0]], var[ib[1][0]], g, store[ib[0]]),
-                       list(enumerate(blocks)))
-            observe(g + 1)
-            bar.update(g + 1)
-    return MitigationRun(scheme, alpha, M, generations, chains, mu, sigma, estimator, method, record, summaries,
-                         snapshots)
-
-
-def simulate_mixing(alpha, M, generations, chains, *, mu=0.0, sigma=1.0, estimator="unbiased", method="exact",
+def simulate_mixing(alpha, M, generations, chains, *, mu=0.0, sigma2=1.0, estimator="unbiased", method="exact",
                     seed=None, record=None, snapshots=(), workers=1, progress=False):
     r"""Gaussian refitting on ``alpha*M`` fresh plus ``(1-alpha)*M`` synthetic samples per generation.
+
+    Exact method, one generation: :math:`\bar x_r = \mu + \sigma Z_1/\sqrt{m_r}`,
+    :math:`SS_r = \sigma^2\chi^2_{m_r-1}`, :math:`\bar y = \mu_n + \sigma_n Z_2/\sqrt{m_s}`,
+    :math:`SS_s = \sigma_n^2\chi^2_{m_s-1}`, pooled mean :math:`(m_r\bar x_r + m_s\bar y)/M` and pooled
+    sum of squares :math:`SS_r + SS_s + \frac{m_r m_s}{M}(\bar x_r - \bar y)^2` [bertrand2024]_.
 
     Parameters
     ----------
@@ -161,47 +82,37 @@ def simulate_mixing(alpha, M, generations, chains, *, mu=0.0, sigma=1.0, estimat
     M : int >= 2
     generations : int >= 0
     chains : int >= 1
-    mu, sigma : original :math:`N(\mu, \sigma^2)`
+    mu, sigma2 : original :math:`N(\mu, \sigma^2)`
     estimator : {"unbiased", "mle"}
     method : {"exact", "naive"}
-    seed : int, SeedSequence or None
-    record : generations at which to summarise (default all)
-    snapshots : generations at which to keep every chain
-    workers : threads (results do not depend on it)
+    seed, record, snapshots, workers, progress : as in :func:`numerics.engine.run_chains`
 
     Returns
     -------
-    MitigationRun
-
-    Notes
-    -----
-    Exact method, one generation: :math:`\bar x_r = \mu + \sigma Z_1/\sqrt{m_r}`,
-    :math:`SS_r = \sigma^2\chi^2_{m_r-1}`, :math:`\bar y = \mu_n + \sigma_n Z_2/\sqrt{m_s}`,
-    :math:`SS_s = \sigma_n^2\chi^2_{m_s-1}`, pooled mean
-    :math:`(m_r\bar x_r + m_s\bar y)/M` and pooled sum of squares
-    :math:`SS_r + SS_s + \frac{m_r m_s}{M}(\bar x_r - \bar y)^2`.
-
-    References
-    ----------
-    Shumailov et al., Nature 631 (2024) (keeping 10 % of the original data slows collapse);
-    Bertrand et al. (2024, ICLR), "On the Stability of Iterative Retraining of Generative Models on their own Data";
-    Alemohammad et al. (2024, ICLR), "Self-Consuming Generative Models Go MAD"; Cochran's theorem.
+    numerics.engine.ChainRun
+        ``params``: ``scheme="mix"``, ``alpha`` (as ``m_r / M``), ``M``, ``estimator``, ``method``.
     """
     mr, ms = th.mixing_counts(alpha, M)
     M = int(M)
-    generations, chains, mu, sigma, record, snaps = _common(generations, chains, mu, sigma, estimator, method, record,
-                                                            snapshots)
+    sigma2 = float(V.check_positive(sigma2, "sigma2"))
+    mu = float(V.check_real(mu, "mu"))
     div = M - 1 if estimator == "unbiased" else M
-    s2 = sigma ** 2
+    sigma = math.sqrt(sigma2)
 
-    def step_exact(rng, mean, var, g, _):
+    def step_exact(rng, state, g):
+        mean, log_var = state["mean"], state["log_variance"]
         b = mean.size
+        if not mr:  # plain replacement: stay in log space (sigma_n^2 may lie far below the smallest float)
+            mean += np.exp(0.5 * log_var) * rng.standard_normal(b) / math.sqrt(M)
+            log_var += np.log(2.0 * rng.standard_gamma((M - 1) / 2.0, b) / div)
+            return
+        var = np.exp(log_var)  # the fresh group keeps the pooled sum of squares away from underflow
         ss = np.zeros(b)
         pooled = np.zeros(b)
         if mr:
             xr = mu + sigma * rng.standard_normal(b) / math.sqrt(mr)
             if mr > 1:
-                ss += s2 * 2.0 * rng.standard_gamma((mr - 1) / 2.0, b)
+                ss += sigma2 * 2.0 * rng.standard_gamma((mr - 1) / 2.0, b)
             pooled += mr * xr
         if ms:
             ys = mean + np.sqrt(var) * rng.standard_normal(b) / math.sqrt(ms)
@@ -211,106 +122,87 @@ def simulate_mixing(alpha, M, generations, chains, *, mu=0.0, sigma=1.0, estimat
         if mr and ms:
             ss += mr * ms / M * (xr - ys) ** 2
         mean[:] = pooled / M
-        var[:] = ss / div
+        log_var[:] = np.log(ss / div)
 
-    def step_naive(rng, mean, var, g, _):
+    def step_naive(rng, state, g):
+        mean, log_var = state["mean"], state["log_variance"]
         b = mean.size
         x = np.empty((b, M))
         x[:, :mr] = mu + sigma * rng.standard_normal((b, mr))
-        x[:, mr:] = mean[:, None] + np.sqrt(var)[:, None] * rng.standard_normal((b, ms))
+        x[:, mr:] = mean[:, None] + np.exp(0.5 * log_var)[:, None] * rng.standard_normal((b, ms))
         mean[:] = x.mean(axis=1)
-        var[:] = x.var(axis=1, ddof=1 if estimator == "unbiased" else 0)
+        log_var[:] = np.log(x.var(axis=1, ddof=1 if estimator == "unbiased" else 0))
 
-    return _run("mix", mr / M, M, generations, chains, mu, sigma, estimator, method, seed, record, snaps,
-                step_exact if method == "exact" else step_naive, workers, progress)
+    return _run("mix", {"alpha": mr / M, "M": M}, step_exact if method == "exact" else step_naive, generations,
+                chains, mu, sigma2, estimator, method, seed, record, snapshots, workers, progress)
 
 
-def simulate_accumulate(M, generations, chains, *, mu=0.0, sigma=1.0, estimator="unbiased", method="exact",
+def simulate_accumulate(M, generations, chains, *, mu=0.0, sigma2=1.0, estimator="unbiased", method="exact",
                         seed=None, record=None, snapshots=(), workers=1, progress=False):
-    r"""Gaussian refitting on all data so far: model ``n`` is fitted to ``nM`` samples (Gerstgrasser et al. 2024).
+    r"""Gaussian refitting on all data so far: model ``n`` is fitted to ``nM`` samples [gerstgrasser2024]_.
+
+    Exact method, step ``n -> n+1``: the batch of model ``n`` has mean :math:`\bar x = \mu_n +
+    \sigma_n Z/\sqrt M` and within sum of squares :math:`\sigma_n^2\chi^2_{M-1}`; then
+    :math:`\mu_{n+1} = (n\mu_n + \bar x)/(n+1)`,
+    :math:`SS_{n+1} = SS_n + \sigma_n^2\chi^2_{M-1} + \frac{n}{n+1}(\bar x-\mu_n)^2 M` and
+    :math:`\sigma_{n+1}^2 = SS_{n+1}/c_{n+1}`, :math:`c_n = nM-1` or :math:`nM`.  The naive method
+    stores all samples (memory ``chains * n * M``).
 
     Parameters
     ----------
     M : int >= 2
-        Samples added per generation (batch size); model ``n`` is fitted to ``nM`` samples.
-    generations : int >= 0
-    chains : int >= 1
-    mu, sigma : original :math:`N(\mu, \sigma^2)`, ``sigma > 0``
-    estimator : {"unbiased", "mle"}
-        Divide the pooled sum of squares by :math:`nM - 1` or :math:`nM`.
-    method : {"exact", "naive"}
-    seed : int, SeedSequence or None
-    record : generations at which to summarise (default all)
-    snapshots : generations at which to keep every chain
-    workers : threads (results do not depend on it)
-    progress : bool
+        Samples added per generation; model ``n`` is fitted to ``nM`` samples.
+    generations, chains, mu, sigma2, estimator, method, seed, record, snapshots, workers, progress
+        As in :func:`simulate_mixing`.
 
     Returns
     -------
-    MitigationRun
-        With ``scheme = "accumulate"`` and ``alpha = nan``.
-
-    Notes
-    -----
-    Exact method, step ``n -> n+1`` (``n`` refits done): the batch of model
-    ``n`` has mean :math:`\bar x = \mu_n + \sigma_n Z/\sqrt M` and within sum of
-    squares :math:`\sigma_n^2\chi^2_{M-1}`; then
-    :math:`\mu_{n+1} = (n\mu_n + \bar x)/(n+1)` and
-    :math:`SS_{n+1} = SS_n + \sigma_n^2\chi^2_{M-1} + \frac{n}{n+1}(\bar x-\mu_n)^2 M`,
-    :math:`\sigma_{n+1}^2 = SS_{n+1}/c_{n+1}` with :math:`c_n = nM-1` or
-    :math:`nM`.  The naive method stores all samples (memory ``chains * n * M``).
-
-    References
-    ----------
-    Gerstgrasser et al. (2024), "Is Model Collapse Inevitable? Breaking the Curse of Recursion by Accumulating Real
-    and Synthetic Data";
-    Cochran's theorem.
+    numerics.engine.ChainRun
+        ``params``: ``scheme="accumulate"``, ``M``, ``estimator``, ``method``.
     """
-    M = check_int(M, "M", minimum=2)
-    generations, chains, mu, sigma, record, snaps = _common(generations, chains, mu, sigma, estimator, method, record,
-                                                            snapshots)
+    M = V.check_int(M, "M", minimum=2)
     off = 1 if estimator == "unbiased" else 0
+    store = {}
 
-    def step_exact(rng, mean, var, n, _):
+    def step_exact(rng, state, g):
+        mean, log_var = state["mean"], state["log_variance"]
+        n = g - 1
         b = mean.size
         z = rng.standard_normal(b)
         chi = 2.0 * rng.standard_gamma((M - 1) / 2.0, b)
-        ss = (n * M - off) * var if n > 0 else np.zeros(b)
-        ss += var * chi + n / (n + 1) * var * z * z
-        mean += np.sqrt(var / M) * z / (n + 1)
-        var[:] = ss / ((n + 1) * M - off)
+        mean += np.exp(0.5 * log_var) * z / (math.sqrt(M) * (n + 1))
+        # SS_{n+1} = sigma_n^2 [c_n + chi2_{M-1} + n/(n+1) z^2]: every term carries sigma_n^2, so update in log space
+        log_var += np.log(((n * M - off) if n > 0 else 0) + chi + n / (n + 1) * z * z) - math.log((n + 1) * M - off)
 
-    def step_naive(rng, mean, var, n, store):
-        b = mean.size
-        batch = mean[:, None] + np.sqrt(var)[:, None] * rng.standard_normal((b, M))
-        store["data"] = batch if n == 0 else np.concatenate([store["data"], batch], axis=1)
-        mean[:] = store["data"].mean(axis=1)
-        var[:] = store["data"].var(axis=1, ddof=off)
+    def step_naive(rng, state, g):
+        mean, log_var = state["mean"], state["log_variance"]
+        key = id(mean)  # the engine's block views live for the whole run
+        batch = mean[:, None] + np.exp(0.5 * log_var)[:, None] * rng.standard_normal((mean.size, M))
+        store[key] = batch if g == 1 else np.concatenate([store[key], batch], axis=1)
+        mean[:] = store[key].mean(axis=1)
+        log_var[:] = np.log(store[key].var(axis=1, ddof=off))
 
-    return _run("accumulate", math.nan, M, generations, chains, mu, sigma, estimator, method, seed, record, snaps,
-                step_exact if method == "exact" else step_naive, workers, progress)
+    return _run("accumulate", {"M": M}, step_exact if method == "exact" else step_naive, generations, chains, mu,
+                sigma2, estimator, method, seed, record, snapshots, workers, progress)
 
 
 # ----------------------------------------------------------------------------- discrete
 @dataclasses.dataclass
-class DiscreteMixingRun:
-    r"""Result of :func:`simulate_discrete_mixing`.
+class DiscreteMixingRun(Run):
+    r"""Result of :func:`simulate_discrete_mixing` (a :class:`numerics.engine.Run`).
 
-    ``heterozygosity``: :class:`Summary` of :math:`H_n = 1-\\sum_k x_k^2` at
-    each generation of ``record``; ``snapshots[g]``: counts ``(chains, K)``.
+    ``summaries["heterozygosity"]``: :math:`H_n = 1-\sum_k x_k^2` at each generation of ``record``;
+    ``snapshots[g]``: counts ``(chains, K)``; ``params``: ``scheme``, ``alpha``, ``M``, ``p``.
     """
 
-    alpha: float
-    M: int
-    p: np.ndarray
-    generations: int
-    chains: int
-    record: np.ndarray
-    heterozygosity: Summary
-    snapshots: Dict[int, np.ndarray]
+    @property
+    def heterozygosity(self):
+        """The :class:`Summary` of :math:`H_n`."""
+        return self.summaries["heterozygosity"]
 
     def heterozygosity_at(self, generation):
-        x = self.snapshots[generation] / self.M
+        """:math:`H_n` of every chain at a snapshot ``generation``."""
+        x = self.snapshot(generation) / self.M
         return 1.0 - np.sum(x * x, axis=1)
 
 
@@ -318,60 +210,40 @@ def simulate_discrete_mixing(alpha, M, p, generations, chains, *, seed=None, rec
                              progress=False):
     r"""Categorical refitting with ``alpha*M`` fresh samples of ``p`` each generation.
 
-    Generation 0 is ``p`` itself; generation ``n+1`` is the empirical
-    distribution of ``Mult(m_r, p) + Mult(m_s, x_n)`` counts (exact split).
-    Snapshots at generation 0 hold ``M * p`` (possibly non-integer).
+    Generation 0 is ``p``; generation ``n+1`` is the empirical distribution of
+    :math:`X^{(n+1)} = \mathrm{Mult}(m_r, p) + \mathrm{Mult}(m_s, X^{(n)}/M)` counts (exact split;
+    ``alpha = 0`` is the neutral Wright-Fisher chain).  Snapshots at generation 0 hold ``M * p``.
+    [ewens2004]_; [shumailov2024]_.
 
     Parameters
     ----------
     alpha : float in [0, 1]
-        Fraction of fresh samples; ``alpha * M`` must be an integer (exact split).
+        Fraction of fresh samples; ``alpha * M`` an integer.
     M : int >= 2
-        Samples per generation (``m_r = alpha M`` fresh, ``m_s = M - m_r`` synthetic).
     p : sequence of float
-        Original probability vector (``K >= 2``, sums to 1).
+        Original probability vector (``K >= 2``).
     generations : int >= 0
-        Number of refits simulated.
     chains : int >= 1
-        Independent chains.
-    seed : int >= 0, SeedSequence or None
-        Root seed (blocks of :mod:`numerics._rng`).
-    record : sequence of int, optional
-        Generations at which :math:`H_n` is summarised (default: all).
-    snapshots : sequence of int
-        Generations at which every chain's counts are kept.
-    progress : bool, default False
-        Print a progress line on stderr.
+    seed, record, snapshots, progress
+        As in :func:`numerics.engine.run_chains` (summaries of :math:`H_n`).
 
     Returns
     -------
     DiscreteMixingRun
-        ``alpha`` stored as ``m_r / M``; ``heterozygosity`` summaries at ``record``; ``snapshots[g]`` of
-        shape ``(chains, K)``.
-
-    Notes
-    -----
-    .. math:: X^{(n+1)} = \mathrm{Mult}(m_r, p) + \mathrm{Mult}(m_s, X^{(n)}/M), \qquad x_{n+1} = X^{(n+1)}/M
-
-    ``n`` counts refits; generation 0 is ``p``.  ``alpha = 0`` is the neutral Wright-Fisher chain.
-
-    References
-    ----------
-    Ewens (2004), "Mathematical Population Genetics I" (Wright-Fisher model);
-    Shumailov et al., Nature 631 (2024) (keeping 10 % of the original data slows collapse);
-    Alemohammad et al. (2024, ICLR), "Self-Consuming Generative Models Go MAD".
     """
     mr, ms = th.mixing_counts(alpha, M)
     M = int(M)
-    p = check_probability_vector(p, "p")
-    generations = check_int(generations, "generations", minimum=0)
-    chains = check_int(chains, "chains", minimum=1)
-    record = np.arange(generations + 1) if record is None else _generation_list(record, generations, "record")
-    snaps = set(_generation_list(snapshots, generations, "snapshots").tolist())
+    p = V.check_probability_vector(p, "p")
+    generations = V.check_int(generations, "generations", minimum=0)
+    chains = V.check_int(chains, "chains", minimum=1)
+    V.check_flag(progress, "progress")
+    record = (np.arange(generations + 1) if record is None
+              else V.check_generation_list(record, "record", generations))
+    snaps = set(V.check_generation_list(snapshots, "snapshots", generations).tolist())
     K = p.size
     counts = np.tile(M * p, (chains, 1))
     rec_index = {g: i for i, g in enumerate(record.tolist())}
-    summ = Summary(np.empty(len(record)), np.empty(len(record)), np.empty(len(record)), np.empty((len(record), 0)))
+    summ = Summary(np.empty(len(record)), np.empty(len(record)), np.empty(len(record)))
     snapshots_out = {}
 
     def observe(g):
@@ -403,7 +275,8 @@ def simulate_discrete_mixing(alpha, M, p, generations, chains, *, seed=None, rec
         counts = new
         observe(g + 1)
         bar.update(g + 1)
-    return DiscreteMixingRun(mr / M, M, p, generations, chains, record, summ, snapshots_out)
+    return DiscreteMixingRun(PROCESS, {"scheme": "mix-discrete", "alpha": mr / M, "M": M, "p": p}, generations,
+                             chains, record, {"heterozygosity": summ}, (), snapshots_out)
 
 
 def discrete_law(n, alpha, M, p):
@@ -411,192 +284,112 @@ def discrete_law(n, alpha, M, p):
 
     .. math::  P(X_n = \cdot) = \mathrm{Bin}(M, p)\,P^{\,n-1},
 
-    where :math:`X_1 \sim \mathrm{Bin}(M, p)` (generation 0 is ``p`` itself)
-    and :math:`P` is :func:`theory.mitigation.wf_mixing_transition_matrix`.
+    :math:`X_1 \sim \mathrm{Bin}(M, p)` (generation 0 is ``p`` itself), :math:`P` from
+    :func:`theory.mitigation.wf_mixing_transition_matrix` [ewens2004]_.
 
     Parameters
     ----------
     n : int >= 1
     alpha, M, p : as in :func:`theory.mitigation.wf_mixing_transition_matrix`
-        (``p`` the type-1 probability in [0, 1]).
 
     Returns
     -------
     ndarray of length ``M + 1``
-
-    References
-    ----------
-    Ewens (2004), "Mathematical Population Genetics I" (Wright-Fisher model) with immigration;
-    Shumailov et al., Nature 631 (2024) (keeping 10 % of the original data slows collapse).
     """
     from scipy import stats
 
-    n = check_int(n, "n", minimum=1)
+    n = V.check_int(n, "n", minimum=1)
     P = th.wf_mixing_transition_matrix(alpha, M, p)
     law = stats.binom.pmf(np.arange(int(M) + 1), int(M), float(p))
-    for _ in range(n - 1):
-        law = law @ P
-    return law
+    return law @ np.linalg.matrix_power(P, n - 1)
 
 
 # ----------------------------------------------------------------------------- checks
-def _check_run(run, cls, scheme, function):
-    if not isinstance(run, cls) or (scheme is not None and run.scheme != scheme):
-        raise ValueError(f"run must be the result of {function}, got {type(run).__name__}"
-                         + (f" of scheme {run.scheme!r}" if isinstance(run, MitigationRun) else ""))
+def checks_for_run(run, n, formulas=None):
+    r"""The Monte Carlo rows of one mitigation run at generation ``n`` (a snapshot of the run).
+
+    By the run's scheme: ``"mix"`` (:func:`simulate_mixing`): :math:`E[\mu_n] = \mu`,
+    :math:`E[(\mu_n-\mu)^2]` and :math:`E[\sigma_n^2]` from :func:`theory.mitigation.mixing_moments` and,
+    for ``n >= 1``, the bracket :func:`theory.mitigation.mixing_w2_bounds` of :math:`E[W_2^2]`;
+    ``"accumulate"`` (:func:`simulate_accumulate`): the same from
+    :func:`theory.mitigation.accumulate_moments`, :math:`\mathrm{Var}[\sigma_n^2]`, the :math:`E[W_2^2]`
+    bracket and Gerstgrasser's bound :math:`\pi^2\sigma^2/(6M)`; ``"mix-discrete"``
+    (:func:`simulate_discrete_mixing`): :math:`E[H_n]` and, for two types, the exact law of the count.
+
+    Parameters
+    ----------
+    run : numerics.engine.ChainRun or DiscreteMixingRun
+    n : int
+    formulas : dict, optional
+        Override theory values by quantity name (:data:`QUANTITIES` of the scheme): callables of
+        ``(n, alpha, M, estimator)`` (mix), ``(n, M, estimator)`` (accumulate), ``(n, alpha, M, p)``
+        (discrete).  An unknown name is a ValueError.
+
+    Returns
+    -------
+    list of numerics.checks.Check
+    """
+    if not isinstance(run, Run) or run.process != PROCESS:
+        raise ValueError(f"run must be the result of a numerics.mitigation simulator, got {type(run).__name__}")
+    scheme = run.scheme
+    n = ck.check_snapshot(n, run.snapshots)
+    formulas = engine.check_formulas(formulas, QUANTITIES[scheme])
+    return {"mix": _mixing_rows, "accumulate": _accumulate_rows, "mix-discrete": _discrete_rows}[scheme](
+        run, n, formulas)
 
 
 def _theory(formulas, name, default, *args):
     return formulas[name](*args) if name in formulas else default
 
 
-def mixing_checks(run, n, formulas=None):
-    r"""Checks of the mixing closed forms at generation ``n`` of a :func:`simulate_mixing` run (needs a snapshot).
-
-    ``formulas`` overrides theory values by quantity name (callables of
-    ``(n, alpha, M, estimator)``); the tests use it to show wrong formulas are caught.
-
-    Parameters
-    ----------
-    run : MitigationRun
-        Result of :func:`simulate_mixing`.
-    n : int >= 0
-        Generation to check; must be a snapshot generation of ``run``.
-    formulas : dict, optional
-        Override a theory value by quantity name (callables of ``(n, alpha, M, estimator)``).
-
-    Returns
-    -------
-    list of numerics.checks.Check
-        Rows of process ``"mitigation"`` (status ``agree``, ``DISAGREE`` or ``underpowered``).
-
-    Notes
-    -----
-    Rows: :math:`E[\mu_n] = \mu`, :math:`E[(\mu_n-\mu)^2]` and :math:`E[\sigma_n^2]` from
-    :func:`theory.mitigation.mixing_moments`, and for ``n >= 1`` the bracket of
-    :func:`theory.mitigation.mixing_w2_bounds` on :math:`E[W_2^2]`; each a z-test
-
-    .. math:: z = (\hat\theta - \theta)/\widehat{\mathrm{se}}
-
-    References
-    ----------
-    Shumailov et al., Nature 631 (2024) (keeping 10 % of the original data slows collapse);
-    Bertrand et al. (2024, ICLR), "On the Stability of Iterative Retraining of Generative Models on their own Data";
-    Alemohammad et al. (2024, ICLR), "Self-Consuming Generative Models Go MAD"; Cochran's theorem.
-    """
-    _check_run(run, MitigationRun, "mix", "simulate_mixing")
-    n = ck.check_snapshot(n, run.snapshots)
-    formulas = formulas or {}
+def _mixing_rows(run, n, formulas):
     a, M, est = run.alpha, run.M, run.estimator
     params = {"scheme": "mix", "alpha": round(a, 6), "M": M, "n": n, "estimator": est, "method": run.method}
-    D, V = th.mixing_moments(n, a, M, run.sigma ** 2, est)
+    mom = th.mixing_moments(n, a, M, sigma2=run.sigma2, estimator=est)
     rows = [ck.mean_check(PROCESS, "E[mu_n] (mix)", params, _theory(formulas, "E[mu_n] (mix)", run.mu, n, a, M, est),
                           run.statistic("mean", n)),
             ck.mean_check(PROCESS, "E[(mu_n-mu)^2] (mix)", params,
-                          _theory(formulas, "E[(mu_n-mu)^2] (mix)", D, n, a, M, est), run.statistic("mean_error_sq", n)),
+                          _theory(formulas, "E[(mu_n-mu)^2] (mix)", mom.mean_error, n, a, M, est),
+                          run.statistic("mean_error_sq", n)),
             ck.mean_check(PROCESS, "E[sigma_n^2] (mix)", params,
-                          _theory(formulas, "E[sigma_n^2] (mix)", V, n, a, M, est), run.statistic("variance", n))]
-    w = run.statistic("w2_squared", n)
+                          _theory(formulas, "E[sigma_n^2] (mix)", mom.variance, n, a, M, est),
+                          run.statistic("variance", n))]
     if n >= 1:
-        lo, hi = th.mixing_w2_bounds(n, a, M, run.sigma, est)
-        rows.append(ck.interval_check(PROCESS, "E[W2^2] bounds (mix)", params, lo, hi, w))
+        lo, hi = th.mixing_w2_bounds(n, a, M, sigma2=run.sigma2, estimator=est)
+        rows.append(ck.interval_check(PROCESS, "E[W2^2] bounds (mix)", params, lo, hi, run.statistic("w2_squared", n)))
     return rows
 
 
-def accumulate_checks(run, n, formulas=None):
-    r"""Checks of the accumulation closed forms at generation ``n`` of a :func:`simulate_accumulate` run.
-
-    Parameters
-    ----------
-    run : MitigationRun
-        Result of :func:`simulate_accumulate`.
-    n : int >= 0
-        Generation to check; must be a snapshot generation of ``run``.
-    formulas : dict, optional
-        Override a theory value by quantity name (callables of ``(n, M, estimator)``;
-        :math:`E[\mu_n]` cannot be overridden).
-
-    Returns
-    -------
-    list of numerics.checks.Check
-        Rows of process ``"mitigation"`` (status ``agree``, ``DISAGREE`` or ``underpowered``).
-
-    Notes
-    -----
-    Rows: :math:`E[\mu_n]`, :math:`E[(\mu_n-\mu)^2]`, :math:`E[\sigma_n^2]`
-    (:func:`theory.mitigation.accumulate_moments`), and for ``n >= 1``
-    :math:`\mathrm{Var}[\sigma_n^2]`, the :math:`E[W_2^2]` bracket and Gerstgrasser's bound
-
-    .. math:: E[(\mu_n-\mu)^2] \le \frac{\pi^2}{6}\frac{\sigma^2}{M}.
-
-    References
-    ----------
-    Gerstgrasser et al. (2024), "Is Model Collapse Inevitable? Breaking the Curse of Recursion by Accumulating Real
-    and Synthetic Data".
-    """
-    _check_run(run, MitigationRun, "accumulate", "simulate_accumulate")
-    n = ck.check_snapshot(n, run.snapshots)
-    formulas = formulas or {}
-    M, est, s2 = run.M, run.estimator, run.sigma ** 2
+def _accumulate_rows(run, n, formulas):
+    M, est, s2 = run.M, run.estimator, run.sigma2
     params = {"scheme": "accumulate", "M": M, "n": n, "estimator": est, "method": run.method}
-    D, V = th.accumulate_moments(n, M, s2, est)
+    mom = th.accumulate_moments(n, M, sigma2=s2, estimator=est)
     rows = [ck.mean_check(PROCESS, "E[mu_n] (accumulate)", params, run.mu, run.statistic("mean", n)),
             ck.mean_check(PROCESS, "E[(mu_n-mu)^2] (accumulate)", params,
-                          _theory(formulas, "E[(mu_n-mu)^2] (accumulate)", D, n, M, est),
+                          _theory(formulas, "E[(mu_n-mu)^2] (accumulate)", mom.mean_error, n, M, est),
                           run.statistic("mean_error_sq", n)),
             ck.mean_check(PROCESS, "E[sigma_n^2] (accumulate)", params,
-                          _theory(formulas, "E[sigma_n^2] (accumulate)", V, n, M, est), run.statistic("variance", n))]
+                          _theory(formulas, "E[sigma_n^2] (accumulate)", mom.variance, n, M, est),
+                          run.statistic("variance", n))]
     if n >= 1:
         rows.append(ck.variance_check(PROCESS, "Var[sigma_n^2] (accumulate)", params,
                                       _theory(formulas, "Var[sigma_n^2] (accumulate)",
-                                              th.accumulate_variance_of_variance(n, M, s2, est), n, M, est),
+                                              th.accumulate_variance_of_variance(n, M, sigma2=s2, estimator=est),
+                                              n, M, est),
                                       run.statistic("variance", n)))
-        w = run.statistic("w2_squared", n)
-        lo, hi = th.accumulate_w2_bounds(n, M, run.sigma, est)
-        rows.append(ck.interval_check(PROCESS, "E[W2^2] bounds (accumulate)", params, lo, hi, w))
-        d = run.statistic("mean_error_sq", n)
+        lo, hi = th.accumulate_w2_bounds(n, M, sigma2=s2, estimator=est)
+        rows.append(ck.interval_check(PROCESS, "E[W2^2] bounds (accumulate)", params, lo, hi,
+                                      run.statistic("w2_squared", n)))
         rows.append(ck.interval_check(PROCESS, "E[(mu_n-mu)^2] <= pi^2 sigma^2/(6M)", params, None,
-                                      th.accumulate_mean_error_bound(M, s2), d))
+                                      th.accumulate_mean_error_bound(M, sigma2=s2), run.statistic("mean_error_sq", n)))
     return rows
 
 
-def discrete_checks(run, n, formulas=None):
-    r"""E[H_n] (and, for two types, the exact law of the count) at generation ``n`` of a discrete run.
-
-    Parameters
-    ----------
-    run : DiscreteMixingRun
-        Result of :func:`simulate_discrete_mixing`.
-    n : int >= 0
-        Generation to check; must be a snapshot generation of ``run``.
-    formulas : dict, optional
-        Override a theory value by quantity name (callables of ``(n, alpha, M, p)``).
-
-    Returns
-    -------
-    list of numerics.checks.Check
-        Rows of process ``"mitigation"`` (status ``agree``, ``DISAGREE`` or ``underpowered``).
-
-    Notes
-    -----
-    .. math:: E[H_n] = H_\infty + (H_p - H_\infty)\lambda^n
-
-    (:func:`theory.mitigation.expected_heterozygosity_mixing`), and for two types and ``n >= 1`` one
-    :func:`numerics.checks.proportion_check` per count ``i = 0..M`` against :func:`discrete_law`.
-
-    References
-    ----------
-    Ewens (2004), "Mathematical Population Genetics I" (Wright-Fisher model);
-    Shumailov et al., Nature 631 (2024) (keeping 10 % of the original data slows collapse).
-    """
-    _check_run(run, DiscreteMixingRun, None, "simulate_discrete_mixing")
-    n = ck.check_snapshot(n, run.snapshots)
-    formulas = formulas or {}
+def _discrete_rows(run, n, formulas):
     a, M, p = run.alpha, run.M, run.p
     params = {"scheme": "mix-discrete", "alpha": round(a, 6), "M": M, "K": p.size, "n": n}
-    h = run.heterozygosity_at(n)
     theory = _theory(formulas, "E[H_n] (mix)", th.expected_heterozygosity_mixing(n, a, M, p), n, a, M, p)
-    rows = [ck.mean_check(PROCESS, "E[H_n] (mix)", params, theory, h)]
+    rows = [ck.mean_check(PROCESS, "E[H_n] (mix)", params, theory, run.heterozygosity_at(n))]
     if p.size == 2 and n >= 1:
         law = _theory(formulas, "P(count=i) (mix)", discrete_law(n, a, M, p[1]), n, a, M, p)
         counts = np.rint(run.snapshots[n][:, 1]).astype(int)
@@ -609,7 +402,7 @@ def discrete_checks(run, n, formulas=None):
 # ----------------------------------------------------------------------------- sweep
 def _sweep_point(index, alpha, M, record, chains, seed, estimator):
     run = simulate_mixing(alpha, M, int(record[-1]), chains, estimator=estimator, seed=seed, record=record)
-    D, V = th.mixing_moments_path(int(record[-1]), alpha, M, 1.0, estimator)
+    V, D = th.mixing_moments_path(int(record[-1]), alpha, M, estimator=estimator)
     rows = []
     for i, n in enumerate(record.tolist()):
         e, s = run.summaries["mean_error_sq"], run.summaries["variance"]
@@ -669,11 +462,11 @@ def sweep(alphas, Ms, generations, chains, *, seed, n_jobs=1, estimator="unbiase
     Bertrand et al. (2024, ICLR), "On the Stability of Iterative Retraining of Generative Models on their own Data";
     Alemohammad et al. (2024, ICLR), "Self-Consuming Generative Models Go MAD"; Cochran's theorem.
     """
-    check_estimator(estimator)
-    alphas = [float(a) for a in check_real_array(alphas, "alphas", finite=False)]
+    V.check_estimator(estimator)
+    alphas = [float(a) for a in V.check_real_array(alphas, "alphas", finite=False)]
     if Ms is None or isinstance(Ms, (str, bytes)) or np.ndim(Ms) != 1:
         raise ValueError(f"Ms must be a non-empty 1-D sequence of ints >= 2, got {Ms!r}")
-    Ms = [check_int(M, f"Ms[{k}]", minimum=2) for k, M in enumerate(Ms)]
+    Ms = [V.check_int(M, f"Ms[{k}]", minimum=2) for k, M in enumerate(Ms)]
     if not Ms:
         raise ValueError("Ms must not be empty")
     grid = []
@@ -685,12 +478,12 @@ def sweep(alphas, Ms, generations, chains, *, seed, n_jobs=1, estimator="unbiase
                 raise ValueError(f"alphas[{i}] = {a!r} with Ms[{k}] = {M}: {exc}") from None
             grid.append((mr / int(M), int(M)))
     if np.isscalar(generations):
-        record = np.arange(check_int(generations, "generations", minimum=0) + 1)
+        record = np.arange(V.check_int(generations, "generations", minimum=0) + 1)
     else:
-        record = check_generation_list(generations, "generations")
+        record = V.check_generation_list(generations, "generations")
         if not record.size:
             raise ValueError("generations must not be empty")
-    chains = check_int(chains, "chains", minimum=1)
+    chains = V.check_int(chains, "chains", minimum=1)
     if isinstance(n_jobs, bool) or not isinstance(n_jobs, (int, np.integer)) or n_jobs == 0 or n_jobs < -1:
         raise ValueError(f"n_jobs must be a positive integer or -1, got {n_jobs!r}")
     if seed is None:
@@ -719,47 +512,27 @@ VERIFY_DISCRETE = ((0.25, 4, (2 / 3, 1 / 3), (1, 3, 30)), (0.1, 20, (0.1, 0.2, 0
 VERIFY_DISCRETE_CHAINS = 40_000
 
 
-def verification_checks(chains=None, seed=20240724, progress=True):
-    r"""All mitigation rows of ``collapse verify`` (process ``"mitigation"``).
+def verification_checks(chains=None, seed=DEFAULT_SEED, progress=True):
+    r"""All mitigation rows of ``collapse verify``: Monte Carlo and exact rows of every closed form.
 
-    Monte Carlo z-checks of every closed form of :mod:`theory.mitigation`
-    (exact simulators on :data:`VERIFY_MIX`, :data:`VERIFY_ACC`,
-    :data:`VERIFY_DISCRETE`; naive simulators on a small case each), bound
-    checks for :math:`E[W_2^2]` and Gerstgrasser's :math:`\\pi^2/6` bound, and
-    exact-vs-float rows (stationary values, exact rationals, the transition
-    matrix eigenvalues and stationary diversity).  Deterministic for a fixed
-    ``seed``.
+    Exact simulators on :data:`VERIFY_MIX`, :data:`VERIFY_ACC`, :data:`VERIFY_DISCRETE`, the naive ones
+    on a small case each, the stationary values where the recursion has converged to 1e-9, and
+    :func:`exact_checks`.  Deterministic for a fixed ``seed``.
 
     Parameters
     ----------
-    chains : int >= 2, optional
-        Chains per exact Monte Carlo run (default :data:`VERIFY_CHAINS` = 100000;
-        naive and discrete runs use at most 20000 and 40000).
-    seed : int >= 0, SeedSequence or None, default 20240724
-        Root seed; each run uses its own spawned child.
+    chains : int >= MIN_CHAINS, optional
+        Chains per exact Monte Carlo run (default :data:`VERIFY_CHAINS`; naive and discrete runs use at
+        most :data:`VERIFY_NAIVE_CHAINS` and :data:`VERIFY_DISCRETE_CHAINS`).
+    seed : int >= 0 or SeedSequence, default DEFAULT_SEED
     progress : bool, default True
-        Print progress lines on stderr.
 
     Returns
     -------
     list of numerics.checks.Check
-        Rows of process ``"mitigation"`` (status ``agree``, ``DISAGREE`` or ``underpowered``).
-
-    Notes
-    -----
-    z-tests as in :mod:`numerics.checks` (:math:`|z| < 4.5`, power criterion); exact-vs-float rows from
-    :func:`exact_value_checks`.
-
-    References
-    ----------
-    Shumailov et al., Nature 631 (2024) (keeping 10 % of the original data slows collapse);
-    Bertrand et al. (2024, ICLR), "On the Stability of Iterative Retraining of Generative Models on their own Data";
-    Alemohammad et al. (2024, ICLR), "Self-Consuming Generative Models Go MAD"; Cochran's theorem.
-    Gerstgrasser et al. (2024), "Is Model Collapse Inevitable? Breaking the Curse of Recursion by Accumulating Real
-    and Synthetic Data";
-    Ewens (2004), "Mathematical Population Genetics I" (Wright-Fisher model).
     """
-    chains = VERIFY_CHAINS if chains is None else check_int(chains, "chains", minimum=2)
+    chains = VERIFY_CHAINS if chains is None else V.check_int(chains, "chains", minimum=MIN_CHAINS)
+    V.check_flag(progress, "progress")
     ss = _rng.check_seed(seed)
     seeds = iter(ss.spawn(len(VERIFY_MIX) + len(VERIFY_ACC) + len(VERIFY_DISCRETE) + 2))
     rows = []
@@ -767,116 +540,102 @@ def verification_checks(chains=None, seed=20240724, progress=True):
         run = simulate_mixing(alpha, M, max(ns), chains, estimator=est, seed=next(seeds), record=(), snapshots=ns,
                               progress=progress)
         for n in ns:
-            rows += mixing_checks(run, n)
+            rows += checks_for_run(run, n)
         # stationary value against the last generation when the recursion has converged to 1e-9
-        rho = th.mixing_spectral_radius(alpha, M, est)
-        if rho ** max(ns) < 1e-9:
-            D, V = th.mixing_stationary(alpha, M, 1.0, est)
+        if th.mixing_spectral_radius(alpha, M, estimator=est) ** max(ns) < 1e-9:
+            stat = th.mixing_stationary(alpha, M, estimator=est)
             params = {"scheme": "mix", "alpha": round(alpha, 6), "M": M, "n": max(ns), "estimator": est}
-            rows.append(ck.mean_check(PROCESS, "E[(mu_inf-mu)^2] stationary (mix)", params, D,
+            rows.append(ck.mean_check(PROCESS, "E[(mu_inf-mu)^2] stationary (mix)", params, stat.mean_error,
                                       run.statistic("mean_error_sq", max(ns))))
-            rows.append(ck.mean_check(PROCESS, "E[sigma_inf^2] stationary (mix)", params, V,
+            rows.append(ck.mean_check(PROCESS, "E[sigma_inf^2] stationary (mix)", params, stat.variance,
                                       run.statistic("variance", max(ns))))
     a, M, est, g = VERIFY_MIX_NAIVE
     run = simulate_mixing(a, M, g, min(chains, VERIFY_NAIVE_CHAINS), estimator=est, method="naive", seed=next(seeds),
                           record=(), snapshots=(g,), progress=progress)
-    rows += mixing_checks(run, g)
+    rows += checks_for_run(run, g)
     for M, est, ns in VERIFY_ACC:
         run = simulate_accumulate(M, max(ns), chains, estimator=est, seed=next(seeds), record=(), snapshots=ns,
                                   progress=progress)
         for n in ns:
-            rows += accumulate_checks(run, n)
+            rows += checks_for_run(run, n)
     M, est, g = VERIFY_ACC_NAIVE
     run = simulate_accumulate(M, g, min(chains, VERIFY_NAIVE_CHAINS), estimator=est, method="naive", seed=next(seeds),
                               record=(), snapshots=(g,), progress=progress)
-    rows += accumulate_checks(run, g)
+    rows += checks_for_run(run, g)
     for a, M, p, ns in VERIFY_DISCRETE:
         run = simulate_discrete_mixing(a, M, p, max(ns), min(chains, VERIFY_DISCRETE_CHAINS), seed=next(seeds),
                                        record=(), snapshots=ns, progress=progress)
         for n in ns:
-            rows += discrete_checks(run, n)
-    rows += exact_value_checks()
+            rows += checks_for_run(run, n)
+    rows += exact_checks()
     return rows
 
 
-def exact_value_checks():
-    r"""Float evaluations against exact sympy values, and independent evaluations of the same quantity.
+def exact_checks():
+    r"""Exact values against the float path, and independent evaluations of the same quantity.
+
+    Rows: exact rational vs float :func:`theory.mitigation.mixing_moments`; the stationary closed form
+    vs :math:`n = 10^{12}` by matrix squaring; MLE conservation :math:`E[d_n^2] + E[\sigma_n^2] =
+    \sigma^2`; ``alpha = 0`` vs :mod:`theory.gaussian`; spectral radius 1 at :math:`\alpha_c`;
+    accumulation rationals, limit and conservation; :math:`E_\pi[H] = H_\infty`, eigenvalues vs
+    ``sympy.eigenvals`` and the float stationary law.
 
     Returns
     -------
     list of numerics.checks.Check
-        ``exact-vs-float`` rows (process ``"mitigation"``).
-
-    Notes
-    -----
-    .. math:: |v - e| \le \mathrm{rtol}\,|e|
-
-    Rows: exact rational vs float :func:`theory.mitigation.mixing_moments`; stationary closed form vs 5000
-    iterations; MLE conservation :math:`E[d_n^2] + E[\sigma_n^2] = \sigma^2`; ``alpha = 0`` vs
-    :mod:`theory.gaussian`; spectral radius 1 at :math:`\alpha_c`; accumulation rationals, limit and
-    conservation; :math:`E_\pi[H] = H_\infty`, eigenvalues vs ``sympy.eigenvals`` and the float stationary law.
-
-    References
-    ----------
-    Shumailov et al., Nature 631 (2024) (keeping 10 % of the original data slows collapse);
-    Bertrand et al. (2024, ICLR), "On the Stability of Iterative Retraining of Generative Models on their own Data";
-    Alemohammad et al. (2024, ICLR), "Self-Consuming Generative Models Go MAD"; Cochran's theorem.
-    Gerstgrasser et al. (2024), "Is Model Collapse Inevitable? Breaking the Curse of Recursion by Accumulating Real
-    and Synthetic Data";
-    Ewens (2004), "Mathematical Population Genetics I" (Wright-Fisher model).
     """
     rows = []
-    R, I = sp.Rational, sp.Integer
-    # mixing: exact rational iteration vs float iteration; stationary closed form vs 5000 float iterations
+    R = sp.Rational
     for a, M, est in ((R(1, 10), 20, "unbiased"), (R(1, 4), 8, "mle"), (R(1, 2), 4, "unbiased")):
         params = {"scheme": "mix", "alpha": float(a), "M": M, "estimator": est}
         for n in (3, 25):
-            ex = th.mixing_moments(I(n), a, I(M), I(1), est)
-            fl = th.mixing_moments(n, float(a), M, 1.0, est)
-            for k, name in enumerate(("E[(mu_n-mu)^2] (mix)", "E[sigma_n^2] (mix)")):
-                rows.append(ck.exact_check(PROCESS, name, {**params, "n": n}, ex[k], fl[k]))
-        exs = th.mixing_stationary(a, I(M), I(1), est)
-        it = th.mixing_moments(5000, float(a), M, 1.0, est)
-        for k, name in enumerate(("E[(mu_inf-mu)^2] stationary (mix)", "E[sigma_inf^2] stationary (mix)")):
-            rows.append(ck.exact_check(PROCESS, name, {**params, "n": "5000 iterations"}, exs[k], it[k],
-                                       note=f"closed form {exs[k]} vs iterated recursion"))
+            ex = th.mixing_moments(n, a, M, estimator=est, exact=True)
+            fl = th.mixing_moments(n, float(a), M, estimator=est)
+            rows.append(ck.exact_check(PROCESS, "E[(mu_n-mu)^2] (mix)", {**params, "n": n}, ex.mean_error,
+                                       fl.mean_error))
+            rows.append(ck.exact_check(PROCESS, "E[sigma_n^2] (mix)", {**params, "n": n}, ex.variance, fl.variance))
+        exs = th.mixing_stationary(a, M, estimator=est, exact=True)
+        far = th.mixing_moments(10 ** 12, float(a), M, estimator=est)
+        for field, name in (("mean_error", "E[(mu_inf-mu)^2] stationary (mix)"),
+                            ("variance", "E[sigma_inf^2] stationary (mix)")):
+            rows.append(ck.exact_check(PROCESS, name, {**params, "n": "1e12 by squaring"}, getattr(exs, field),
+                                       getattr(far, field), note=f"closed form {getattr(exs, field)}"))
         if est == "mle":  # conservation E[d^2] + E[sigma^2] = sigma^2 holds for the MLE
             rows.append(ck.exact_check(PROCESS, "E[(mu_n-mu)^2]+E[sigma_n^2] = sigma^2 (mix, MLE)",
-                                       {**params, "n": 25}, 1, sum(th.mixing_moments(I(25), a, I(M), I(1), est))))
-    # alpha = 0 reproduces theory.gaussian
-    for est in ("unbiased", "mle"):
-        D, V = th.mixing_moments(I(12), I(0), I(10), I(1), est)
+                                       {**params, "n": 25}, 1, sum(th.mixing_moments(25, a, M, estimator=est,
+                                                                                       exact=True))))
+    for est in ("unbiased", "mle"):  # alpha = 0 reproduces theory.gaussian
         rows.append(ck.exact_check(PROCESS, "alpha=0: Var[mu_n] = theory.gaussian", {"M": 10, "n": 12, "estimator": est},
-                                   thg.mean_variance(12, 10, estimator=est, exact=True), D))
-    # stability threshold: spectral radius is 1 there
-    for M in (2, 10, 100):
+                                   thg.mean_variance(12, 10, estimator=est, exact=True),
+                                   th.mixing_moments(12, 0, 10, estimator=est, exact=True).mean_error))
+    for M in (2, 10, 100):  # stability threshold: spectral radius is 1 there
         thr = th.mixing_stability_threshold(M)
         rows.append(ck.exact_check(PROCESS, "spectral radius at alpha_c (mix)", {"M": M, "alpha_c": thr}, 1.0,
                                    _spectral_radius_float(thr, M)))
-    # accumulation: exact rationals vs floats, the limit of E[sigma_n^2], MLE conservation
     for M, est in ((5, "unbiased"), (20, "unbiased"), (5, "mle")):
         params = {"scheme": "accumulate", "M": M, "estimator": est}
-        ex = th.accumulate_moments(I(30), I(M), I(1), est)
-        fl = th.accumulate_moments(30, M, 1.0, est)
-        rows.append(ck.exact_check(PROCESS, "E[(mu_n-mu)^2] (accumulate)", {**params, "n": 30}, ex[0], fl[0]))
-        rows.append(ck.exact_check(PROCESS, "E[sigma_n^2] (accumulate)", {**params, "n": 30}, ex[1], fl[1]))
-        lim = th.accumulate_variance_limit(I(M), I(1), est)
-        far = th.accumulate_moments(200_000, M, 1.0, est)[1]
-        rows.append(ck.exact_check(PROCESS, "lim E[sigma_n^2] (accumulate)", {**params, "n": "2e5 product"},
-                                   sp.N(lim, 30), far, rtol=1e-5, note=f"{lim}"))
+        ex = th.accumulate_moments(30, M, estimator=est, exact=True)
+        fl = th.accumulate_moments(30, M, estimator=est)
+        rows.append(ck.exact_check(PROCESS, "E[(mu_n-mu)^2] (accumulate)", {**params, "n": 30}, ex.mean_error,
+                                   fl.mean_error))
+        rows.append(ck.exact_check(PROCESS, "E[sigma_n^2] (accumulate)", {**params, "n": 30}, ex.variance,
+                                   fl.variance))
+        lim = th.accumulate_variance_limit(M, estimator=est, exact=True)
+        far = th.accumulate_moments(10 ** 15, M, estimator=est).variance
+        rows.append(ck.exact_check(PROCESS, "lim E[sigma_n^2] (accumulate)", {**params, "n": "1e15"},
+                                   sp.N(lim, 30), far, rtol=1e-12, note=f"{lim}"))
     rows.append(ck.exact_check(PROCESS, "E[(mu_n-mu)^2]+E[sigma_n^2] = sigma^2 (accumulate, MLE)",
-                               {"M": 5, "n": 30}, 1, sum(th.accumulate_moments(I(30), I(5), I(1), "mle"))))
-    # discrete: stationary diversity E_pi[H] (exact stationary law) vs closed form; eigenvalues vs sympy
+                               {"M": 5, "n": 30}, 1, sum(th.accumulate_moments(30, 5, estimator="mle", exact=True))))
     for a, M, p in ((R(1, 4), 4, R(1, 3)), (R(1, 3), 6, R(1, 2))):
         params = {"scheme": "mix-discrete", "alpha": float(a), "M": M, "p": float(p)}
-        pi = th.wf_mixing_stationary(a, I(M), p)
+        pi = th.wf_mixing_stationary(a, M, p, exact=True)
         e_h = sum(pi[i] * 2 * R(i, M) * (1 - R(i, M)) for i in range(M + 1))
         rows.append(ck.exact_check(PROCESS, "E_pi[H] = H_inf (mix)", params,
-                                   th.stationary_heterozygosity(a, I(M), [1 - p, p]), e_h, rtol=0,
+                                   th.stationary_heterozygosity(a, M, [1 - p, p], exact=True), e_h, rtol=0,
                                    note=f"exact {e_h}"))
-        P = th.wf_mixing_transition_matrix(a, I(M), p)
+        P = th.wf_mixing_transition_matrix(a, M, p, exact=True)
         ev = sorted(P.eigenvals(multiple=True), reverse=True)
-        want = sorted(th.wf_mixing_eigenvalues(a, I(M)), reverse=True)
+        want = sorted(th.wf_mixing_eigenvalues(a, M, exact=True), reverse=True)
         for j, (x, y) in enumerate(zip(want, ev)):
             rows.append(ck.exact_check(PROCESS, f"eigenvalue lambda_{j} (mix)", params, x, y, rtol=0,
                                        note=f"exact {x} vs sympy eigenvals {y}"))

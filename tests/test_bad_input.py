@@ -31,7 +31,7 @@ from numerics import gaussian as ng
 from numerics import gmm as ngmm
 from numerics import mitigation as nm
 from numerics import multivariate as nmv
-from theory import _validation as V
+from theory import validation as V
 from theory import approximation as ta
 from theory import discrete as td
 from theory import gaussian as tg
@@ -158,7 +158,7 @@ kinds(tm.mixing_moments, dict(MIX, n=3), n=BAD_GENERATION[:5], alpha=(NAN, 1.5),
       estimator=("x",))
 kinds(tm.mixing_moments_path, dict(MIX, generations=3), generations=BAD_GENERATION[:5], alpha=(NAN,), M=(1,),
       sigma2=(0.0, NAN), estimator=("x",))
-kinds(tm.mixing_w2_bounds, dict(MIX, n=3), n=(0, -1, NAN, 1.5), alpha=(NAN, 2.0), M=(1,), sigma=(0.0, NAN),
+kinds(tm.mixing_w2_bounds, dict(MIX, n=3), n=(0, -1, NAN, 1.5), alpha=(NAN, 2.0), M=(1,), sigma2=(0.0, NAN),
       estimator=("x",))
 kinds(tm.accumulate_moments, dict(n=3, M=5), n=BAD_GENERATION[:5], M=(1, NAN), sigma2=(0.0, NAN), estimator=("x",))
 kinds(tm.accumulate_moments_path, dict(generations=3, M=5), generations=(-1, NAN, 1.5), M=(1,), sigma2=(0.0,),
@@ -166,7 +166,7 @@ kinds(tm.accumulate_moments_path, dict(generations=3, M=5), generations=(-1, NAN
 kinds(tm.accumulate_variance_limit, dict(M=5), M=(1, NAN), sigma2=(0.0, INF), estimator=("x",))
 kinds(tm.accumulate_mean_error_bound, dict(M=5), M=(1, NAN), sigma2=(0.0, NAN))
 kinds(tm.accumulate_variance_of_variance, dict(n=3, M=5), n=(0, -1, NAN), M=(1,), sigma2=(-1.0,), estimator=("x",))
-kinds(tm.accumulate_w2_bounds, dict(n=3, M=5), n=(0, NAN), M=(1, 2.5), sigma=(0.0, NAN), estimator=("x",))
+kinds(tm.accumulate_w2_bounds, dict(n=3, M=5), n=(0, NAN), M=(1, 2.5), sigma2=(0.0, NAN), estimator=("x",))
 HET = dict(alpha=0.25, M=4, p=[0.5, 0.5])
 for f in (tm.heterozygosity_recursion, tm.stationary_heterozygosity):
     kinds(f, HET, alpha=(NAN, 1.5, 0.3), M=(1, NAN), p=BAD_PROBABILITIES[:8])
@@ -268,19 +268,19 @@ kinds(_rng.blocks, dict(seed=1, chains=10), seed=BAD_SEED[:2], chains=(0, -1, 1.
 # ============================================================================= numerics.gaussian
 SIM = dict(M=5, generations=2, chains=10, seed=1)
 kinds(ng.simulate, SIM, M=BAD_COUNT + (1, [2, 3, 4], [2, 1], [[2, 3]]), generations=BAD_GENERATION,
-      chains=BAD_COUNT, mu=BAD_REAL, sigma=BAD_POSITIVE, estimator=BAD_ESTIMATOR, method=("fast", None),
+      chains=BAD_COUNT, mu=BAD_REAL, sigma2=BAD_POSITIVE, estimator=BAD_ESTIMATOR, method=("fast", None),
       seed=BAD_SEED, record=([3], [-1], [1.5], 5), snapshots=([3], [NAN], 2),
       paths=(-1, 11, 1.5, NAN), quantiles=([1.5], [NAN], [[0.5]], ["a"], 0.5), workers=(0, 1.5, True))
-kinds(ng.verification_checks, dict(chains=10, seed=1, progress=False), chains=(1, 0, -5, 2.5, NAN, True, "10"),
+kinds(ng.verification_checks, dict(chains=ng.MIN_CHAINS, seed=1, progress=False), chains=(1, 0, -5, 2.5, NAN, True, "10"),
       seed=BAD_SEED)
 
 # ============================================================================= numerics.mitigation
 kinds(nm.simulate_mixing, dict(SIM, alpha=0.2), alpha=BAD_FRACTION + (0.3,), M=(1, NAN, 2.5, True),
-      generations=BAD_GENERATION, chains=BAD_COUNT[:7], mu=BAD_REAL[:4], sigma=BAD_POSITIVE[:5],
+      generations=BAD_GENERATION, chains=BAD_COUNT[:7], mu=BAD_REAL[:4], sigma2=BAD_POSITIVE[:5],
       estimator=BAD_ESTIMATOR[:3], method=("fast",), seed=BAD_SEED[:3], record=([3], [-1], 2, "2"),
       snapshots=([3], [1.5], 1), workers=(0, 1.5))
 kinds(nm.simulate_accumulate, SIM, M=(1, NAN, 2.5, True, INF), generations=BAD_GENERATION[:5], chains=(0, NAN, 1.5),
-      mu=(NAN, INF), sigma=(0.0, -1.0, NAN), estimator=("x",), method=("fast",), seed=(-1,), record=([3],),
+      mu=(NAN, INF), sigma2=(0.0, -1.0, NAN), estimator=("x",), method=("fast",), seed=(-1,), record=([3],),
       snapshots=([-1],), workers=(0,))
 DMIX = dict(alpha=0.25, M=4, p=[0.5, 0.5], generations=2, chains=10, seed=1)
 kinds(nm.simulate_discrete_mixing, DMIX, alpha=BAD_FRACTION + (0.3,), M=(1, NAN, 2.5), p=BAD_PROBABILITIES,
@@ -292,7 +292,8 @@ SWEEP = dict(alphas=[0.2], Ms=[5], generations=2, chains=10, seed=1)
 kinds(nm.sweep, SWEEP, alphas=([], [NAN], [1.5], [0.3], 0.2, None), Ms=([], [1], [NAN], [2.5], 5, None),
       generations=(-1, NAN, 1.5, [], [-1], [1.5], True), chains=(0, NAN, 1.5, True), seed=(None, -1, 1.5),
       n_jobs=(0, -2, 1.5, True), estimator=("x", None))
-kinds(nm.verification_checks, dict(chains=10, seed=1, progress=False), chains=(1, 0, 2.5, NAN, True), seed=BAD_SEED)
+kinds(nm.verification_checks, dict(chains=nm.MIN_CHAINS, seed=1, progress=False), chains=(1, 0, 2.5, NAN, True),
+      seed=BAD_SEED)
 
 # ============================================================================= numerics.multivariate
 MSIM = dict(d=2, M=4, generations=2, chains=10, seed=1)
@@ -428,8 +429,8 @@ def _call_with_runs(fn):
     return call
 
 
-for fn, kind, wrong in ((ng.checks_for_run, "gaussian", "mix"), (nm.mixing_checks, "mix", "accumulate"),
-                        (nm.accumulate_checks, "accumulate", "mix"), (nm.discrete_checks, "discrete", "mix"),
+for fn, kind, wrong in ((ng.checks_for_run, "gaussian", "mix"), (nm.checks_for_run, "mix", "gaussian"),
+                        (nm.checks_for_run, "accumulate", "gaussian"), (nm.checks_for_run, "discrete", "gaussian"),
                         (nmv.checks_for_run, "multivariate", "gaussian")):
     kinds(_call_with_runs(fn), dict(run=_Lazy(kind), n=2), n=(1, 3, -1, 1.5, NAN, True),
           run=(None, _Lazy(wrong), "run"))

@@ -30,14 +30,14 @@ def run_disc():
 
 @pytest.mark.parametrize("n", [1, 5, 30])
 def test_mixing_agrees(run_mix, n):
-    rows = nm.mixing_checks(run_mix, n)
+    rows = nm.checks_for_run(run_mix, n)
     assert not [r for r in rows if r.status == ck.DISAGREE]
     assert sum(r.status == ck.AGREE for r in rows) >= 3
 
 
 @pytest.mark.parametrize("n", [1, 5, 20])
 def test_accumulate_agrees(run_acc, n):
-    rows = nm.accumulate_checks(run_acc, n)
+    rows = nm.checks_for_run(run_acc, n)
     assert not [r for r in rows if r.status == ck.DISAGREE]
     assert {"E[(mu_n-mu)^2] (accumulate)", "E[sigma_n^2] (accumulate)"} <= {r.quantity for r in rows
                                                                              if r.status == ck.AGREE}
@@ -45,7 +45,7 @@ def test_accumulate_agrees(run_acc, n):
 
 @pytest.mark.parametrize("n", [1, 10])
 def test_discrete_agrees(run_disc, n):
-    rows = nm.discrete_checks(run_disc, n)
+    rows = nm.checks_for_run(run_disc, n)
     assert not [r for r in rows if r.status == ck.DISAGREE]
     assert len(rows) == 6
 
@@ -78,8 +78,8 @@ WRONG_DISC = {"E[H_n] (mix)": _binomial_mixture_convention}
 
 @pytest.mark.parametrize("quantity", sorted(WRONG_MIX))
 def test_wrong_mixing_formula_is_caught(run_mix, quantity):
-    right = {r.quantity: r for r in nm.mixing_checks(run_mix, 30)}
-    wrong = {r.quantity: r for r in nm.mixing_checks(run_mix, 30, formulas={quantity: WRONG_MIX[quantity]})}
+    right = {r.quantity: r for r in nm.checks_for_run(run_mix, 30)}
+    wrong = {r.quantity: r for r in nm.checks_for_run(run_mix, 30, formulas={quantity: WRONG_MIX[quantity]})}
     assert right[quantity].status != ck.DISAGREE
     assert wrong[quantity].status == ck.DISAGREE, wrong[quantity]
 
@@ -87,18 +87,18 @@ def test_wrong_mixing_formula_is_caught(run_mix, quantity):
 @pytest.mark.parametrize("quantity", sorted(WRONG_ACC))
 def test_wrong_accumulate_formula_is_caught(run_acc, quantity):
     n = 1 if quantity.startswith("Var") else 5  # Var[sigma_n^2] is heavy-tailed (underpowered) at n = 5
-    right = {r.quantity: r for r in nm.accumulate_checks(run_acc, n)}
-    wrong = {r.quantity: r for r in nm.accumulate_checks(run_acc, n, formulas={quantity: WRONG_ACC[quantity]})}
+    right = {r.quantity: r for r in nm.checks_for_run(run_acc, n)}
+    wrong = {r.quantity: r for r in nm.checks_for_run(run_acc, n, formulas={quantity: WRONG_ACC[quantity]})}
     assert right[quantity].status == ck.AGREE
     assert wrong[quantity].status == ck.DISAGREE, wrong[quantity]
 
 
 def test_wrong_discrete_formula_is_caught(run_disc):
-    wrong = nm.discrete_checks(run_disc, 10, formulas=WRONG_DISC)
+    wrong = nm.checks_for_run(run_disc, 10, formulas=WRONG_DISC)
     assert wrong[0].status == ck.DISAGREE
     # and a law of the count from the neutral (alpha = 0) chain is rejected
     neutral = {"P(count=i) (mix)": lambda n, a, M, p: nm.discrete_law(n, 0.0, M, p[1])}
-    assert any(r.status == ck.DISAGREE for r in nm.discrete_checks(run_disc, 10, formulas=neutral))
+    assert any(r.status == ck.DISAGREE for r in nm.checks_for_run(run_disc, 10, formulas=neutral))
 
 
 def test_bound_checks_fail_when_violated(run_acc):
@@ -126,7 +126,8 @@ def test_accumulation_stays_bounded_where_replacement_grows():
 def test_reproducible_and_independent_of_workers():
     a = nm.simulate_mixing(0.2, 10, 5, 40_000, seed=9, record=(), snapshots=(5,))
     b = nm.simulate_mixing(0.2, 10, 5, 40_000, seed=9, record=(), snapshots=(5,), workers=2)
-    np.testing.assert_array_equal(a.snapshots[5]["variance"], b.snapshots[5]["variance"])
+    np.testing.assert_array_equal(a.snapshots[5]["log_variance"], b.snapshots[5]["log_variance"])
+    np.testing.assert_array_equal(a.summaries["variance"].mean, b.summaries["variance"].mean)
     c = nm.simulate_accumulate(10, 5, 40_000, seed=9, record=(), snapshots=(5,))
     d = nm.simulate_accumulate(10, 5, 40_000, seed=9, record=(), snapshots=(5,), workers=2)
     np.testing.assert_array_equal(c.snapshots[5]["mean"], d.snapshots[5]["mean"])
@@ -159,7 +160,7 @@ def test_verification_checks_small_budget():
     (lambda: nm.simulate_mixing(0.5, 1, 3, 10), "M"),
     (lambda: nm.simulate_mixing(0.5, 10, -1, 10), "generations"),
     (lambda: nm.simulate_mixing(0.5, 10, 3, 0), "chains"),
-    (lambda: nm.simulate_mixing(0.5, 10, 3, 10, sigma=float("nan")), "sigma"),
+    (lambda: nm.simulate_mixing(0.5, 10, 3, 10, sigma2=float("nan")), "sigma2"),
     (lambda: nm.simulate_mixing(0.5, 10, 3, 10, method="fast"), "method"),
     (lambda: nm.simulate_accumulate(1, 3, 10), "M"),
     (lambda: nm.simulate_accumulate(5, 3, 10, estimator="x"), "estimator"),
@@ -176,3 +177,15 @@ def test_verification_checks_small_budget():
 def test_bad_input_names_parameter(call, param):
     with pytest.raises(ValueError, match=param):
         call()
+
+
+def test_unknown_formula_names_are_refused(run_mix):
+    with pytest.raises(ValueError, match="formulas"):
+        nm.checks_for_run(run_mix, 5, formulas={"E[sigma_n^2]": lambda *a: 1.0})  # the mix name has a suffix
+
+
+def test_variance_underflow_is_an_exact_log_variance():
+    # replacement at M = 2 for 3000 generations: sigma_n^2 ~ exp(-3700) (the old variance state underflowed to 0)
+    run = nm.simulate_mixing(0.0, 2, 3000, 100, seed=1, record=(), snapshots=(3000,))
+    lv = run.statistic("log_variance", 3000)
+    assert np.all(np.isfinite(lv)) and np.median(lv) < -3000

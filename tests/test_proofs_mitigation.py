@@ -212,15 +212,15 @@ def test_mixing_agrees_with_theory_module():
         # conditional moments (b), (d)
         b, d = (next(c for c in T.claims if c.label == lab) for lab in "bd")
         sub = {mi.D(mi.n): sp.sqrt(d2), mi.S(mi.n): sp.sqrt(v)}
-        th_d2, th_v = tm.mixing_conditional_moments(a, M, d2, v, s ** 2, est)
+        th_v, th_d2 = tm.mixing_conditional_moments(a, M, d2, v, sigma2=s ** 2, estimator=est)
         assert sp.simplify(b.rhs.xreplace(sub) - th_d2) == 0
         assert sp.simplify(d.rhs.xreplace(sub) - th_v) == 0
         # recursion (e), (f)
-        A, c = tm.mixing_recursion(a, M, s ** 2, est)
+        A, c = tm.mixing_recursion(a, M, sigma2=s ** 2, estimator=est)
         A2, c2 = mi._matrix(div)
         assert sp.simplify(A - A2) == sp.zeros(2, 2) and sp.simplify(c - c2) == sp.zeros(2, 1)
         # stationary values
-        D_th, V_th = tm.mixing_stationary(a, M, s ** 2, est)
+        V_th, D_th = tm.mixing_stationary(a, M, sigma2=s ** 2, estimator=est)
         D_pr = _notation_value(T, mi.D_inf)
         V_pr = _notation_value(T, mi.V_inf)
         assert sp.simplify(D_pr - D_th) == 0, est
@@ -253,14 +253,14 @@ def test_discrete_agrees_with_theory_module():
 def test_accumulation_agrees_with_theory_module():
     tm = pytest.importorskip("theory.mitigation")
     h = next(c for c in mi.ACCUMULATION.claims if c.label == "h")
-    assert sp.simplify(h.rhs - tm.accumulate_mean_error_bound(mi.M, mi.sigma ** 2)) == 0
+    assert sp.simplify(h.rhs - tm.accumulate_mean_error_bound(mi.M, sigma2=mi.sigma ** 2)) == 0
     # the exact E[d_n^2] of theory.mitigation satisfies the proved formula (b) with its own E[sigma_j^2]
     b = next(c for c in mi.ACCUMULATION.claims if c.label == "b")
     M, n = 5, 6
-    variances = [tm.accumulate_moments(sp.Integer(jj), sp.Integer(M), sp.Integer(1))[1] for jj in range(n)]
+    variances = [tm.accumulate_moments(jj, M, exact=True).variance for jj in range(n)]
     proved = b.rhs.xreplace({mi.n: n, mi.M: M}).doit().replace(
         lambda e: isinstance(e, Ex), lambda e: variances[int(e.args[0].args[0].args[0])])
-    assert sp.simplify(proved - tm.accumulate_moments(sp.Integer(n), sp.Integer(M), sp.Integer(1))[0]) == 0
+    assert sp.simplify(proved - tm.accumulate_moments(n, M, exact=True).mean_error) == 0
 
 
 # ----------------------------------------------------------------------------- documents and CLI

@@ -33,9 +33,12 @@ j = sp.Symbol("j", integer=True, nonnegative=True)
 ARGS = {
     "gaussian.schedule_expected_w2_squared": dict(n=2, M_of_j=3 + 0 * j, j=j),
     "gaussian.schedule_is_bounded": dict(M_of_j=(j + 1) ** 2, j=j),
+    "mitigation.wf_mixing_transition_matrix": dict(alpha=0.5, M=6),
+    "mitigation.wf_mixing_stationary": dict(alpha=0.5, M=6),
+    "mitigation.wf_mixing_eigenvalues": dict(alpha=0.5, M=6),
 }
 #: Functions whose numeric result is documented as bool or int rather than float.
-NON_FLOAT = {"gaussian.schedule_is_bounded"}
+NON_FLOAT = {"gaussian.schedule_is_bounded", "mitigation.mixing_counts"}
 
 MODULES = sorted(m.name for m in pkgutil.iter_modules(theory.__path__)
                  if not m.name.startswith("_") and m.name not in ("core", "validation"))

@@ -180,8 +180,9 @@ def _float_eval(expr, symbols, values, context):
     if _is_namedtuple(expr) or isinstance(expr, tuple):
         parts = [_float_eval(e, symbols, values, context) for e in expr]
         return type(expr)(*parts) if _is_namedtuple(expr) else tuple(parts)
-    if isinstance(expr, sp.MatrixBase):
-        return np.array([[_float_eval(e, symbols, values, context) for e in row] for row in expr.tolist()])
+    if isinstance(expr, sp.MatrixBase):  # a column vector becomes a 1-D array
+        out = np.array([[_float_eval(e, symbols, values, context) for e in row] for row in expr.tolist()])
+        return out[:, 0] if expr.shape[1] == 1 else out
     expr = sp.sympify(expr)
     if not expr.free_symbols & set(symbols):
         return float(expr) if expr.is_Number else float(sp.N(expr, 50))
@@ -241,8 +242,8 @@ class _Spec:
         self.params = params
         self.domains = domains
         if kind == "closed_form" or exact:
-            if "exact" not in sig.parameters:
-                params = params + [inspect.Parameter("exact", inspect.Parameter.KEYWORD_ONLY, default=False)]
+            params = params + [sig.parameters.get("exact") or
+                               inspect.Parameter("exact", inspect.Parameter.KEYWORD_ONLY, default=False)]
             self.domains = dict(domains, exact=V.Flag(_EXACT_DOC))
         self.signature = sig.replace(parameters=params)
         self.passes_exact = "exact" in sig.parameters
@@ -378,6 +379,8 @@ def closed_form(*, requires=None, **domains):
         def wrapper(*args, **kwargs):
             values = spec.bind(args, kwargs)
             mode = spec.mode(values)
+            if mode == EXACT:  # the values that shape the formula must be exact too
+                values = {n: v if n in spec.slots else _exactify(v) for n, v in values.items()}
             form = spec.expression(values)
             slots = [n for n in spec.slots if values[n] is not None]
             if mode == FLOAT:

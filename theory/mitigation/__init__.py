@@ -1,0 +1,27 @@
+r"""Mitigations of model collapse: mixing in fresh real data, and accumulating data.
+
+Replacing each generation's training data by samples of the previous model collapses it
+(:mod:`theory.gaussian`, :mod:`theory.discrete`).  Two remedies are exactly solvable, each in its module:
+
+* :mod:`theory.mitigation.mixing` -- a fraction :math:`\alpha` of fresh real samples each generation
+  (Gaussian): an affine recursion of the second moments, stable iff
+  :math:`\alpha > 1 - \sqrt{1 - 1/M}` (unbiased variance) -- one fresh sample per generation suffices;
+* :mod:`theory.mitigation.accumulation` -- every model fitted to all data so far (Gerstgrasser et
+  al.): the variance tends to a positive limit and :math:`E[(\mu_n-\mu)^2] \le \pi^2\sigma^2/(6M)`;
+* :mod:`theory.mitigation.immigration` -- fresh data in the discrete case (Wright-Fisher with
+  immigration): the diversity converges to a positive stationary value.
+
+Conventions: ``n`` counts refits, generation 0 is the original; :math:`\alpha M` fresh samples is an
+integer (the exact split).  Every name is importable from :mod:`theory.mitigation` itself.  Sources:
+[shumailov2024]_, [gerstgrasser2024]_, [bertrand2024]_, [alemohammad2024]_.
+"""
+
+from theory.mitigation._common import Bounds, GaussianMoments
+from theory.mitigation.accumulation import *  # noqa: F401,F403
+from theory.mitigation.accumulation import __all__ as _accumulation
+from theory.mitigation.immigration import *  # noqa: F401,F403
+from theory.mitigation.immigration import __all__ as _immigration
+from theory.mitigation.mixing import *  # noqa: F401,F403
+from theory.mitigation.mixing import __all__ as _mixing
+
+__all__ = [*_mixing, *_accumulation, *_immigration, "GaussianMoments", "Bounds"]
