@@ -158,14 +158,22 @@ def chain_statistic(name, mean, log_var, mu, sigma2):
 
 # ----------------------------------------------------------------------------- mergeable moments
 def _moments(x):
-    """(count, mean, sum of squared deviations) of a block, by a shifted one-pass sum (no cancellation
-    beyond the spread of the block)."""
+    """(count, mean, sum of squared deviations) of a block from the sums of x and x^2.
+
+    When the two sums cancel in more than 8 of their 16 digits (a mean far from 0 against a small
+    spread) the sums are redone on the data shifted by its first element, so the sum of squared
+    deviations keeps at least 8 correct digits.
+    """
     n = x.size
-    c = x[0]
-    d = x - c
-    s1 = float(d.sum())
-    s2 = float(np.einsum("i,i->", d, d))  # not BLAS: its threads stall on a loaded machine
-    return n, float(c) + s1 / n, max(s2 - s1 * s1 / n, 0.0)
+    s1 = float(x.sum())
+    s2 = float(np.einsum("i,i->", x, x))  # not BLAS: its threads stall on a loaded machine
+    m2 = s2 - s1 * s1 / n
+    if not m2 > 1e-8 * s2:
+        c = x[0]
+        d = x - c
+        s1 = float(d.sum())
+        return n, float(c) + s1 / n, max(float(np.einsum("i,i->", d, d)) - s1 * s1 / n, 0.0)
+    return n, s1 / n, m2
 
 
 def _merge(a, b):
@@ -177,29 +185,40 @@ def _merge(a, b):
     return n, ma + delta * nb / n, qa + qb + delta * delta * na * nb / n
 
 
-def _block_summary(state, names, mu, sigma2):
+def _block_summary(state, names, mu, sigma2, buffer):
+    """Mergeable (count, mean, M2) of each requested statistic of one block.
+
+    The statistics are written in place into the rows of one ``(len(names), block)`` buffer, so their
+    sums and sums of squares are two passes over it (see :func:`_moments` for the cancellation guard).
+    """
     mean, log_var = state["mean"], state["log_variance"]
-    out = {}
-    var = std = None
-    for name in names:
+    rows = {name: buffer[i] for i, name in enumerate(names)}
+    std = rows.get("std")
+    if "std" in rows or "w2_squared" in rows:
+        std = std if std is not None else np.empty_like(log_var)
+        np.multiply(log_var, 0.5, out=std)
+        np.exp(std, out=std)
+    for name, x in rows.items():
         if name == "mean":
-            x = mean
-        elif name == "mean_error_sq":
-            x = (mean - mu) ** 2
+            x[:] = mean
         elif name == "log_variance":
-            x = log_var
+            x[:] = log_var
         elif name == "variance":
-            var = np.exp(log_var) if var is None else var
-            x = var
-        elif name == "std":
-            var = np.exp(log_var) if var is None else var
-            std = np.sqrt(var) if std is None else std
-            x = std
-        else:  # w2_squared
-            var = np.exp(log_var) if var is None else var
-            std = np.sqrt(var) if std is None else std
-            x = (mean - mu) ** 2 + (std - math.sqrt(sigma2)) ** 2
-        out[name] = _moments(x)
+            np.exp(log_var, out=x)
+        elif name in ("mean_error_sq", "w2_squared"):
+            np.subtract(mean, mu, out=x)
+            np.multiply(x, x, out=x)
+            if name == "w2_squared":
+                e = std - math.sqrt(sigma2)
+                e *= e
+                x += e
+    n = log_var.size
+    s1 = buffer.sum(axis=1)
+    s2 = np.einsum("ij,ij->i", buffer, buffer)  # not BLAS: its threads stall on a loaded machine
+    out = {}
+    for i, name in enumerate(names):
+        m2 = float(s2[i]) - float(s1[i]) ** 2 / n
+        out[name] = (n, float(s1[i]) / n, m2) if m2 > 1e-8 * float(s2[i]) else _moments(buffer[i])
     return out
 
 
@@ -271,11 +290,13 @@ def run_chains(step: Callable, *, process: str, params: Mapping[str, object], ge
     for name, value in (extra_state or {}).items():
         state[name] = np.full(chains, float(value))
     views = [{k: v[sl] for k, v in state.items()} for sl, _ in blocks]
+    buffers = [np.empty((len(statistics), sl.stop - sl.start)) for sl, _ in blocks] if len(record) else []
     rec_index = {g: i for i, g in enumerate(record.tolist())}
     R = len(record)
     summaries = {s: Summary(np.empty(R), np.empty(R), np.empty(R),
                             np.empty((R, qs.size)) if s in quantiled else None) for s in statistics}
     snaps = {}
+    hints = {}  # previous order statistics, to find the next ones by bracketing
     path_store = ({"mean": np.empty((generations + 1, paths)), "log_variance": np.empty((generations + 1, paths))}
                   if paths else None)
 
@@ -289,7 +310,7 @@ def run_chains(step: Callable, *, process: str, params: Mapping[str, object], ge
                 sd = math.sqrt(q / (n - 1)) if n > 1 else math.nan
                 summaries[s].mean[i], summaries[s].std[i], summaries[s].sem[i] = m, sd, sd / math.sqrt(n)
             if quantiled:
-                _quantiles(summaries, i, state, qs, quantiled, mu, sigma2)
+                _quantiles(summaries, i, state, qs, quantiled, mu, sigma2, hints)
         if g in snapshot_gens:
             snaps[g] = {"mean": state["mean"].copy(), "log_variance": state["log_variance"].copy()}
         if path_store is not None:
@@ -300,7 +321,7 @@ def run_chains(step: Callable, *, process: str, params: Mapping[str, object], ge
         rng = blocks[b][1]
         if g > 0:
             step(rng, views[b], g)
-        return _block_summary(views[b], statistics, mu, sigma2) if g in rec_index else None
+        return _block_summary(views[b], statistics, mu, sigma2, buffers[b]) if g in rec_index else None
 
     bar = _rng.Progress(generations, label or process, progress)
     with _rng.BlockRunner(workers) as runner:
@@ -319,22 +340,52 @@ def _names(values, name):
     return values
 
 
-def _quantiles(summaries, i, state, qs, names, mu, sigma2):
+def _quantiles(summaries, i, state, qs, names, mu, sigma2, hints):
     log_family = [s for s in names if s in _LOG_FAMILY]
     if log_family:
-        ql = _order_statistics(state["log_variance"], qs)
+        ql = _order_statistics(state["log_variance"], qs, hints.setdefault("log_variance", {}))
         for s in log_family:
             summaries[s].quantiles[i] = ql if s == "log_variance" else np.exp(ql if s == "variance" else 0.5 * ql)
     for s in names:
         if s not in _LOG_FAMILY:
             x = chain_statistic(s, state["mean"], state["log_variance"], mu, sigma2)
-            summaries[s].quantiles[i] = _order_statistics(x, qs)
+            summaries[s].quantiles[i] = _order_statistics(x, qs, hints.setdefault(s, {}))
 
 
-def _order_statistics(x, qs):
-    """numpy's ``inverted_cdf`` quantiles (the order statistics ``x_(ceil(qN))``) by one selection."""
+def _order_statistics(x, qs, hint=None):
+    """numpy's ``inverted_cdf`` quantiles, i.e. the order statistics :math:`x_{(\lceil qN\rceil)}`, exactly.
+
+    With a ``hint`` (the values and window half-widths of the previous call, updated in place), each
+    order statistic is found by bracketing: two counts locate it inside a window around its previous
+    value, and only the few elements of the window are partitioned -- a few vector passes instead of a
+    selection over all ``N``.  A window that misses is widened; after three misses the full selection
+    (``numpy.partition``) is used.  The result is the same order statistic either way.
+    """
     k = np.clip(np.ceil(qs * x.size).astype(np.int64) - 1, 0, x.size - 1)
-    return np.partition(x, np.unique(k))[k]
+    if not hint or not np.all(np.isfinite(x[:1])):
+        out = np.partition(x, np.unique(k))[k]
+        if hint is not None:
+            spread = float(out[-1] - out[0]) if out.size > 1 else 1.0
+            hint["values"], hint["widths"] = out.copy(), np.full(out.size, max(spread, 1e-300) / 8 + 1e-300)
+        return out
+    out = np.empty(k.size)
+    for j, kj in enumerate(k):
+        centre, w = hint["values"][j], hint["widths"][j]
+        for _ in range(3):
+            lo, hi = centre - w, centre + w
+            at_most = x <= lo
+            below = int(np.count_nonzero(at_most))
+            if below <= kj:
+                window = x[(x <= hi) & ~at_most]
+                if below + window.size > kj:
+                    out[j] = np.partition(window, kj - below)[kj - below]
+                    break
+            w *= 8
+        else:  # three misses: the full selection
+            out[j] = np.partition(x, kj)[kj]
+        hint["widths"][j] = max(w / 2, 4 * abs(out[j] - centre), 1e-300)
+    hint["values"] = out.copy()
+    return out
 
 
 def check_formulas(formulas, allowed):
