@@ -161,7 +161,7 @@ def gmm_authors_figure(out_dir, seed=20240724, generations=gmm.AUTHORS_SETTINGS[
     ax2.set_xlabel("generation $m$ (refits on synthetic data)")
     ax2.set_ylabel(r"$\sqrt{\mathrm{tr}\,\Sigma_k/2}$ (units of $x$)")
     ax2.set_title("(c) component standard deviations")
-    ax2.legend(loc="lower left")
+    ax2.legend(loc="upper right")
     data["authors_final_generation"] = [AUTHORS_FINAL["generation"]]
     data["authors_final_L2sq"] = [AUTHORS_FINAL["l2_squared"]]
     data["authors_final_sd"] = list(AUTHORS_FINAL["sd"])
