@@ -16,6 +16,8 @@ from figures import style
 
 REGISTRY = cli._figure_registry()
 WIDTHS_IN = (style.SINGLE, style.FULL)
+#: Figures run at a quick scale here (same code path, fewer generations/chains); the others at their defaults.
+QUICK = {"gmm_authors": dict(generations=60, chains=2)}
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +38,7 @@ def produced(tmp_path_factory):
 
     style.save = spy
     try:
-        paths = {name: fn(out, seed=20240724) for name, fn in REGISTRY.items()}
+        paths = {name: fn(out, seed=20240724, **QUICK.get(name, {})) for name, fn in REGISTRY.items()}
     finally:
         style.save = real_save
     return out, paths, captured
@@ -111,3 +113,25 @@ def test_csv_writer_roundtrip(tmp_path):
     style.write_csv(p, {"a": [1.0, 2.5], "b": [3.0]})
     cols = _csv_columns(p)
     assert cols["a"].tolist() == [1.0, 2.5] and cols["b"][0] == 3.0 and math.isnan(cols["b"][1])
+
+
+def test_gmm_authors_scatter_points_are_csv_data(tmp_path, monkeypatch):
+    """The scatter panels of gmm_authors plot exactly the CSV's samples (scatter points are not Line2D)."""
+    captured = {}
+    real_save = style.save
+
+    def spy(fig, out_dir, name, data):
+        captured["offsets"] = [c.get_offsets() for ax in fig.axes for c in ax.collections]
+        return real_save(fig, out_dir, name, data)
+
+    monkeypatch.setattr(style, "save", spy)
+    paths = REGISTRY["gmm_authors"](tmp_path, seed=3, **QUICK["gmm_authors"])
+    cols = _csv_columns(next(p for p in paths if p.endswith(".csv")))
+    shown = [k[: -len("_chain0_x1")] for k in cols if k.endswith("_chain0_x1")]
+    assert shown == ["real", "m0", "m50"]
+    assert len(captured["offsets"]) == 2 * len(shown)  # one scatter per fitted component and panel
+    for i, key in enumerate(shown):
+        xy = np.column_stack([cols[f"{key}_chain0_x1"], cols[f"{key}_chain0_x2"]])
+        comp = cols[f"{key}_chain0_component"]
+        for k in range(2):
+            np.testing.assert_array_equal(np.asarray(captured["offsets"][2 * i + k]), xy[comp == k + 1])
