@@ -241,8 +241,8 @@ class _Spec:
         self.params = params
         self.domains = domains
         if kind == "closed_form" or exact:
-            if "exact" not in sig.parameters:
-                params = params + [inspect.Parameter("exact", inspect.Parameter.KEYWORD_ONLY, default=False)]
+            params = params + [sig.parameters.get("exact") or
+                               inspect.Parameter("exact", inspect.Parameter.KEYWORD_ONLY, default=False)]
             self.domains = dict(domains, exact=V.Flag(_EXACT_DOC))
         self.signature = sig.replace(parameters=params)
         self.passes_exact = "exact" in sig.parameters
