@@ -33,6 +33,7 @@ j = sp.Symbol("j", integer=True, nonnegative=True)
 ARGS = {
     "gaussian.schedule_expected_w2_squared": dict(n=2, M_of_j=3 + 0 * j, j=j),
     "gaussian.schedule_is_bounded": dict(M_of_j=(j + 1) ** 2, j=j),
+    "truncation.temperature_density": dict(x=0.3),
 }
 #: Functions whose numeric result is documented as bool or int rather than float.
 NON_FLOAT = {"gaussian.schedule_is_bounded"}

@@ -1,0 +1,122 @@
+r"""Functional expressivity error: ONE Gaussian fitted to a Gaussian mixture, and its recursive refitting.
+
+The model family cannot represent the target: with infinitely many samples the maximum-likelihood
+Gaussian for data from :math:`p = \sum_i w_i N(\mu_i, s_i^2)` minimises :math:`KL(p\,\|\,q)` over
+Gaussians :math:`q`, i.e. matches the first two moments :math:`\mu, \sigma^2`
+(:func:`theory.mixture.mixture_moments`).  The error that remains is the distance from :math:`p` to
+:math:`q = N(\mu, \sigma^2)`:
+
+.. math::
+
+    KL(p\,\|\,q) = \tfrac12\log(2\pi e\,\sigma^2) - H(p) \ge 0, \qquad
+    W_2^2(q, p) = 2\sigma(\sigma - \kappa) \ge 0,
+
+(the Gaussian maximises entropy at fixed variance; :math:`\kappa = E[Z\,Q_p(\Phi(Z))] \le \sigma` by
+Cauchy-Schwarz), both zero iff :math:`p` is Gaussian.  Refitting :math:`q` recursively on ``M``
+samples joins the Gaussian collapse of :mod:`theory.gaussian` with :math:`\sigma^2` the mixture
+variance, and then
+
+.. math::
+
+    E[W_2^2(N(\mu_n,\sigma_n^2), p)] = E[W_2^2(N(\mu_n,\sigma_n^2), q)] + 2(\sigma - \kappa)\,E[\sigma_n],
+
+a sum of non-negative terms.  Numeric only in the mixture (:math:`\kappa` and :math:`H(p)` are
+quadratures); symbolic in ``n`` and ``M``.  Sources: [shumailov2024]_ (the three error sources),
+[covertthomas2006]_, [villani2003]_.
+"""
+
+from __future__ import annotations
+
+import math
+
+from theory import gaussian as _gaussian
+from theory import validation as V
+from theory.core import computed
+from theory.mixture import NUMERIC_MIXTURE, Mixture, kappa, kl_divergence, mixture_moments
+
+__all__ = ["expressivity_kl", "expressivity_w2_squared", "expressivity_recursive_w2_squared"]
+
+
+def _moments(mixture):
+    mu, var = (float(v) for v in mixture_moments(mixture))
+    return mu, var, max(math.sqrt(var) - kappa(mixture), 0.0)  # kappa <= sigma; the max only removes rounding
+
+
+@computed(mixture=NUMERIC_MIXTURE)
+def expressivity_kl(mixture):
+    r"""Irreducible :math:`KL(p\,\|\,q) = \tfrac12\log(2\pi e\,\sigma^2) - H(p) \ge 0` from the mixture to its
+    moment-matched Gaussian :math:`q` (numeric only).
+
+    Computed as :func:`theory.mixture.kl_divergence` to :math:`q` (a non-negative integrand), which equals
+    the display because :math:`E_p[(x-\mu)^2] = \sigma^2` makes the cross-entropy the entropy of :math:`q`.
+
+    Parameters
+    ----------
+    %(parameters)s
+
+    Examples
+    --------
+    >>> expressivity_kl(((0.5, 0.5), (1.0, 1.0), (2.0, 2.0))) < 1e-20  # a Gaussian: exactly 0
+    True
+
+    References
+    ----------
+    [shumailov2024]_; [covertthomas2006]_, Thm. 8.6.5.
+    """
+    mu, var, _ = _moments(mixture)
+    return kl_divergence(mixture, Mixture((1.0,), (mu,), (var,)))
+
+
+@computed(mixture=NUMERIC_MIXTURE)
+def expressivity_w2_squared(mixture):
+    r"""Irreducible :math:`W_2^2(N(\mu, \sigma^2), p) = 2\sigma(\sigma - \kappa) \ge 0` from the mixture to its
+    moment-matched Gaussian (numeric only).
+
+    :func:`theory.mixture.w2_squared_to_gaussian` at :math:`m = \mu`, :math:`s^2 = \sigma^2`; zero iff the
+    mixture is Gaussian.
+
+    Parameters
+    ----------
+    %(parameters)s
+
+    Examples
+    --------
+    >>> expressivity_w2_squared(((0.5, 0.5), (1.0, 1.0), (2.0, 2.0))) < 1e-12  # a Gaussian: exactly 0
+    True
+
+    References
+    ----------
+    [shumailov2024]_; [villani2003]_, sec. 2.2.
+    """
+    _, var, gap = _moments(mixture)
+    return 2 * math.sqrt(var) * gap
+
+
+@computed(symbolic=True, n=V.GENERATIONS, M=V.SAMPLE_SIZE, mixture=NUMERIC_MIXTURE, estimator=V.ESTIMATOR)
+def expressivity_recursive_w2_squared(n, M, mixture, estimator="unbiased"):
+    r""":math:`E[W_2^2(N(\mu_n,\sigma_n^2), p)] = E[W_2^2(N(\mu_n,\sigma_n^2), q)] + 2(\sigma-\kappa)E[\sigma_n]`:
+    the moment-matched Gaussian :math:`q` of ``p`` refitted ``n`` times on ``M`` samples.
+
+    The first term is :func:`theory.gaussian.expected_w2_squared` at :math:`\sigma^2` the mixture variance,
+    :math:`E[\sigma_n]` is :func:`theory.gaussian.expected_std`.  At ``n = 0`` it is
+    :func:`expressivity_w2_squared`; it grows without bound (unbiased) or tends to :math:`2\sigma^2` (MLE).
+    Symbolic ``n``, ``M`` give an expression (with :math:`\sigma, \kappa` as floats).
+
+    Parameters
+    ----------
+    %(parameters)s
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> n = sp.Symbol("n", integer=True, nonnegative=True)
+    >>> expressivity_recursive_w2_squared(n, 2, ((0.5, 0.5), (1.0, 1.0), (2.0, 2.0)))  # a Gaussian: sp. form
+    1.0*n - 4.0*(sqrt(2)/sqrt(pi))**n + 4.0
+
+    References
+    ----------
+    [shumailov2024]_; [villani2003]_, sec. 2.2.
+    """
+    _, var, gap = _moments(mixture)
+    gauss = _gaussian.expected_w2_squared(n, M, sigma2=var, estimator=estimator)
+    return gauss + 2 * gap * _gaussian.expected_std(n, M, sigma2=var, estimator=estimator)
