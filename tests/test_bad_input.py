@@ -523,6 +523,7 @@ def test_the_audit_is_large_and_covers_every_module():
     assert len(ROWS) >= 150
     modules = {r.values[0].__module__ for r in ROWS}
     for m in ("theory.gaussian", "theory.discrete", "theory.mitigation", "theory.multivariate",
-              "theory.approximation", "numerics.gaussian", "numerics.mitigation", "numerics.multivariate",
+              "theory.truncation", "theory.mixture", "theory.expressivity", "numerics.gaussian", "numerics.mitigation",
+              "numerics.multivariate",
               "numerics.gmm", "numerics.checks", "numerics._rng", "numerics.approximation", "numerics.discrete"):
         assert m in modules, m

@@ -133,8 +133,8 @@ def _scaled_quad(f_scale, length, k):
 
 
 def _tail_series(a, k):
-    r""":math:`\int_0^\infty y^i e^{-ay - y^2/2} dy = \sum_n \frac{(-1/2)^n}{n!}\frac{(i+2n)!}{a^{i+2n+1}}`, ``i = 0..k``,
-    for :math:`a \ge 20`: the asymptotic series of :math:`e^{-y^2/2}`, summed to its smallest term
+    r""":math:`\int_0^\infty y^i e^{-ay - y^2/2} dy = \sum_n \frac{(-1/2)^n}{n!}\frac{(i+2n)!}{a^{i+2n+1}}`,
+    ``i = 0..k``, for :math:`a \ge 20`: the asymptotic series of :math:`e^{-y^2/2}`, summed to its smallest term
     (about :math:`e^{-a^2/2} < 10^{-86}`) or to the working precision."""
     tol = mpmath.mpf(10) ** (-mpmath.mp.dps - 3)
     out = []
