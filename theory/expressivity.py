@@ -38,8 +38,9 @@ __all__ = ["expressivity_kl", "expressivity_w2_squared", "expressivity_recursive
 
 
 def _moments(mixture):
+    """Mean, variance and sigma - kappa >= 0 of the mixture (the max only removes rounding)."""
     mu, var = (float(v) for v in mixture_moments(mixture))
-    return mu, var, max(math.sqrt(var) - kappa(mixture), 0.0)  # kappa <= sigma; the max only removes rounding
+    return mu, var, max(math.sqrt(var) - kappa(mixture), 0.0)
 
 
 @computed(mixture=NUMERIC_MIXTURE)
@@ -63,8 +64,7 @@ def expressivity_kl(mixture):
     ----------
     [shumailov2024]_; [covertthomas2006]_, Thm. 8.6.5.
     """
-    mu, var, _ = _moments(mixture)
-    return kl_divergence(mixture, Mixture((1.0,), (mu,), (var,)))
+    return kl_divergence(mixture, Mixture((1.0,), *([float(v)] for v in mixture_moments(mixture))))
 
 
 @computed(mixture=NUMERIC_MIXTURE)

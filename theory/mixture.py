@@ -594,7 +594,14 @@ def total_variation(mixture_a, mixture_b):
     return min(0.5 * _quad(f, _edges(a, b), epsabs=1e-13), 1.0)
 
 
-_SERIES = [(-1) ** j / math.factorial(j) for j in range(2, 20)]
+_SERIES = [(-1) ** j / math.factorial(j) for j in range(19, 1, -1)]  # t - 1 + e^{-t} = t^2 sum_j c_j t^(j-2)
+
+
+def _kl_series(t):
+    out = 0.0
+    for c in _SERIES:  # Horner, highest power first
+        out = out * t + c
+    return out * t * t
 
 
 
@@ -629,7 +636,7 @@ def kl_divergence(mixture_a, mixture_b):
         la, lb = _logpdf(x, *a), _logpdf(x, *b)
         t = la - lb
         if abs(t) < 0.5:
-            return math.exp(la) * math.fsum(c * t ** j for j, c in enumerate(_SERIES, start=2))
+            return math.exp(la) * _kl_series(t)
         return math.exp(la) * (t - 1) + math.exp(lb)
 
     edges = _edges(a)
