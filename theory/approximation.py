@@ -1,19 +1,12 @@
-r"""The three error sources of model collapse, and closed forms for the two that are not sampling.
+r"""The three error sources of model collapse [shumailov2024]_, and where each is solved.
 
-[shumailov2024]_ attribute model collapse to three errors that compound over generations (generation
-:math:`n+1` is a model fitted to data sampled from generation :math:`n`):
+1. **Statistical approximation** (finitely many samples): :mod:`theory.gaussian`, :mod:`theory.discrete`.
+2. **Functional expressivity** (the family cannot represent the target; one Gaussian fitted to a
+   mixture): :mod:`theory.expressivity`, on the mixtures of :mod:`theory.mixture`.
+3. **Functional approximation** (a biased sampling procedure: truncation, low temperature):
+   :mod:`theory.truncation`.
 
-1. **Statistical approximation error**: only finitely many samples are drawn, so the fit is random
-   and the variance performs a multiplicative random walk towards 0 (:mod:`theory.gaussian`,
-   :mod:`theory.discrete`).
-2. **Functional expressivity error**: the model family cannot represent the target; here ONE Gaussian
-   fitted to a Gaussian mixture (:mod:`theory.expressivity`, on the mixtures of :mod:`theory.mixture`).
-3. **Functional approximation error**: the learning or sampling procedure is biased; here sampling
-   with truncation or at low temperature, which shrinks the variance by a fixed factor every
-   generation (:mod:`theory.truncation`).
-
-The last two are present with infinitely many samples.  This module gathers the public names of
-those three modules (``from theory import approximation as ta; ta.kappa(...)``).
+This module gathers the public names of the last three (``from theory import approximation as ta``).
 """
 
 from theory import expressivity as _expressivity

@@ -1,28 +1,12 @@
 r"""Functional expressivity error: ONE Gaussian fitted to a Gaussian mixture, and its recursive refitting.
 
-The model family cannot represent the target: with infinitely many samples the maximum-likelihood
-Gaussian for data from :math:`p = \sum_i w_i N(\mu_i, s_i^2)` minimises :math:`KL(p\,\|\,q)` over
-Gaussians :math:`q`, i.e. matches the first two moments :math:`\mu, \sigma^2`
-(:func:`theory.mixture.mixture_moments`).  The error that remains is the distance from :math:`p` to
-:math:`q = N(\mu, \sigma^2)`:
-
-.. math::
-
-    KL(p\,\|\,q) = \tfrac12\log(2\pi e\,\sigma^2) - H(p) \ge 0, \qquad
-    W_2^2(q, p) = 2\sigma(\sigma - \kappa) \ge 0,
-
-(the Gaussian maximises entropy at fixed variance; :math:`\kappa = E[Z\,Q_p(\Phi(Z))] \le \sigma` by
-Cauchy-Schwarz), both zero iff :math:`p` is Gaussian.  Refitting :math:`q` recursively on ``M``
-samples joins the Gaussian collapse of :mod:`theory.gaussian` with :math:`\sigma^2` the mixture
-variance, and then
-
-.. math::
-
-    E[W_2^2(N(\mu_n,\sigma_n^2), p)] = E[W_2^2(N(\mu_n,\sigma_n^2), q)] + 2(\sigma - \kappa)\,E[\sigma_n],
-
-a sum of non-negative terms.  Numeric only in the mixture (:math:`\kappa` and :math:`H(p)` are
-quadratures); symbolic in ``n`` and ``M``.  Sources: [shumailov2024]_ (the three error sources),
-[covertthomas2006]_, [villani2003]_.
+With infinitely many samples the Gaussian MLE for data from a mixture :math:`p` matches its first two
+moments :math:`\mu, \sigma^2`; the error left is the distance to :math:`q = N(\mu, \sigma^2)`:
+:math:`KL(p\,\|\,q) = \tfrac12\log(2\pi e\sigma^2) - H(p)` and :math:`W_2^2(q, p) = 2\sigma(\sigma - \kappa)`,
+both :math:`\ge 0` and zero iff :math:`p` is Gaussian [covertthomas2006]_, [villani2003]_.  Refitting
+:math:`q` on ``M`` samples joins the Gaussian collapse (:mod:`theory.gaussian`), and
+:math:`E[W_2^2(N(\mu_n,\sigma_n^2), p)] = E[W_2^2(N(\mu_n,\sigma_n^2), q)] + 2(\sigma - \kappa)E[\sigma_n]`.
+Numeric in the mixture (quadratures), symbolic in ``n`` and ``M`` [shumailov2024]_.
 """
 
 from __future__ import annotations
@@ -97,10 +81,8 @@ def expressivity_recursive_w2_squared(n, M, mixture, estimator="unbiased"):
     r""":math:`E[W_2^2(N(\mu_n,\sigma_n^2), p)] = E[W_2^2(N(\mu_n,\sigma_n^2), q)] + 2(\sigma-\kappa)E[\sigma_n]`:
     the moment-matched Gaussian :math:`q` of ``p`` refitted ``n`` times on ``M`` samples.
 
-    The first term is :func:`theory.gaussian.expected_w2_squared` at :math:`\sigma^2` the mixture variance,
-    :math:`E[\sigma_n]` is :func:`theory.gaussian.expected_std`.  At ``n = 0`` it is
-    :func:`expressivity_w2_squared`; it grows without bound (unbiased) or tends to :math:`2\sigma^2` (MLE).
-    Symbolic ``n``, ``M`` give an expression (with :math:`\sigma, \kappa` as floats).
+    :func:`theory.gaussian.expected_w2_squared` and ``expected_std`` at :math:`\sigma^2` the mixture variance;
+    unbounded (unbiased) or :math:`\to 2\sigma^2` (MLE).  Symbolic ``n``, ``M``: an expression.
 
     Parameters
     ----------

@@ -1,21 +1,13 @@
-r"""One-dimensional Gaussian mixtures: the value type, their moments and the distances between them.
+r"""One-dimensional Gaussian mixtures: the :class:`Mixture` value type, moments and distances.
 
-A mixture :math:`p = \sum_i w_i N(\mu_i, s_i^2)` is a :class:`Mixture` ``(weights, means, variances)``:
-validated once (weights :math:`\ge 0` summing to 1, finite means, variances :math:`> 0`, equal
-lengths, element-wise type checks), with ``.sds`` (the :math:`s_i`) and ``.k`` (the number of
-components).  Every function taking a mixture declares it with the domain :data:`MIXTURE`, which also
-accepts a plain ``(weights, means, variances)`` triple; sympy entries are allowed where a closed form
-exists (:func:`mixture_moments`, :func:`l2_squared`), the quadrature functions are numeric only.
-
-The closed forms: the moments :math:`\mu = \sum w_i\mu_i`, :math:`\sigma^2 = \sum w_i(s_i^2 + \mu_i^2) -
-\mu^2` (the moment-matched, i.e. maximum-likelihood, Gaussian), and :math:`\|p_a - p_b\|_2^2` through
-:math:`\int N(x;\mu_i,s_i^2)N(x;\mu'_j,s'^2_j)dx = N(\mu_i - \mu'_j; 0, s_i^2 + s'^2_j)`.  By quadrature:
-the entropy, :math:`KL`, :math:`TV`, and :math:`W_2^2`, which in one dimension is the :math:`L^2`
-distance of the quantile functions [villani2003]_:
-:math:`W_2^2(N(m, s^2), p) = (m-\mu)^2 + (s-\sigma)^2 + 2s(\sigma - \kappa)` with
-:math:`\kappa = E[Z\,Q_p(\Phi(Z))] \le \sigma` (:func:`kappa`).  Each of these is written as a sum of
-non-negative terms, so no distance comes out negative.  Sources: [mclachlanpeel2000]_,
-[covertthomas2006]_, [dowsonlandau1982]_, [shumailov2024]_ (their GMM experiment).
+A mixture :math:`p = \sum_i w_i N(\mu_i, s_i^2)` is a ``Mixture(weights, means, variances)``, validated
+once, with ``.sds`` and ``.k``; every function taking one declares the domain :data:`MIXTURE` (a plain
+triple is converted).  Closed forms (symbolic or exact entries allowed): the moments of the
+moment-matched Gaussian and :math:`\|p_a - p_b\|_2^2`.  By quadrature (numeric only): entropy, KL, TV,
+and :math:`W_2^2`, the :math:`L^2` distance of the quantile functions in one dimension [villani2003]_:
+:math:`W_2^2(N(m, s^2), p) = (m-\mu)^2 + (s-\sigma)^2 + 2s(\sigma - \kappa)`, :math:`\kappa =
+E[Z\,Q_p(\Phi(Z))] \le \sigma`.  Distances are sums of non-negative terms, so none comes out negative.
+Sources: [mclachlanpeel2000]_, [covertthomas2006]_, [dowsonlandau1982]_, [shumailov2024]_.
 """
 
 from __future__ import annotations
@@ -63,10 +55,8 @@ def _entries(values, name, domain):
 class Mixture(_Fields):
     r"""A 1-D Gaussian mixture :math:`\sum_i w_i N(\mu_i, s_i^2)`, validated once; immutable.
 
-    ``Mixture(weights, means, variances)`` checks every entry (a real number or a sympy expression;
-    booleans, strings, NaN and infinities refused, naming e.g. ``variances[1]``), equal non-zero
-    lengths, weights :math:`\ge 0` summing to 1 (exactly for exact entries, within ``1e-12`` for
-    floats) and variances :math:`> 0`.  It unpacks as the triple ``weights, means, variances``.
+    Every entry is a real number or a sympy expression (errors name e.g. ``variances[1]``); weights
+    :math:`\ge 0` sum to 1 (within ``1e-12`` for floats), variances are :math:`> 0`.  Unpacks as a triple.
 
     Examples
     --------
@@ -232,11 +222,6 @@ def mixture_moments(mixture):
     ----------
     %(parameters)s
 
-    Returns
-    -------
-    MixtureMoments
-        ``(mean, variance)``.
-
     Examples
     --------
     >>> mixture_moments(((sp.Rational(1, 3), sp.Rational(2, 3)), (-1, 2), (1, 3)))
@@ -276,8 +261,6 @@ def l2_squared(mixture_a, mixture_b):
 
     Examples
     --------
-    >>> l2_squared(((1,), (0,), (1,)), ((1,), (0,), (1,)), exact=True)
-    0
     >>> l2_squared(((1,), (0,), (1,)), ((1,), (1,), (1,)), exact=True)
     -(1 - exp(1/4))*exp(-1/4)/sqrt(pi)
 
@@ -309,11 +292,8 @@ def mixture_pdf(x, mixture):
 
     Examples
     --------
-    >>> import math
     >>> mixture_pdf(0.0, ((1.0,), (0.0,), (1.0,))) == 1 / math.sqrt(2 * math.pi)  # exactly phi(0)
     True
-    >>> mixture_pdf([-2.0, 2.0], ((0.5, 0.5), (-2.0, 2.0), (1.0, 1.0))).shape
-    (2,)
 
     References
     ----------
@@ -371,11 +351,8 @@ def _symmetry_centre(w, m, s):
 def mixture_quantile(u, mixture):
     r"""Quantile function :math:`Q(u) = F^{-1}(u)`, element-wise, by Brent's method in log space (numeric only).
 
-    The root of :math:`\log F(x) = \log u` lies in
-    :math:`[\min_i(\mu_i + s_i\Phi^{-1}(u)), \max_i(\mu_i + s_i\Phi^{-1}(u))]` since :math:`F` is a weighted
-    mean of the component CDFs; upper-tail levels use the reflected mixture (no :math:`1-u`).  The
-    absolute accuracy is about :math:`10^{-16}/p(Q(u))`; for a mixture symmetric about :math:`c` the median
-    is :math:`c` exactly.
+    Bracketed by :math:`\min_i, \max_i(\mu_i + s_i\Phi^{-1}(u))`; upper tails by reflection (no :math:`1-u`).
+    Accurate to about :math:`10^{-16}/p(Q(u))`; the median of a symmetric mixture is its centre exactly.
 
     Parameters
     ----------
@@ -453,8 +430,7 @@ def kappa(mixture):
     r"""Comonotone covariance :math:`\kappa = \int_0^1 \Phi^{-1}(u)\,Q_p(u)\,du = E[Z\,Q_p(\Phi(Z))]` of a standard
     normal with the mixture, by quadrature (numeric only).
 
-    :math:`\kappa \le \sigma` (Cauchy-Schwarz), with equality iff :math:`p` is Gaussian; it is the only
-    constant of :math:`W_2^2(N(m, s^2), p)` without a closed form.  Cached per mixture.
+    :math:`\kappa \le \sigma` (Cauchy-Schwarz), equal iff :math:`p` is Gaussian.  Cached per mixture.
 
     Parameters
     ----------
@@ -486,10 +462,8 @@ def _w2_to_gaussian(m, s, mixture):
 def w2_squared_to_gaussian(mean=0, *, sigma2=1, mixture):
     r""":math:`W_2^2(N(m, s^2), p) = (m-\mu)^2 + (s-\sigma)^2 + 2s(\sigma - \kappa)` for one Gaussian (numeric only).
 
-    In one dimension :math:`W_2^2 = \int_0^1 (m + s\Phi^{-1}(u) - Q_p(u))^2du`; expanding with
-    :math:`\int\Phi^{-1} = 0`, :math:`\int(\Phi^{-1})^2 = 1`, :math:`\int Q_p = \mu`, :math:`\int Q_p^2 = \sigma^2 +
-    \mu^2` gives the display, :math:`\mu, \sigma^2` from :func:`mixture_moments`, :math:`\kappa` from
-    :func:`kappa` (:math:`\kappa \le \sigma`, so each term is non-negative).
+    Expand :math:`W_2^2 = \int_0^1 (m + s\Phi^{-1}(u) - Q_p(u))^2du` (one dimension); :math:`\kappa \le \sigma`
+    (:func:`kappa`), so each term is non-negative.
 
     Parameters
     ----------
@@ -610,10 +584,8 @@ def _kl_series(t):
 def kl_divergence(mixture_a, mixture_b):
     r""":math:`KL(p_a\,\|\,p_b) = \int p_a \log\frac{p_a}{p_b}\,dx \ge 0` in nats, by quadrature (numeric only).
 
-    Integrated as :math:`\int p_a\,(t - 1 + e^{-t})\,dx` with :math:`t = \log(p_a/p_b)`: the same value (both
-    densities integrate to 1), but a non-negative integrand, so the result is never negative and has no
-    cancellation for nearly equal mixtures.  The range :math:`[\min(\mu - 40s), \max(\mu + 40s)]` of
-    :math:`p_a`; the mass of :math:`p_b` outside it is added exactly.
+    Integrated as :math:`\int p_a(t - 1 + e^{-t})dx`, :math:`t = \log(p_a/p_b)` (equal, as both integrate to 1): a
+    non-negative integrand, so never negative, no cancellation for nearly equal mixtures.
 
     Parameters
     ----------
