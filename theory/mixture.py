@@ -401,7 +401,6 @@ def mixture_entropy(mixture):
 
     Examples
     --------
-    >>> import math
     >>> abs(mixture_entropy(((1.0,), (0.0,), (1.0,))) - 0.5 * math.log(2 * math.pi * math.e)) < 1e-13  # exact
     True
 
@@ -554,7 +553,6 @@ def total_variation(mixture_a, mixture_b):
 
     Examples
     --------
-    >>> import math
     >>> tv = total_variation(((1.0,), (0.0,), (1.0,)), ((1.0,), (1.0,), (1.0,)))
     >>> abs(tv - math.erf(0.5 / math.sqrt(2))) < 1e-12  # exactly 2 Phi(1/2) - 1
     True
@@ -593,7 +591,6 @@ def kl_divergence(mixture_a, mixture_b):
 
     Examples
     --------
-    >>> import math
     >>> kl = kl_divergence(((1.0,), (0.0,), (1.0,)), ((1.0,), (1.0,), (4.0,)))
     >>> abs(kl - (math.log(2) + 2 / 8 - 0.5)) < 1e-12  # exactly log(s_b/s_a) + (s_a^2 + d^2)/(2 s_b^2) - 1/2
     True
