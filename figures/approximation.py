@@ -72,7 +72,7 @@ def expressivity_figure(out_dir, seed=20240724):
     fig, (a, b, c) = style.new_figure(style.FULL, 2.5, ncols=3)
     col = style.COLORS
     mix = na.EXPRESSIVITY_MIXTURE
-    mu, var = ta.mixture_moments(*mix)
+    mu, var = ta.mixture_moments(mix)
     x = np.linspace(-7, 7, 561)
     p = ta.mixture_pdf(x, mix)
     q = np.exp(-0.5 * (x - mu) ** 2 / var) / math.sqrt(2 * math.pi * var)
@@ -86,8 +86,8 @@ def expressivity_figure(out_dir, seed=20240724):
     kl, w2 = [], []
     for d in SEPARATIONS:
         m = ((0.5, 0.5), (-d / 2, d / 2), (1.0, 1.0))
-        kl.append(ta.expressivity_kl(*m))
-        w2.append(ta.expressivity_w2_squared(*m))
+        kl.append(ta.expressivity_kl(m))
+        w2.append(ta.expressivity_w2_squared(m))
     b.plot(SEPARATIONS, kl, color=col["blue"], label=r"$KL(p\,\|\,q)$ (nats)")
     b.plot(SEPARATIONS, w2, color=col["green"], label=r"$W_2^2(p, q)$ (units of $x^2$)")
     b.set_xlabel(r"separation $\mu_2-\mu_1$ (units of $s$)")
@@ -101,18 +101,18 @@ def expressivity_figure(out_dir, seed=20240724):
             "n": n, "mc_n": marks}
     ss = np.random.SeedSequence(seed).spawn(2)
     for est, color, fmt, s in (("unbiased", col["blue"], "o", ss[0]), ("mle", col["orange"], "s", ss[1])):
-        th = np.array([ta.expressivity_recursive_w2_squared(int(k), M_EXPR, *mix, estimator=est) for k in n])
+        th = np.array([ta.expressivity_recursive_w2_squared(int(k), M_EXPR, mix, estimator=est) for k in n])
         run = ng.simulate(M_EXPR, N_EXPR, CHAINS_EXPR, mu=mu, sigma2=var, estimator=est, seed=s,
                           record=(), snapshots=marks, quantiles=())
         vals = [ta.w2_squared_gaussians_to_mixture(run.snapshots[k]["mean"],
-                                                   np.exp(0.5 * run.snapshots[k]["log_variance"]), mix)
+                                                   sigma2=np.exp(run.snapshots[k]["log_variance"]), mixture=mix)
                 for k in marks]
         mean = np.array([v.mean() for v in vals])
         sem = np.array([v.std(ddof=1) / math.sqrt(v.size) for v in vals])
         c.plot(n, th, color=color, label=f"theory, {est}")
         c.errorbar(marks, mean, yerr=2 * sem, fmt=fmt, color=color, ms=2.5, label=f"MC, {est}, $\\pm2$ s.e.")
         data[f"theory_{est}"], data[f"mc_{est}"], data[f"mc_{est}_sem"] = th, mean, sem
-    irr = ta.expressivity_w2_squared(*mix)
+    irr = ta.expressivity_w2_squared(mix)
     c.axhline(irr, color="0.4", ls=":", lw=0.8, label=f"irreducible ($n=0$): {irr:.3f}")
     c.set_xlabel("generation $n$ (Gaussian refits)")
     c.set_ylabel(r"$E[W_2^2(N(\mu_n,\sigma_n^2), p)]$ (units of $x^2$)")

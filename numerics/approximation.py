@@ -286,17 +286,18 @@ def _check_formulas(formulas, allowed):
 
 def _check_mixture_arg(mixture):
     """``mixture = (weights, means, variances)`` as three float arrays; ValueError naming ``mixture`` otherwise."""
-    return tuple(np.array([float(t) for t in part]) for part in ta.unpack_mixture(mixture, "mixture",
-                                                                                   symbolic_ok=False))
+    return tuple(np.array([float(t) for t in part]) for part in ta.NUMERIC_MIXTURE.check(mixture, "mixture"))
 
 
 def _theory_moments(run, n):
     if run.kind == "truncation":
-        e1 = ta.truncation_expected_variance(n, run.parameter, run.M, run.sigma ** 2, run.estimator)
-        e2 = ta.truncation_variance_second_moment(n, run.parameter, run.M, run.sigma ** 2, run.estimator)
+        e1 = ta.truncation_expected_variance(n, run.parameter, run.M, sigma2=run.sigma ** 2, estimator=run.estimator)
+        e2 = ta.truncation_variance_second_moment(n, run.parameter, run.M, sigma2=run.sigma ** 2,
+                                                 estimator=run.estimator)
     else:
-        e1 = ta.temperature_expected_variance(n, run.parameter, run.M, run.sigma ** 2, run.estimator)
-        e2 = ta.temperature_variance_second_moment(n, run.parameter, run.M, run.sigma ** 2, run.estimator)
+        e1 = ta.temperature_expected_variance(n, run.parameter, run.M, sigma2=run.sigma ** 2, estimator=run.estimator)
+        e2 = ta.temperature_variance_second_moment(n, run.parameter, run.M, sigma2=run.sigma ** 2,
+                                                  estimator=run.estimator)
     return e1, e2 - e1 ** 2
 
 
@@ -476,7 +477,7 @@ def expressivity_checks(N, seed, chains=20_000, mixture=EXPRESSIVITY_MIXTURE, fo
         Chains of the recursive refit.
     mixture : (weights, means, variances)
         The mixture :math:`p` (numbers; validated by
-        :func:`theory.approximation.check_mixture`).
+        :data:`theory.mixture.MIXTURE`).
     formulas : dict, optional
         Override ``"mu"``, ``"sigma^2"``, ``"KL"`` (callables of no argument)
         or ``"E[W2^2]"`` (``f(n, M, estimator)``) to show a wrong formula is caught.
@@ -510,7 +511,7 @@ def expressivity_checks(N, seed, chains=20_000, mixture=EXPRESSIVITY_MIXTURE, fo
     rng = np.random.default_rng(s_x)
     comp = np.searchsorted(np.cumsum(w)[:-1], rng.random(N), side="right")
     x = m[comp] + np.sqrt(v[comp]) * rng.standard_normal(N)
-    mu, var = ta.mixture_moments(*mixture)
+    mu, var = ta.mixture_moments(mixture)
     label = _mixture_label(w, m, v)
     params = {"mixture": label, "N": N}
     rows = [ck.mean_check("approximation", "expressivity: fitted mean sum w_i mu_i", params,
@@ -520,19 +521,19 @@ def expressivity_checks(N, seed, chains=20_000, mixture=EXPRESSIVITY_MIXTURE, fo
     logp = np.log(ta.mixture_pdf(x, mixture))
     logq = stats.norm.logpdf(x, mu, math.sqrt(var))
     rows.append(ck.mean_check("approximation", "expressivity: KL(mixture || fitted Gaussian)", params,
-                              formulas.get("KL", lambda: ta.expressivity_kl(*mixture))(), logp - logq))
+                              formulas.get("KL", lambda: ta.expressivity_kl(mixture))(), logp - logq))
     rows.append(ck.exact_check("approximation", "expressivity: W2^2 irreducible, kappa form vs quantile quad",
                                {"mixture": label},
-                               ta.w2_squared(mixture, ((1.0,), (mu,), (var,))), ta.expressivity_w2_squared(*mixture),
+                               ta.w2_squared(mixture, ((1.0,), (mu,), (var,))), ta.expressivity_w2_squared(mixture),
                                rtol=1e-8))
     for M, est in ((100, "unbiased"), (20, "mle")):
         run = ng.simulate(M, 20, chains, mu=mu, sigma2=var, estimator=est, seed=s_run, record=(),
                           snapshots=(5, 20), quantiles=())
         for n in (5, 20):
             snap = run.snapshots[n]
-            w2 = ta.w2_squared_gaussians_to_mixture(snap["mean"], np.exp(0.5 * snap["log_variance"]), mixture)
+            w2 = ta.w2_squared_gaussians_to_mixture(snap["mean"], sigma2=np.exp(snap["log_variance"]), mixture=mixture)
             theory = formulas["E[W2^2]"](n, M, est) if "E[W2^2]" in formulas else \
-                ta.expressivity_recursive_w2_squared(n, M, *mixture, estimator=est)
+                ta.expressivity_recursive_w2_squared(n, M, mixture, estimator=est)
             rows.append(ck.mean_check("approximation", "expressivity: E[W2^2(N(mu_n,sigma_n^2), mixture)]",
                                       {"M": M, "n": n, "estimator": est, "chains": chains}, theory, w2))
     return rows

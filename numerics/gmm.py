@@ -158,9 +158,9 @@ REG_COVAR = 1e-6
 def _mixture(mix, name):
     """Validate a mixture given as ``(weights, means, variances)``; return three float arrays.
 
-    Errors of :func:`theory.approximation.check_mixture` are prefixed with ``name``.
+    Errors of :data:`theory.mixture.NUMERIC_MIXTURE` are prefixed with ``name``.
     """
-    return tuple(np.array([float(t) for t in part]) for part in ta.unpack_mixture(mix, name, symbolic_ok=False))
+    return tuple(np.array([float(t) for t in part]) for part in ta.NUMERIC_MIXTURE.check(mix, name))
 
 
 def _components(weights, means, sds, names, ndim):

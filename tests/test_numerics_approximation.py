@@ -90,10 +90,10 @@ def test_expressivity_w2_per_chain_uses_the_public_vectorised_function():
     assert not hasattr(na, "_quantile_grid") and not hasattr(na, "_gaussian_w2_to_mixture")
     rng = np.random.default_rng(SEED)
     mean, sd = rng.normal(0, 0.5, 1000), np.sqrt(5.0 * rng.chisquare(99, 1000) / 99)
-    w2 = ta.w2_squared_gaussians_to_mixture(mean, sd, na.EXPRESSIVITY_MIXTURE)
+    w2 = ta.w2_squared_gaussians_to_mixture(mean, sigma2=sd ** 2, mixture=na.EXPRESSIVITY_MIXTURE)
     # the closest Gaussian in W2 has m = mu, s = kappa: W2^2 >= sigma^2 - kappa^2 > 0
-    _, var = ta.mixture_moments(*na.EXPRESSIVITY_MIXTURE)
-    k = ta.kappa(*na.EXPRESSIVITY_MIXTURE)
+    _, var = ta.mixture_moments(na.EXPRESSIVITY_MIXTURE)
+    k = ta.kappa(na.EXPRESSIVITY_MIXTURE)
     assert w2.shape == (1000,) and np.all(w2 >= var - k * k - 1e-12) and var - k * k > 0
 
 

@@ -36,6 +36,7 @@ ARGS = {
     "mitigation.wf_mixing_transition_matrix": dict(alpha=0.5, M=6),
     "mitigation.wf_mixing_stationary": dict(alpha=0.5, M=6),
     "mitigation.wf_mixing_eigenvalues": dict(alpha=0.5, M=6),
+    "truncation.temperature_density": dict(x=0.3),
 }
 #: Functions whose numeric result is documented as bool or int rather than float.
 NON_FLOAT = {"gaussian.schedule_is_bounded", "mitigation.mixing_counts"}
