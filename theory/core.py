@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import math
 import numbers
 import re
 from collections import OrderedDict
@@ -163,7 +164,8 @@ def mp_eval(f, args, context="expression"):
     The working precision starts at 30 digits and rises (:data:`PRECISIONS`) only where the value
     needs it -- a difference of nearly equal terms, a tail probability, a power with a huge exponent --
     so the float returned is the correctly rounded value of the formula, not of its float rounding.
-    A value that is exactly 0 is returned as 0.0 at the highest precision.
+    A value that is 0 to within the smallest float (both last precisions round to 0.0) is 0.0; a value
+    whose digits keep changing up to 400 digits raises :class:`ArithmeticError` -- never a silent guess.
     """
     prev = None
     for dps in PRECISIONS:
@@ -172,7 +174,9 @@ def mp_eval(f, args, context="expression"):
             if prev is not None and (val == prev or abs(val - prev) <= AGREEMENT * abs(val)):
                 return float(val)
         prev = val
-    return float(prev)
+    if float(val) == 0.0 and float(prev) == 0.0 or abs(val - prev) <= 1e-12 * abs(val):
+        return float(val)
+    raise ArithmeticError(f"{context}: no stable value up to {PRECISIONS[-1]} digits ({val} vs {prev})")
 
 
 def _float_eval(expr, symbols, values, context):
@@ -451,7 +455,7 @@ def computed(*, exact=False, symbolic=False, requires=None, **domains):
 def _exactify_plain(value):
     """Float arguments read as decimals (Fractions) for exact algorithmic bodies; the rest unchanged."""
     if isinstance(value, float):
-        return Fraction(repr(value))
+        return Fraction(repr(value)) if math.isfinite(value) else (sp.oo if value > 0 else -sp.oo)
     if isinstance(value, np.ndarray) and value.dtype.kind == "f":
         return tuple(Fraction(repr(float(v))) for v in value.ravel())
     if isinstance(value, tuple) and not _is_namedtuple(value):
