@@ -325,10 +325,10 @@ kinds(ngmm.verification_checks, dict(chains=1000, seed=1, progress=False), chain
 # ============================================================================= numerics.approximation (others edit it)
 TSIM = dict(M=5, generations=2, chains=10, seed=1)
 kinds(na.simulate_truncation, dict(TSIM, c=1.0), c=(0.0, -1.0, NAN, INF, 7.0), M=(1, NAN), generations=(-1, NAN),
-      chains=(1, 0, NAN), mu=(NAN,), sigma=(0.0, NAN), estimator=("x",), seed=(-1,), snapshots=([3], [-1]),
+      chains=(1, 0, NAN), mu=(NAN,), sigma2=(0.0, NAN), estimator=("x",), seed=(-1,), snapshots=([3], [-1]),
       method=("fast",))
 kinds(na.simulate_temperature, dict(TSIM, T=1.0), T=(0.0, -1.0, NAN, INF), M=(1,), generations=(-1,), chains=(0,),
-      sigma=(0.0,), estimator=("x",), seed=(-1,), snapshots=([3],))
+      sigma2=(0.0,), estimator=("x",), seed=(-1,), snapshots=([3],))
 kinds(na.verification_checks, dict(chains=100, seed=1, progress=False), chains=(99, 0, NAN, 2.5), seed=(-1, 1.5))
 for f, par in ((na.simulate_truncation, "c"), (na.simulate_temperature, "T")):
     bad(f, dict(TSIM, **{par: 1.0}), "snapshots", (2, "2", None, [1.5], [NAN], [[1, 2]], [True]))
