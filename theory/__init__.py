@@ -10,6 +10,7 @@ float out; sympy symbols in, a sympy expression out; sympy numbers or ``exact=Tr
 * :mod:`theory.mitigation` -- fresh real data, accumulation.
 * :mod:`theory.multivariate` -- the multivariate Gaussian (Wishart recursion).
 * :mod:`theory.approximation` -- functional approximation and expressivity errors.
+* :mod:`theory.regression` -- linear regression chains (replace, accumulate, strong collapse, weighting).
 
 This package imports nothing else of the toolkit.  The bibliography cited by key (``[shumailov2024]_``)
 is ``docs/references.md``.
