@@ -524,30 +524,75 @@ def simulate_fixed_design(n, d, T, chains, *, sigma2=1.0, workflow="replace", Si
             if 0 in where:
                 vals[where[0], lo:lo + c], logw[where[0], lo:lo + c] = 0.0, lw
             Y = _labels(rng, X, w0, s)
-            gram, moment, pool = np.swapaxes(X, 1, 2) @ X, np.einsum("ctd,ct->cd", X, Y), [Y]
+            gram, moment = np.swapaxes(X, 1, 2) @ X, np.einsum("ctd,ct->cd", X, Y)
+            pool = np.empty((c, n * T)) if workflow == "accumulate-subsample" else None
+            if pool is not None:
+                pool[:, :T] = Y
             for i in range(1, n + 1):
                 if workflow == "replace":
                     w = _ols(X, Y)
                 elif workflow == "accumulate":
                     w = np.linalg.solve(i * gram, moment[..., None])[..., 0]
                 else:
-                    labels = np.concatenate(pool, axis=1)                    # (c, i T): batch-major
-                    pick = np.argsort(rng.random((c, i * T)), axis=1)[:, :T]  # uniform T-subset
-                    Xs = np.take_along_axis(X, (pick % T)[..., None], axis=1)
-                    w = np.einsum("cdt,ct->cd", np.linalg.pinv(Xs), np.take_along_axis(labels, pick, axis=1))
+                    w = _subsample_fit(rng, X, pool[:, :i * T], T, d)
                 if i in where:
                     vals[where[i], lo:lo + c], logw[where[i], lo:lo + c] = _risk(w, w0, S), lw
                 if i < n:
                     Y = _labels(rng, X, w, s)
                     moment = moment + np.einsum("ctd,ct->cd", X, Y)
-                    if workflow == "accumulate-subsample":
-                        pool.append(Y)
+                    if pool is not None:
+                        pool[:, i * T:(i + 1) * T] = Y
             lo += c
         return vals, (logw if a else None)
 
     params = dict(n=n, d=d, T=T, sigma2=s * s, workflow=workflow, Sigma=_sigma_label(S), tilt=a)
     return _simulate("fixed", params, block, **_common(chains, seed, rec, n, snapshots, quantiles, workers, progress,
                                                        bool(a)))
+
+
+def _uniform_subset(rng, c, pool, size):
+    """``(c, size)`` indices: per row a uniform ``size``-subset of ``range(pool)``, without replacement.
+
+    For a pool at most four times the subset, the ``size`` smallest of ``pool`` uniform keys
+    (``argpartition``); for larger pools, ``size`` uniform draws whose repeated entries are redrawn until all
+    are distinct (cost ``O(size)`` instead of ``O(pool)``).  Both procedures are symmetric under relabelling the
+    pool, so the subset is uniform over the ``size``-subsets.
+    """
+    if pool <= 4 * size:
+        return np.argpartition(rng.random((c, pool)), size - 1, axis=1)[:, :size]
+    pick = rng.integers(0, pool, size=(c, size))
+    while True:
+        order = np.argsort(pick, axis=1, kind="stable")
+        srt = np.take_along_axis(pick, order, axis=1)
+        dup = np.zeros(pick.shape, dtype=bool)
+        np.put_along_axis(dup, order[:, 1:], srt[:, 1:] == srt[:, :-1], axis=1)
+        count = int(dup.sum())
+        if not count:
+            return pick
+        pick[dup] = rng.integers(0, pool, size=count)
+
+
+def _subsample_fit(rng, X, labels, T, d):
+    r"""``pinv`` fit on a uniform ``T``-subset (without replacement) of the pooled rows, per chain.
+
+    ``labels`` is ``(c, iT)``, batch-major, on the design rows ``X`` ``(c, T, d)``; the subset comes from
+    :func:`_uniform_subset`.  Where it holds at least ``d`` distinct design rows its Gram matrix is invertible
+    (almost surely) and ``pinv`` is OLS, solved by the normal equations; the rare rank-deficient subsets get the
+    minimum-norm fit of ``pinv``, as in the reference code.
+    """
+    pick = _uniform_subset(rng, labels.shape[0], labels.shape[1], T)
+    rows = pick % T
+    Xs = np.take_along_axis(X, rows[..., None], axis=1)
+    Ys = np.take_along_axis(labels, pick, axis=1)
+    srt = np.sort(rows, axis=1)
+    distinct = 1 + np.count_nonzero(np.diff(srt, axis=1), axis=1)
+    full = distinct >= d
+    w = np.empty((X.shape[0], d))
+    if full.any():
+        w[full] = _ols(Xs[full], Ys[full])
+    if not full.all():
+        w[~full] = np.einsum("cdt,ct->cd", np.linalg.pinv(Xs[~full]), Ys[~full])
+    return w
 
 
 def simulate_mixed(d, n, n_synth, chains, *, delta2=1.0, sigma2=1.0, seed=None, tilt=0.0, quantiles=(),
