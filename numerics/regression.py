@@ -68,7 +68,8 @@ from theory import validation as V
 
 __all__ = ["simulate_replace", "simulate_overparameterized", "simulate_fixed_design", "simulate_mixed",
            "simulate_weighted", "RegressionRun", "gaussian_design", "auto_tilt", "checks_for_run", "exact_checks",
-           "verification_checks", "PROCESS", "MIN_CHAINS", "QUANTITIES", "FIXED_WORKFLOWS", "WEIGHTED_VARIANTS"]
+           "verification_checks", "PROCESS", "MIN_CHAINS", "QUANTITIES", "FIXED_WORKFLOWS", "WEIGHTED_VARIANTS",
+           "MAX_CHAIN_ELEMENTS"]
 
 PROCESS = "regression"
 #: Fewest chains accepted by :func:`verification_checks`.
@@ -269,6 +270,17 @@ def _check_noise(value, name):
     return float(V.check_real(value, name, 0))
 
 
+#: The most float64 elements one chain may hold at once (a design, or the label pool of accumulate-subsample).
+MAX_CHAIN_ELEMENTS = 1 << 26
+
+
+def _check_size(name, per_chain, what):
+    """ValueError naming ``name`` when one chain would hold more than :data:`MAX_CHAIN_ELEMENTS` floats."""
+    if per_chain > MAX_CHAIN_ELEMENTS:
+        raise ValueError(f"{name} is too large: one chain would hold {what} = {per_chain} float64 values, more than "
+                         f"the limit MAX_CHAIN_ELEMENTS = {MAX_CHAIN_ELEMENTS} (512 MiB)")
+
+
 def _subchunks(size, per_chain):
     """Deterministic sub-chunk sizes covering ``size`` chains (depend only on the parameters)."""
     step = max(1, _CHUNK_ELEMENTS // max(int(per_chain), 1))
@@ -385,6 +397,8 @@ def simulate_replace(n, d, T0, T, chains, *, sigma2=1.0, sigma2_gen=1.0, Sigma=N
     s2, sg = _check_noise(sigma2, "sigma2"), _check_noise(sigma2_gen, "sigma2_gen")
     S, half = _check_sigma(Sigma, d)
     w0 = _check_w0(w0, d)
+    _check_size("T0", T0 * d, "T0 * d")
+    _check_size("T", T * d, "T * d")
     a0, a = _tilt(tilt, T0, d), _tilt(tilt, T, d)
     rec = _record(record, n, np.arange(n + 1))
     where = {g: i for i, g in enumerate(rec.tolist())}
@@ -448,6 +462,7 @@ def simulate_overparameterized(n, d, T0, chains, *, sigma2_gen=0.0, w0=None, see
     if d <= T0:
         raise ValueError(f"d must be > T0 = {T0} for minimum-norm interpolation (over-parameterized), got {d}")
     sg = _check_noise(sigma2_gen, "sigma2_gen")
+    _check_size("d", T0 * d, "T0 * d")
     w0 = _check_w0(w0, d)
     a = _tilt(tilt, T0, d)
     rec = _record(record, n, np.arange(n + 1))
@@ -514,7 +529,9 @@ def simulate_fixed_design(n, d, T, chains, *, sigma2=1.0, workflow="replace", Si
     a = _tilt(tilt, T, d)
     rec = _record(record, n, np.arange(n + 1))
     where = {g: i for i, g in enumerate(rec.tolist())}
-    per_chain = T * d * (n + 1 if workflow == "accumulate-subsample" else 1)
+    per_chain = T * d + (n * T if workflow == "accumulate-subsample" else 0)
+    _check_size("n" if workflow == "accumulate-subsample" and n * T > T * d else "T", per_chain,
+                "T * d (+ n * T pooled labels)")
 
     def block(rng, size):
         vals, logw = np.empty((rec.size, size)), np.empty((rec.size, size))
@@ -624,6 +641,7 @@ def simulate_mixed(d, n, n_synth, chains, *, delta2=1.0, sigma2=1.0, seed=None, 
     n = _check_rows("n", n, d)
     n_synth = V.check_int(n_synth, "n_synth", minimum=0, maximum=n)
     D2, s2 = _check_noise(delta2, "delta2"), _check_noise(sigma2, "sigma2")
+    _check_size("n", n * d, "n * d")
     a = _tilt(tilt, n, d)
     w1 = np.zeros(d)
     w1[-1] = 0.7
@@ -705,6 +723,7 @@ def simulate_weighted(d, n, w, t, chains, *, sigma2=1.0, variant="fixed", k=1, m
         ms = _check_rows("m", m, d)
     else:
         ms = n
+    _check_size("n", (n * k if variant == "replicated" else n + ms) * d, "the rows of the designs times d")
     a_r, a_s = _tilt(tilt, n, d), _tilt(tilt, ms, d)
     rec = _record(record, t, np.arange(t + 1))
     where = {g: i for i, g in enumerate(rec.tolist())}

@@ -173,6 +173,9 @@ def test_exact_checks_agree():
     (lambda: nr.simulate_weighted(2, 10, 0.5, 3, 10, variant="fresh"), "m"),
     (lambda: nr.simulate_weighted(2, 10, 0.5, 3, 10, variant="other"), "variant"),
     (lambda: nr.verification_checks(chains=50), "chains"),
+    (lambda: nr.simulate_fixed_design(1, 10 ** 4, 10 ** 5, 10), "T"),
+    (lambda: nr.simulate_fixed_design(10 ** 7, 3, 10, 10, workflow="accumulate-subsample"), "n"),
+    (lambda: nr.simulate_mixed(10 ** 4, 10 ** 5, 5, 10), "n"),
 ])
 def test_bad_input_names_parameter(call, param):
     with pytest.raises(ValueError, match=rf"\b{param}\b"):

@@ -371,7 +371,7 @@ def accumulate_subsample_risk(n, d, T, *, sigma2=1, exact=False):
     (:func:`accumulate_subsample_infinite_from`): with positive probability the subset holds only
     :math:`d+1` distinct design rows, each at least once from the newest batch, and the conditional risk is then
     at least :math:`\sigma^2 n^{-2}\mathrm{tr}[\Sigma(X_R^\top X_R)^{-1}]` for a :math:`(d+1)\times d` design
-    :math:`X_R`, whose mean is infinite (theorem ``accumulate_subsample_infinite`` of :mod:`proofs.regression`).
+    :math:`X_R`, whose mean is infinite (theorem ``regression_subsample_infinite`` of :mod:`proofs.regression`, checked at :math:`d = 1`).
     For :math:`2 \le n < T/(d+1)` no closed form is known (inverse moments of Gram matrices of overlapping
     random multisets of rows): :class:`~theory.core.NoClosedFormError`.  A Monte Carlo mean there looks
     finite at realistic sizes; report medians (:mod:`numerics.regression`).
