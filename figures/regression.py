@@ -19,7 +19,7 @@ __all__ = ["FIGURES", "generations_figure", "strong_collapse_figure"]
 #: Fixed-design panel: d features, T rows, label noise sigma2 (the chain of Kazdan et al.'s code).
 D_FIX, T_FIX, S2_FIX, N_FIX = 5, 20, 1.0, 30
 #: Over-parameterized panel: d features, T0 rows per generator.
-D_OVER, T0_OVER, N_OVER = 24, 16, 30
+D_OVER, T0_OVER, N_OVER = 18, 10, 30
 #: Strong-collapse panel: d features, delta^2, sigma^2, synthetic fractions.
 D_MIX, DELTA2_MIX, S2_MIX, P_MIX = 5, 1.0, 1.0, (0.0, 0.05, 0.2, 0.5)
 
