@@ -28,7 +28,8 @@ import sympy as sp
 from .core import FAILED, NUMERIC, PROVED, _LATEX_REL
 
 #: Modules holding ``THEOREMS``, in document order.
-THEOREM_MODULES = ("proofs.gaussian", "proofs.discrete", "proofs.mitigation", "proofs.multivariate")
+THEOREM_MODULES = ("proofs.gaussian", "proofs.discrete", "proofs.mitigation", "proofs.multivariate",
+                   "proofs.regression")
 
 _MARK = {PROVED: "proved", NUMERIC: "checked numerically", FAILED: "FAILED"}
 

@@ -37,9 +37,12 @@ ARGS = {
     "mitigation.wf_mixing_stationary": dict(alpha=0.5, M=6),
     "mitigation.wf_mixing_eigenvalues": dict(alpha=0.5, M=6),
     "truncation.temperature_density": dict(x=0.3),
+    "regression.accumulate_subsample_risk": dict(n=1, d=3, T=8),
+    "regression.weighted_ols_risk_replicated": dict(d=2, n=8, k=2, w=0.6),
 }
 #: Functions whose numeric result is documented as bool or int rather than float.
-NON_FLOAT = {"gaussian.schedule_is_bounded", "mitigation.mixing_counts"}
+NON_FLOAT = {"gaussian.schedule_is_bounded", "mitigation.mixing_counts",
+             "regression.accumulate_subsample_infinite_from"}
 
 MODULES = sorted(m.name for m in pkgutil.iter_modules(theory.__path__)
                  if not m.name.startswith("_") and m.name not in ("core", "validation"))
