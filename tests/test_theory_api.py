@@ -35,7 +35,8 @@ ARGS = {
     "gaussian.schedule_is_bounded": dict(M_of_j=(j + 1) ** 2, j=j),
 }
 #: Functions whose numeric result is documented as bool or int rather than float.
-NON_FLOAT = {"gaussian.schedule_is_bounded"}
+NON_FLOAT = {"gaussian.schedule_is_bounded",
+             "discrete.solve_two_type_chain", "discrete.absorbing_states"}
 
 MODULES = sorted(m.name for m in pkgutil.iter_modules(theory.__path__)
                  if not m.name.startswith("_") and m.name not in ("core", "validation"))
