@@ -17,6 +17,9 @@ DENSE_MAX_M = 10_000
 M_ = V.Integer(1, doc=r"Samples per generation (haploid copies) :math:`M \ge 1`.", example=4)
 #: M where exact evaluation raises M to the power M (an exact value with ~M log10 M digits).
 M_POWER = V.Integer(1, doc=M_.doc, example=4, exact_max=20_000)
+#: M where the float evaluation subtracts counts from M (M - j): exact only while M fits the working precision.
+M_BINOMIAL = V.Integer(1, 10 ** 40, doc=M_.doc + " At most :math:`10^{40}` (``M - j`` must stay exact in the "
+                                                 "working precision).", example=4, exact_max=20_000)
 I_ = V.Integer(0, doc=r"Count :math:`i` of the first category, :math:`0 \le i \le M`.", example=2)
 J_ = V.Integer(0, doc=r"Count :math:`j` of the first category in the next generation, :math:`0 \le j \le M`.",
                example=1)

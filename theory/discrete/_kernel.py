@@ -39,6 +39,10 @@ EXACT_MAX_M = 320
 EXACT_MAX_BITS = 400_000
 #: Largest M propagated by repeated squaring of the dense matrix (72 MB at 3000).
 SQUARE_MAX = 3000
+#: Largest M of the float laws of the count (a vector of M + 1 floats).
+PROPAGATION_MAX_M = 10 ** 7
+#: Largest number of entries of a float result (generations x counts).
+OUTPUT_MAX = 5e7
 #: Largest number of generations of an absorption-time distribution (its length).
 PMF_MAX = 10 ** 7
 #: Interior mass below which the chain is absorbed in float arithmetic.
@@ -75,27 +79,27 @@ def _stirlerr_upto(M):
 
 def bd0(x, m):
     r"""Deviance :math:`x\ln(x/m) + m - x \ge 0` (``m > 0``); by its series in :math:`v = (x-m)/(x+m)` where
-    :math:`|v| < 1/2` (no cancellation), else as :math:`x\,\mathrm{log1p}((x-m)/m)` (``x - m`` exact for counts)."""
+    :math:`|v| < 1/4` (no cancellation), else as :math:`x\,\mathrm{log1p}((x-m)/m)` (``x - m`` exact for counts)."""
     x, m = np.broadcast_arrays(np.asarray(x, dtype=float), np.asarray(m, dtype=float))
     shape = x.shape
     x, m = x.ravel(), m.ravel()
     d, s = x - m, x + m
     out = np.empty(x.size)
-    close = np.abs(d) < 0.5 * s
+    close = np.abs(d) < 0.25 * s  # beyond, the two terms cancel at most by a factor 1/|v| <= 4
     f = np.flatnonzero(~close)
     if f.size:
         xf, mf, df = x[f], m[f], d[f]
         with np.errstate(divide="ignore", invalid="ignore"):
             logratio = np.where(xf < 2 * mf, np.log1p(df / mf), np.log(np.where(xf > 0, xf, 1.0) / mf))
-        out[f] = np.where(xf > 0, xf * logratio, 0.0) + mf - xf
+            out[f] = np.where(xf > 0, xf * logratio, 0.0) + mf - xf
     c = np.flatnonzero(close)
     if c.size:
         v = d[c] / s[c]
         v2 = v * v
         series = np.empty(c.size)
-        # sum_k>=1 v^2k/(2k+1) by Horner, with as many terms as |v| needs for 1e-17 (|v| < 1/2: at most 27)
-        for bound, terms in ((0.0025, 8), (0.04, 13), (0.25, 28)):
-            g = np.flatnonzero((v2 < bound) & (v2 >= bound / 16 if bound > 0.0025 else True))
+        # sum_k>=1 v^2k/(2k+1) by Horner, with as many terms as |v| needs for 1e-17 (|v| < 1/4: at most 15)
+        for low, bound, terms in ((0.0, 0.0025, 8), (0.0025, 0.015625, 10), (0.015625, 0.0625, 15)):
+            g = np.flatnonzero((v2 < bound) & (v2 >= low))
             if g.size:
                 w, acc = v2[g], np.full(g.size, 1.0 / (2 * terms + 1))
                 for k in range(terms - 1, 0, -1):
@@ -152,10 +156,14 @@ def tails(M, p, lo, hi):
 
 
 def build_dense(M):
-    """The full float transition matrix, every row renormalised to sum to 1."""
-    i = np.arange(M + 1)
-    P = binomial_pmf(i[None, :], M, i[:, None])
-    P /= P.sum(axis=1, keepdims=True)
+    """The full float transition matrix, every row renormalised to sum to 1 (rows ``i > M/2`` by the symmetry
+    :math:`P(i, j) = P(M-i, M-j)`)."""
+    half = M // 2 + 1
+    top = binomial_pmf(np.arange(M + 1)[None, :], M, np.arange(half)[:, None])
+    top /= top.sum(axis=1, keepdims=True)
+    P = np.empty((M + 1, M + 1))
+    P[:half] = top
+    P[half:] = top[M - half::-1, ::-1]
     return P
 
 
@@ -206,7 +214,7 @@ def _iteration_cost(M, steps):
     return per_step * steps
 
 
-def plan(M, n_max, *, forward, start=None, squaring=True, name="n"):
+def plan(M, n_max, *, forward, start=None, squaring=True, name="n", rows=1):
     """``"iterate"`` or ``"square"`` for ``n_max`` steps at this ``M``, or ValueError when out of reach.
 
     Iteration stops early once the chain is absorbed (interior mass below 1e-300, after at most
@@ -214,6 +222,11 @@ def plan(M, n_max, *, forward, start=None, squaring=True, name="n"):
     support, which spreads like the square root of the number of steps: its cost is estimated from
     the window ``w`` of the start as ``w^2 (1 + sqrt(k))`` per step (and checked as it goes).
     """
+    if M > PROPAGATION_MAX_M:
+        raise ValueError(f"M = {M}: the law of the count is a vector of M + 1 floats; M <= {PROPAGATION_MAX_M}")
+    if rows * (M + 1) > OUTPUT_MAX:
+        raise ValueError(f"{name} holds {rows} generations with M = {M}: the result would have {rows * (M + 1)} "
+                         f"entries; at most {OUTPUT_MAX:.0e}")
     steps = min(n_max, 800 * M + 100)
     it = _iteration_cost(M, steps)
     if forward and M > DENSE_ITER_MAX:
@@ -235,8 +248,8 @@ def _interior_mass(v, M):
 def backward(M, F, ns):
     """``P^n F`` for every ``n`` in ``ns`` (sorted, unique): array ``(len(ns), M+1, k)``; ``F`` is ``(M+1, k)``."""
     ns = [int(n) for n in ns]
+    method = plan(M, ns[-1], forward=False, rows=len(ns) * F.shape[1])
     out = np.empty((len(ns), M + 1, F.shape[1]))
-    method = plan(M, ns[-1], forward=False)
     if method == "square":
         return _backward_squaring(M, F, ns, out)
     if M <= DENSE_ITER_MAX:
@@ -289,15 +302,16 @@ def forward(M, i, ns, *, absorbed_steps=False, name="n"):
     """
     ns = [int(n) for n in ns]
     n_max = ns[-1]
-    out = np.empty((len(ns), M + 1))
-    pi = np.zeros(M + 1)
-    pi[i] = 1.0
     if absorbed_steps and n_max >= PMF_MAX:
         raise ValueError(f"generations = {n_max}: the distribution has generations + 1 entries; "
                          f"generations < {PMF_MAX}")
+    method = plan(M, n_max, forward=True, start=i, squaring=not absorbed_steps, name=name, rows=len(ns))
+    out = np.empty((len(ns), M + 1))
+    pi = np.zeros(M + 1)
+    pi[i] = 1.0
     pmf = np.zeros(n_max + 1 if absorbed_steps else 1)
     pmf[0] = 1.0 if i in (0, M) else 0.0
-    if plan(M, n_max, forward=True, start=i, squaring=not absorbed_steps, name=name) == "square":
+    if method == "square":
         P, done = dense_matrix(M), 0
         for idx, n in enumerate(ns):
             pi = _apply_power(P, n - done, pi, left=True)

@@ -15,6 +15,7 @@ import functools
 import math
 from typing import NamedTuple
 
+import mpmath
 import numpy as np
 import scipy.special
 import sympy as sp
@@ -83,9 +84,12 @@ def _block_bounds(M, lo, hi):
 
 def _window_block(M, rows, c0, c1, lo, hi):
     """Dense block of ``P(i -> j)`` for ``i`` in ``rows``, ``j`` in ``c0..c1-1``, zero outside each row window."""
-    jj = np.arange(c0, c1)[None, :]
-    B = K.binomial_pmf(jj, M, rows[:, None])
-    B[(jj < lo[rows][:, None]) | (jj > hi[rows][:, None])] = 0.0
+    a, b = np.maximum(lo[rows], c0), np.minimum(hi[rows], c1 - 1) + 1  # the window of each row inside the block
+    lens = np.maximum(b - a, 0)
+    r = np.repeat(np.arange(rows.size), lens)
+    c = np.arange(lens.sum()) - np.repeat(np.cumsum(lens) - lens, lens) + np.repeat(a, lens)
+    B = np.zeros((rows.size, c1 - c0))
+    B[r, c - c0] = K.binomial_pmf(c, M, rows[r])
     return B
 
 
@@ -349,4 +353,4 @@ def kimura_absorption_time(p, M, *, exact=False):
     if exact:
         p = sp.sympify(p)
         return -2 * M * sum(x * sp.log(x) for x in (p, 1 - p) if x != 0)
-    return float(-2 * M * (scipy.special.xlogy(p, p) + scipy.special.xlog1py(1 - p, -p)))
+    return float(-2 * mpmath.mpf(M) * float(scipy.special.xlogy(p, p) + scipy.special.xlog1py(1 - p, -p)))

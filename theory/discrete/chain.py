@@ -14,7 +14,7 @@ import sympy as sp
 from theory import validation as V
 from theory.core import closed_form, computed
 from theory.discrete import _kernel as K
-from theory.discrete._common import DENSE_MAX_M, EXACT_MAX_M, I_, J_, M_, M_POWER, require_counts
+from theory.discrete._common import DENSE_MAX_M, EXACT_MAX_M, I_, J_, M_, M_BINOMIAL, require_counts
 
 __all__ = ["transition_probability", "transition_matrix", "transition_eigenvalue", "transition_eigenvalues"]
 
@@ -22,7 +22,7 @@ __all__ = ["transition_probability", "transition_matrix", "transition_eigenvalue
 EIGENVALUES_MAX_M = 10 ** 7
 
 
-@closed_form(i=I_, j=J_, M=M_POWER, requires=require_counts)
+@closed_form(i=I_, j=J_, M=M_BINOMIAL, requires=require_counts)
 def transition_probability(i, j, M):
     r"""Two-type transition probability :math:`P(i \to j) = \binom{M}{j}(i/M)^j(1-i/M)^{M-j}` (:math:`0^0 = 1`).
 
@@ -78,7 +78,7 @@ def transition_matrix(M, *, exact=False):
     [  1,   0,   0],
     [1/4, 1/2, 1/4],
     [  0,   0,   1]])
-    >>> transition_matrix(2)[1].tolist()
+    >>> transition_matrix(2)[1].round(15).tolist()
     [0.25, 0.5, 0.25]
 
     References
@@ -96,7 +96,7 @@ def _require_j_at_most_M(j, M):
     require_counts(j=j, M=M)
 
 
-@closed_form(j=J_.with_doc("Index :math:`j` of the eigenvalue, :math:`0 \\le j \\le M`."), M=M_,
+@closed_form(j=J_.with_doc("Index :math:`j` of the eigenvalue, :math:`0 \\le j \\le M`."), M=M_BINOMIAL,
              requires=_require_j_at_most_M)
 def transition_eigenvalue(j, M):
     r"""Eigenvalue :math:`\lambda_j = (M)_j/M^j = \prod_{k<j}(1 - k/M)` of the two-type transition matrix.

@@ -333,4 +333,4 @@ def littler_time_to_collapse(x, M, *, exact=False):
     """
     if exact:
         return -2 * M * sum((1 - sp.sympify(v)) * sp.log(1 - sp.sympify(v)) for v in x if sp.sympify(v) != 1)
-    return float(-2 * M * math.fsum(scipy.special.xlog1py(1 - x, -x)))
+    return float(-2 * mpmath.mpf(M) * math.fsum(scipy.special.xlog1py(1 - x, -x)))
