@@ -324,7 +324,8 @@ def binomial_expectations(q, f, M, *, exact=False):
 
     The first refit from a model of frequency :math:`q` (any real in [0, 1]); with
     ``f = conditional_expectations(n - 1, g, M)`` it is :math:`E[g(X_n)]` from generation 0 at
-    :math:`q`.  A 2-D ``f`` (several functions as rows) gives an array ``(len(q), len(f))``.  Float:
+    :math:`q`.  A 2-D ``f`` (several functions as rows) gives an array ``(len(q), len(f))`` (exact: an
+    ``ImmutableMatrix``, a column for a 1-D ``f``).  Float:
     Loader's binomial on a window holding all but 1e-16 of the mass (absolute error ~1e-16 max|f|).
 
     Parameters
@@ -334,8 +335,10 @@ def binomial_expectations(q, f, M, *, exact=False):
     Examples
     --------
     >>> import sympy as sp
-    >>> binomial_expectations([sp.Rational(1, 3)], [1, 0, 0], 2)  # (2/3)^2
-    array([4/9], dtype=object)
+    >>> binomial_expectations([sp.Rational(1, 3), 1], [1, 0, 0], 2)  # (2/3)^2 and 0
+    Matrix([
+    [4/9],
+    [  0]])
     >>> binomial_expectations([0.5, 0.1], [0, 0.5, 1], 2)  # E[X/M] = q
     array([0.5, 0.1])
 
@@ -355,7 +358,7 @@ def binomial_expectations(q, f, M, *, exact=False):
             w = [sp.binomial(M, j) * qa ** j * (1 - qa) ** (M - j) for j in range(M + 1)]
             for b in range(F.shape[0]):
                 out[a, b] = sum((wj * sp.sympify(F[b, j]) for j, wj in enumerate(w)), sp.Integer(0))
-        return out[:, 0] if len(f) == M + 1 else out
+        return sp.ImmutableMatrix(out[:, :1] if np.ndim(f) == 1 and len(f) == M + 1 else out)
     out = _binomial_expectations_float(np.asarray(q, dtype=float), np.atleast_2d(np.asarray(f, dtype=float)), M)
     return out[:, 0] if f.ndim == 1 else out
 
