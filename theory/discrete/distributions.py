@@ -44,27 +44,20 @@ def _steps(n):
     return sorted({int(v) for v in np.ravel(n)})
 
 
-def _assemble(n, rows):
-    """``rows[g]`` for each generation of ``n``: one row for a scalar ``n``, stacked rows for an array."""
+def _by_generation(n, table, exact, rows=False):
+    """``table[g]`` for the generation ``n``, or for each generation of an array ``n``.
+
+    Rows (the law or the values over the counts) give a vector for a scalar ``n`` and one row per
+    generation for an array (exact: ``ImmutableMatrix``); scalars give a number, or an array over ``n``
+    (exact: an object array of sympy numbers, as :func:`theory.core.closed_form` does).
+    """
     if np.ndim(n) == 0:
-        return rows[int(n)]
-    return np.stack([rows[int(v)] for v in np.ravel(n)])
-
-
-def _exact_assemble(n, rows):
-    """Exact rows (lists of sympy numbers): a column ``ImmutableMatrix``, or one row per generation."""
-    if np.ndim(n) == 0:
-        return sp.ImmutableMatrix(rows[int(n)])
-    return sp.ImmutableMatrix([list(rows[int(v)]) for v in np.ravel(n)])
-
-
-def _exact_scalars(n, values):
-    """Exact scalars per generation: a sympy number, or an object array over an array of ``n``."""
-    if np.ndim(n) == 0:
-        return values[int(n)]
-    out = np.empty(np.shape(n), dtype=object)
-    out.ravel()[:] = [values[int(v)] for v in np.ravel(n)]
-    return out
+        value = table[int(n)]
+        return sp.ImmutableMatrix(value) if exact and rows else value
+    items = [table[int(g)] for g in np.ravel(n)]
+    if rows:
+        return sp.ImmutableMatrix([list(r) for r in items]) if exact else np.stack(items)
+    return np.array(items, dtype=object if exact else float)
 
 
 def _rationals(nums, den):
@@ -87,10 +80,6 @@ def _indicator(M, states):
     for s in states:
         f[s] = 1
     return f
-
-
-def _values_per_count(rows, n, exact):
-    return _exact_assemble(n, rows) if exact else _assemble(n, rows)
 
 
 @computed(exact=True, n=N_, f=F_VALUES, M=M_, requires=require_values_per_count)
@@ -117,7 +106,7 @@ def conditional_expectations(n, f, M, *, exact=False):
     ----------
     [kemenysnell1960]_; [ewens2004]_, sec. 1.4.
     """
-    return _values_per_count(_backward(n, f, M, exact, "expectations"), n, exact)
+    return _by_generation(n, _backward(n, f, M, exact, "expectations"), exact, rows=True)
 
 
 @computed(exact=True, n=N_, M=M_)
@@ -142,8 +131,8 @@ def survival_probabilities(n, M, *, exact=False):
     ----------
     [ewens2004]_; [shumailov2024]_, sec. 3.1 (the tails vanish).
     """
-    return _values_per_count(_backward(n, _indicator(M, range(1, M + 1)), M, exact, "survival probabilities"),
-                             n, exact)
+    return _by_generation(n, _backward(n, _indicator(M, range(1, M + 1)), M, exact, "survival probabilities"),
+                          exact, rows=True)
 
 
 @computed(exact=True, n=N_, M=M_)
@@ -168,7 +157,7 @@ def absence_probabilities(n, M, *, exact=False):
     ----------
     [ewens2004]_; [shumailov2024]_, sec. 3.1 (the tails vanish).
     """
-    return _values_per_count(_backward(n, _indicator(M, [0]), M, exact, "absence probabilities"), n, exact)
+    return _by_generation(n, _backward(n, _indicator(M, [0]), M, exact, "absence probabilities"), exact, rows=True)
 
 
 # ----------------------------------------------------------------------------- forward: from one start
@@ -206,8 +195,7 @@ def count_distribution(n, i, M, *, exact=False):
     ----------
     [ewens2004]_, sec. 1.4; [shumailov2024]_, sec. 3.1.
     """
-    rows = _forward(n, i, M, exact, "distributions")
-    return _exact_assemble(n, rows) if exact else _assemble(n, rows)
+    return _by_generation(n, _forward(n, i, M, exact, "distributions"), exact, rows=True)
 
 
 @computed(exact=True, n=N_, i=I_, M=M_, requires=require_counts)
@@ -234,10 +222,8 @@ def survival_probability(n, i, M, *, exact=False):
     [ewens2004]_; [shumailov2024]_, sec. 3.1.
     """
     rows = _forward(n, i, M, exact, "survival probabilities")
-    if exact:
-        return _exact_scalars(n, {g: sum(r[1:], sp.Integer(0)) for g, r in rows.items()})
-    vals = {g: float(math.fsum(r[1:])) for g, r in rows.items()}
-    return vals[int(n)] if np.ndim(n) == 0 else np.array([vals[int(v)] for v in np.ravel(n)])
+    return _by_generation(n, {g: sum(r[1:], sp.Integer(0)) if exact else math.fsum(r[1:]) for g, r in rows.items()},
+                          exact)
 
 
 def _require_start(i, M, **_):
@@ -307,9 +293,7 @@ def expected_surviving_categories(n, counts, M, *, exact=False):
             for g, row in _forward(n, c, M, False, "").items():
                 per.setdefault(g, {})[c] = math.fsum(row[1:])
     total = {g: sum((v[c] for c in counts), sp.Integer(0) if exact else 0.0) for g, v in per.items()}
-    if exact:
-        return _exact_scalars(n, total)
-    return total[int(n)] if np.ndim(n) == 0 else np.array([total[int(v)] for v in np.ravel(n)])
+    return _by_generation(n, total, exact)
 
 
 # ----------------------------------------------------------------------------- a first step from any frequency
