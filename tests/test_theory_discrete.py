@@ -1,4 +1,4 @@
-"""Tests of theory.discrete: exact values (sympy), symbolic forms, float vs exact and vs mpmath, the edges, bad input."""
+"""Tests of theory.discrete: exact values (sympy), symbolic forms, float vs exact and vs mpmath, edges, bad input."""
 
 import math
 

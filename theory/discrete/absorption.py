@@ -21,7 +21,7 @@ import scipy.special
 import sympy as sp
 
 from theory import validation as V
-from theory.core import computed, exact_number
+from theory.core import computed
 from theory.discrete import _kernel as K
 from theory.discrete._common import EXACT_MAX_M, I_, M_, P_SCALAR, TAIL, require_counts
 
@@ -252,7 +252,9 @@ def expected_absorption_times(M, *, exact=False):
     """
     if exact:
         _require_exact_M(M)
-        return sp.ImmutableMatrix([exact_number(v) for v in _exact_times_all(M)])
+        import flint
+
+        return flint.fmpq_mat(M + 1, 1, _exact_times_all(M))  # mapped to an ImmutableMatrix by theory.core
     return np.array(_solve(M, K.TAIL).times)
 
 
@@ -318,11 +320,11 @@ def absorption_probabilities(M, *, exact=False):
         raise ValueError(f"M = {M}: exact absorption probabilities solve an unfolded {M - 1}x{M - 1} rational system; "
                          f"exact mode is limited to M <= {EXACT_MAX_M_PROBABILITIES}; use exact=False (float64)")
     if M == 1:
-        return sp.ImmutableMatrix([0, 1])
+        return flint.fmpq_mat(2, 1, [0, 1])
     A, MM = K.int_rows(M), M ** M
     rows = [[(MM if a == b else 0) - A[a][b] for b in range(1, M)] for a in range(1, M)]
     sol = flint.fmpz_mat(rows).solve(flint.fmpz_mat([[A[a][M]] for a in range(1, M)]))
-    return sp.ImmutableMatrix([0] + [exact_number(sol[k, 0]) for k in range(M - 1)] + [1])
+    return flint.fmpq_mat(M + 1, 1, [0] + [sol[k, 0] for k in range(M - 1)] + [1])
 
 
 @computed(exact=True, symbolic=True, p=P_SCALAR, M=M_)

@@ -86,9 +86,10 @@ def transition_matrix(M, *, exact=False):
     [ewens2004]_, eq. (1.41); [durrett2008]_, ch. 1; [loader2000]_ (float rows).
     """
     _require_dense(M, exact)
-    if exact:
-        den = M ** M
-        return sp.ImmutableMatrix([[sp.Rational(v, den) for v in row] for row in K.int_rows(M)])
+    if exact:  # a flint matrix, mapped to an ImmutableMatrix of Rationals by theory.core
+        import flint
+
+        return flint.fmpq_mat(K.flint_matrix(M)) * flint.fmpq(1, M ** M)
     return K.build_dense(M)
 
 
