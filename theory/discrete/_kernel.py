@@ -77,6 +77,11 @@ def _stirlerr_upto(M):
     return out
 
 
+def _subset(mask):
+    """The indices where ``mask`` holds, or a full slice when it holds everywhere (no gather)."""
+    return slice(None) if mask.all() else np.flatnonzero(mask)
+
+
 def bd0(x, m):
     r"""Deviance :math:`x\ln(x/m) + m - x \ge 0` (``m > 0``); by its series in :math:`v = (x-m)/(x+m)` where
     :math:`|v| < 1/4` (no cancellation), else as :math:`x\,\mathrm{log1p}((x-m)/m)` (``x - m`` exact for counts)."""
@@ -86,22 +91,23 @@ def bd0(x, m):
     d, s = x - m, x + m
     out = np.empty(x.size)
     close = np.abs(d) < 0.25 * s  # beyond, the two terms cancel at most by a factor 1/|v| <= 4
-    f = np.flatnonzero(~close)
-    if f.size:
+    if not close.all():
+        f = _subset(~close)
         xf, mf, df = x[f], m[f], d[f]
         with np.errstate(divide="ignore", invalid="ignore"):
             logratio = np.where(xf < 2 * mf, np.log1p(df / mf), np.log(np.where(xf > 0, xf, 1.0) / mf))
             out[f] = np.where(xf > 0, xf * logratio, 0.0) + mf - xf
-    c = np.flatnonzero(close)
-    if c.size:
+    if close.any():
+        c = _subset(close)
         v = d[c] / s[c]
         v2 = v * v
-        series = np.empty(c.size)
+        series = np.empty(v.size)
         # sum_k>=1 v^2k/(2k+1) by Horner, with as many terms as |v| needs for 1e-17 (|v| < 1/4: at most 15)
         for low, bound, terms in ((0.0, 0.0025, 8), (0.0025, 0.015625, 10), (0.015625, 0.0625, 15)):
-            g = np.flatnonzero((v2 < bound) & (v2 >= low))
-            if g.size:
-                w, acc = v2[g], np.full(g.size, 1.0 / (2 * terms + 1))
+            group = (v2 < bound) & (v2 >= low)
+            if group.any():
+                g = _subset(group)
+                w, acc = v2[g], np.full(v2[g].size, 1.0 / (2 * terms + 1))
                 for k in range(terms - 1, 0, -1):
                     acc = acc * w + 1.0 / (2 * k + 1)
                 series[g] = acc * w
@@ -118,8 +124,9 @@ def binomial_pmf(j, M, mean):
     other = M - mean
     Mf = float(M)
     out = np.zeros(j.size)
-    k = np.flatnonzero((j > 0) & (j < M) & (mean > 0) & (other > 0))
-    if k.size:
+    inner = (j > 0) & (j < M) & (mean > 0) & (other > 0)
+    if inner.any():
+        k = _subset(inner)
         jj = j[k]
         if M <= 10 ** 6:  # a table of delta(0..M)
             S, ji = _stirlerr_upto(M), jj.astype(np.int64)
@@ -259,13 +266,15 @@ def backward(M, F, ns):
         blocks = [banded_block(M, k)[0] for k in range(math.ceil((M + 1) / _rows_per_block(M)))]
         step = lambda V: np.concatenate([b @ V for b in blocks], axis=0)  # noqa: E731
     V = np.array(F, dtype=float)
-    G = np.zeros((M + 1, 1))
-    G[1:M] = 1.0  # interior indicator: P^n G is the interior mass from each start
+    # the interior mass from each start, P^n 1_interior, tells when the chain is absorbed in float arithmetic;
+    # it is >= 2 E[H_n] >= 2 (1 - 1/M)^n / M > 1e-300 for n <= 600 M, so it is tracked only beyond
+    G = np.zeros((M + 1, 1 if ns[-1] > 600 * M else 0))
+    G[1:M] = 1.0
     k = 0
     for idx, n in enumerate(ns):
-        while k < n and G.max() > ABSORBED:
+        while k < n and (G.size == 0 or G.max() > ABSORBED):
             VG = step(np.concatenate([V, G], axis=1))
-            V, G = VG[:, :-1], VG[:, -1:]
+            V, G = VG[:, :F.shape[1]], VG[:, F.shape[1]:]
             k += 1
         out[idx] = V
     return out
