@@ -166,11 +166,14 @@ def build_dense(M):
     """The full float transition matrix, every row renormalised to sum to 1 (rows ``i > M/2`` by the symmetry
     :math:`P(i, j) = P(M-i, M-j)`)."""
     half = M // 2 + 1
-    top = binomial_pmf(np.arange(M + 1)[None, :], M, np.arange(half)[:, None])
-    top /= top.sum(axis=1, keepdims=True)
     P = np.empty((M + 1, M + 1))
-    P[:half] = top
-    P[half:] = top[M - half::-1, ::-1]
+    step = max(1, 2 ** 22 // (M + 1))  # rows per chunk: bounded temporaries
+    cols = np.arange(M + 1)[None, :]
+    for a in range(0, half, step):
+        b = min(half, a + step)
+        P[a:b] = binomial_pmf(cols, M, np.arange(a, b)[:, None])
+    P[:half] /= P[:half].sum(axis=1, keepdims=True)
+    P[half:] = P[M - half::-1, ::-1]
     return P
 
 
