@@ -32,6 +32,7 @@ from numerics import gmm as ngmm
 from numerics import mitigation as nm
 from numerics import multivariate as nmv
 from proofs import approximation as pa
+from proofs import discrete as pdisc
 from theory import validation as V
 from theory import approximation as ta
 from theory import discrete as td
@@ -121,7 +122,7 @@ kinds(td.transition_matrix, dict(M=4), M=(0, NAN, 2.5, True), exact=("no",))
 kinds(td.multitype_states, dict(M=3, K=3), M=(0, NAN), K=(1, 2.5, NAN, True))
 kinds(td.multitype_transition_matrix, dict(M=3, K=3), M=(0,), K=(1, NAN), exact=(None,))
 kinds(td.absorbing_states, dict(M=3, K=3), M=(0, 1.5), K=(1, NAN))
-kinds(td.derive_eigenvalues, dict(M=3), M=(0, NAN, 2.5, 61))
+kinds(pdisc.derive_eigenvalues, dict(M=3), M=(0, NAN, 2.5, 61))
 kinds(td.fixation_probability, dict(i=1, M=4), i=(-1, 5, NAN, 0.5), M=(0, NAN), exact=(0,))
 kinds(td.expected_heterozygosity, dict(n=2, p=[0.5, 0.5], M=4), n=BAD_GENERATION[:5], p=BAD_PROBABILITIES,
       M=(0, NAN, 2.5), exact=("y",))
@@ -145,6 +146,14 @@ kinds(td.expected_surviving_categories, dict(n=2, counts=[2, 2], M=4), n=(-1, NA
 kinds(td.expected_time_to_collapse, dict(counts=[2, 1, 1]), counts=([4], [1.5, 2.5], [-1, 3], [], [[2, 2]], [NAN, 1]),
       exact=("no",))
 kinds(td.kimura_absorption_time, dict(p=0.3, M=10), p=(NAN, -0.1, 1.1), M=(0, NAN))
+kinds(td.transition_eigenvalue, dict(j=2, M=4), j=(-1, 5, 1.5, NAN, True), M=(0, NAN, 2.5), exact=("yes",))
+kinds(td.count_distribution, dict(n=2, i=1, M=4), n=(-1, NAN, 1.5, [1, -1]), i=(-1, 5, 1.5), M=(0, NAN),
+      exact=(None,))
+kinds(td.absence_probabilities, dict(n=2, M=4), n=(-1, NAN, True), M=(0, 2.5))
+kinds(td.conditional_expectations, dict(n=2, f=[0, 1, 2, 3, 4], M=4), n=(-1, NAN), f=([0, 1], [NAN] * 5, ["a"] * 5,
+                                                                                       [[0, 1, 2, 3, 4]], None), M=(0,))
+kinds(td.binomial_expectations, dict(q=[0.5], f=[0, 1, 2], M=2), q=([1.5], [-0.1], [NAN], 0.5, [[0.5]], ["a"]),
+      f=([0, 1], [INF, 0, 0], None), M=(0, 2.5))
 
 # ============================================================================= theory.mitigation
 MIX = dict(alpha=0.2, M=5)
