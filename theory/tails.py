@@ -561,9 +561,7 @@ def zipf_learning_curve(T, V, beta, k=None, pi=None, beta_ai=None):
     [hutter2021]_, app. B and F; [dohmatob2024tails]_.
     """
     with mpmath.workdps(30):
-        H = mpmath.fsum(mpmath.mpf(i) ** (-beta) for i in range(1, V + 1)) if V <= 10 ** 5 else \
-            mpmath.zeta(beta) - mpmath.zeta(beta, V + 1)
-        a = 1 / H
+        a = 1 / (mpmath.zeta(beta) - mpmath.zeta(beta, V + 1)) if beta != 1 else 1 / mpmath.harmonic(V)
         if beta_ai is not None:
             b = 1 / (mpmath.zeta(beta_ai) - mpmath.zeta(beta_ai, V + 1))
             return float(_powerlaw_sum(a, beta, b, beta_ai, T, 0, V))
@@ -1104,7 +1102,10 @@ def forgetting_probability(c, k, *, exact=False):
         raise NoClosedFormError("forgetting_probability has no closed form in a symbolic k (nested exponentials)")
     if exact:
         cc = sp.sympify(c) if not isinstance(c, Fraction) else sp.Rational(c.numerator, c.denominator)
-        return _nested(int(k)) ** cc if k > 0 else (sp.Integer(1) if cc == 0 else sp.Integer(0))
+        if k == 0:
+            return sp.Integer(1) if cc == 0 else sp.Integer(0)
+        return sp.Pow(_nested(int(k)), cc, evaluate=_symbolic(cc) or cc == 1)  # a numeric power of nested exponentials stays
+
     if k == 0:
         return 1.0 if c == 0 else 0.0
     return math.exp(-c / _u(int(k) - 1))
