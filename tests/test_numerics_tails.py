@@ -1,0 +1,140 @@
+"""numerics.tails: Monte Carlo agrees with theory.tails, a wrong formula is caught, same seed -> same numbers."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from numerics import checks as ck
+from numerics import tails as nt
+from theory import tails as th
+
+P = th.zipf(300, 1.3)
+EDGES = np.arange(-5.0, 0.01, 0.5)
+
+
+@pytest.fixture(scope="module")
+def generations_run():
+    return nt.simulate_generations(P, 100, 4, 1500, record=(1, 4), tests=(20, 300), sampled=(20, 100), delta=0.5,
+                                   edges=EDGES, seed=5)
+
+
+def _statuses(rows):
+    return {r.status for r in rows}
+
+
+def test_memorization_agrees_and_a_wrong_formula_is_caught():
+    for q in (None, th.tail_cut(P, 10), th.tail_mixture(P, 10, 0.2), th.zipf(300, 2.0)):
+        run = nt.simulate_memorization(P, 40, 4000, q=q, seed=1)
+        assert _statuses(nt.checks_for_run(run, 0)) == {ck.AGREE}
+    run = nt.simulate_memorization(P, 40, 4000, seed=1)
+    wrong = nt.checks_for_run(run, 0, {"memorization_error": lambda p, T, q: th.memorization_error(p, T + 6, q)})
+    assert _statuses(wrong) == {ck.DISAGREE}
+
+
+def test_generations_agree(generations_run):
+    for n in (1, 4):
+        rows = nt.checks_for_run(generations_run, n)
+        assert ck.DISAGREE not in _statuses(rows), ck.format_table(rows)
+        assert {"lost mass", "vocabulary", "err_n(T)", "err_n(T) sampled", "err_n(T0) = lost_n+1", "log-likelihood",
+                "E[S_b] = P_b", "E[cross-entropy]", "Var[cross-entropy]"} <= {r.quantity for r in rows}
+
+
+WRONG = {
+    "lost mass": lambda p, T0, n: th.generations_error(p, T0, n - 1),
+    "vocabulary": lambda p, T0, n: th.expected_vocabulary(p, T0, n - 1),
+    "err_n(T)": lambda p, T0, n, T: th.generations_error(p, T0, n - 1, T),
+    "err_n(T) sampled": lambda p, T0, n, T: th.generations_error(p, T0, 1, T),  # "every generation is fresh from p"
+    "err_n(T0) = lost_n+1": lambda p, T0, n1: th.generations_error(p, T0, n1 - 1),
+    "log-likelihood": lambda p, T0, n, d: th.expected_log_likelihood(p, T0, n - 1, d),
+    "E[S_b] = P_b": lambda p, e, T0, n: 0.9 * th.log_probability_histogram(p, e, T0, n).mass,
+    "P(S_b = 0)": lambda p, e, T0, n: th.log_probability_histogram(p, e, T0, n - 2).empty,
+    "E[cross-entropy]": lambda p, T0, n: th.generated_cross_entropy(p, T0, n).mean * 1.05,
+    "Var[cross-entropy]": lambda p, T0, n: th.generated_cross_entropy(p, T0, n - 1).variance,
+}
+
+
+@pytest.mark.parametrize("quantity", sorted(WRONG))
+def test_a_wrong_generations_formula_is_caught(generations_run, quantity):
+    rows = [r for r in nt.checks_for_run(generations_run, 4, {quantity: WRONG[quantity]}) if r.quantity == quantity]
+    assert rows and ck.DISAGREE in _statuses(rows), ck.format_table(rows)
+
+
+def test_poisson_refit_agrees_and_an_off_by_one_is_caught():
+    run = nt.simulate_poisson_refit(3, 10, 20, 20_000, record=(1, 2, 5, 20), seed=2)
+    for k in (1, 2, 5, 20):
+        assert _statuses(nt.checks_for_run(run, k)) == {ck.AGREE}
+    wrong = nt.checks_for_run(run, 2, {"P(forgotten by k)": lambda c, k: th.forgetting_probability(c, k + 1)})
+    assert _statuses(wrong) == {ck.DISAGREE}
+
+
+def test_same_seed_same_numbers_for_one_and_two_workers():
+    p = th.zipf(40, 1.2)
+    a = nt.simulate_generations(p, 30, 3, 17_000, record=(1, 3), tests=(10,), sampled=(10,), seed=9, workers=1)
+    b = nt.simulate_generations(p, 30, 3, 17_000, record=(1, 3), tests=(10,), sampled=(10,), seed=9, workers=2)
+    for g in (1, 3):
+        for name in a.snapshots[g]:
+            np.testing.assert_array_equal(a.snapshots[g][name], b.snapshots[g][name])
+    m1 = nt.simulate_memorization(p, 20, 17_000, seed=3, workers=1).statistic("error", 0)
+    m2 = nt.simulate_memorization(p, 20, 17_000, seed=3, workers=2).statistic("error", 0)
+    np.testing.assert_array_equal(m1, m2)
+    f1 = nt.simulate_poisson_refit(2, 5, 4, 17_000, seed=4, workers=1).statistic("forgotten", 4)
+    f2 = nt.simulate_poisson_refit(2, 5, 4, 17_000, seed=4, workers=2).statistic("forgotten", 4)
+    np.testing.assert_array_equal(f1, f2)
+
+
+def test_log_likelihood_exact_where_small_and_monte_carlo_agrees():
+    exact = nt.log_likelihood(P, 100, 3, 0.5)
+    assert exact.method == "exact" and exact.stderr == 0 and exact.value == th.expected_log_likelihood(P, 100, 3, 0.5)
+    mc = nt.log_likelihood(P, 100, 3, 0.5, chains=1500, method="monte-carlo", seed=1)
+    assert mc.method == "monte-carlo" and abs(mc.value - exact.value) < 4.5 * mc.stderr
+
+
+def test_generated_histogram(generations_run):
+    h = nt.generated_histogram(generations_run, 4)
+    np.testing.assert_allclose(h.theory_mass.sum(), 1.0, rtol=1e-12)
+    inside = h.theory_mass > 0
+    assert np.all(np.abs(h.mean[inside] - h.theory_mass[inside]) < 4.5 * h.stderr[inside] + 1e-12)
+    assert h.empty_fraction[0] >= h.empty_fraction[-1]  # the rare end empties first
+
+
+def test_english_unigram_is_wordfreq_and_works_offline():
+    import wordfreq
+
+    p = nt.english_unigram(1000)
+    words = wordfreq.top_n_list("en", 1000)
+    f = np.array([wordfreq.word_frequency(w, "en") for w in words])
+    np.testing.assert_allclose(p, f / f.sum(), rtol=1e-15)
+    assert np.all(np.diff(p) <= 0) and abs(p.sum() - 1) < 1e-12
+    code = ("import socket\n"
+            "def _no(*a, **k): raise RuntimeError('network blocked')\n"
+            "socket.socket.connect = _no; socket.create_connection = _no\n"
+            "from numerics import tails as nt; p = nt.english_unigram(3000); print(p.size, abs(p.sum() - 1) < 1e-12)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert out.stdout.strip() == "3000 True", out.stderr[-500:]
+
+
+def test_exact_checks_agree():
+    rows = nt.exact_checks()
+    assert _statuses(rows) == {ck.AGREE}, ck.format_table([r for r in rows if r.status != ck.AGREE])
+
+
+@pytest.mark.parametrize("call,name", [
+    (lambda: nt.simulate_generations([0.5, 0.4], 10, 2, 10), "p"),
+    (lambda: nt.simulate_generations(P, 0, 2, 10), "T0"),
+    (lambda: nt.simulate_generations(P, 10, 2, 10, record=(3,)), "record"),
+    (lambda: nt.simulate_generations(P, 10, 2, 10, edges=[0.0, -1.0]), "edges"),
+    (lambda: nt.simulate_generations(P, 10, 2, 10, delta=0.0), "delta"),
+    (lambda: nt.simulate_generations(P, 10, 2, 0), "chains"),
+    (lambda: nt.simulate_memorization(P, 5, 10, q=[0.5, 0.5]), "q"),
+    (lambda: nt.simulate_poisson_refit(-1, 5, 2, 10), "c"),
+    (lambda: nt.english_unigram(0), "V"),
+    (lambda: nt.log_likelihood(P, 10, 1, 0.5, method="guess"), "method"),
+    (lambda: nt.checks_for_run("run", 1), "run"),
+])
+def test_bad_input_names_the_parameter(call, name):
+    with pytest.raises(ValueError, match=rf"\b{name}\b"):
+        call()
