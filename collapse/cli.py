@@ -19,7 +19,7 @@ import time
 
 #: Processes, in the order their rows and figures appear.  Each name is a module
 #: in numerics/ (``verification_checks``) and figures/ (``FIGURES``).
-PROCESSES = ("gaussian", "discrete", "mitigation", "multivariate", "approximation", "gmm", "regression")
+PROCESSES = ("gaussian", "discrete", "mitigation", "multivariate", "approximation", "gmm", "regression", "tails")
 
 
 def _modules(layer, only=None):

@@ -17,7 +17,9 @@ from figures import style
 REGISTRY = cli._figure_registry()
 WIDTHS_IN = (style.SINGLE, style.FULL)
 #: Figures run at a quick scale here (same code path, fewer generations/chains); the others at their defaults.
-QUICK = {"gmm_authors": dict(generations=60, chains=2)}
+QUICK = {"gmm_authors": dict(generations=60, chains=2),
+         "tails_learning_curves": dict(quick=True), "tails_english_generations": dict(quick=True),
+         "tails_logprob_histogram": dict(quick=True), "tails_forgetting": dict(quick=True)}
 
 
 @pytest.fixture(scope="module")
