@@ -109,6 +109,8 @@ def to_exact(result):
     if isinstance(result, list):
         return [to_exact(v) for v in result]
     if isinstance(result, sp.MatrixBase):
+        if isinstance(result, sp.ImmutableMatrix):  # already sympy numbers: nothing to convert
+            return result
         return sp.ImmutableMatrix(result.applyfunc(exact_number))
     if hasattr(result, "nrows") and hasattr(result, "ncols") and hasattr(result, "entries"):  # flint matrix
         return sp.ImmutableMatrix(result.nrows(), result.ncols(), [exact_number(v) for v in result.entries()])
@@ -166,9 +168,12 @@ def mp_eval(f, args, context="expression"):
     so the float returned is the correctly rounded value of the formula, not of its float rounding.
     A value that is 0 to within the smallest float (both last precisions round to 0.0) is 0.0; a value
     whose digits keep changing up to 400 digits raises :class:`ArithmeticError` -- never a silent guess.
+    Integer arguments are exact: the precision starts above their number of digits (``M - j`` at
+    :math:`M = 10^{100}` keeps every digit).
     """
     prev = None
-    for dps in PRECISIONS:
+    digits = max((len(str(abs(int(a)))) for a in args if isinstance(a, (int, np.integer))), default=0)
+    for dps in (PRECISIONS if digits < 10 else tuple(p + digits for p in PRECISIONS)):
         with mpmath.workdps(dps):
             val = _real(f(*[_mpf(a) for a in args]), context)
             if prev is not None and (val == prev or abs(val - prev) <= AGREEMENT * abs(val)):
@@ -176,7 +181,7 @@ def mp_eval(f, args, context="expression"):
         prev = val
     if float(val) == 0.0 and float(prev) == 0.0 or abs(val - prev) <= 1e-12 * abs(val):
         return float(val)
-    raise ArithmeticError(f"{context}: no stable value up to {PRECISIONS[-1]} digits ({val} vs {prev})")
+    raise ArithmeticError(f"{context}: no stable value up to {dps} digits ({val} vs {prev})")
 
 
 def _float_eval(expr, symbols, values, context):
@@ -456,8 +461,11 @@ def _exactify_plain(value):
     """Float arguments read as decimals (Fractions) for exact algorithmic bodies; the rest unchanged."""
     if isinstance(value, float):
         return Fraction(repr(value)) if math.isfinite(value) else (sp.oo if value > 0 else -sp.oo)
-    if isinstance(value, np.ndarray) and value.dtype.kind == "f":
-        return tuple(Fraction(repr(float(v))) for v in value.ravel())
+    if isinstance(value, np.ndarray) and value.dtype.kind == "f":  # keeps the shape, as an object array
+        out = np.empty(value.shape, dtype=object)
+        out.ravel()[:] = [Fraction(repr(float(v))) if math.isfinite(v) else (sp.oo if v > 0 else -sp.oo)
+                          for v in value.ravel()]
+        return out
     if isinstance(value, tuple) and not _is_namedtuple(value):
         return tuple(_plain(_exactify_plain(v)) for v in value)
     return value
