@@ -563,7 +563,8 @@ def _moment_check(quantity, params, theory, sums, n):
     se = math.sqrt(var / n)
     kurt = checks.kurtosis_from_raw_moments(raw) if var > 0 else math.inf
     if var == 0 and float(theory) == mean:
-        return checks.z_check(PROCESS, quantity, params, theory, mean, 0.0, note="degenerate: constant sample")
+        return checks.z_check(PROCESS, quantity, params, theory, mean, 0.0, note="degenerate: constant sample",
+                              n_samples=n)
     return checks.mean_check_from_summary(PROCESS, quantity, params, theory, mean, se, n,
                                           kurtosis=kurt, kurtosis_is_exact=False)
 

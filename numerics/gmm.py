@@ -557,7 +557,7 @@ def verification_checks(chains=None, seed=20240724, progress=True):
     truth = [w[0], m[0], m[1], v[0], v[1]]
     for name, t, e, s in zip(names, truth, est, se):
         rows.append(ck.z_check("gmm", f"EM fit {name} (one generation)", {"N": N, "original": "0.5N(-2,1)+0.5N(2,1)"},
-                               t, e, s, note="SE from the Fisher information (quadrature)"))
+                               t, e, s, note="SE from the Fisher information (quadrature)", n_samples=N))
     # 2. fast W2 vs quad reference on fitted mixtures of a short chain
     run = simulate(30, 1, samples=200, seed=s_run, w2_generations=(1, 10, 30))
     for g in (1, 10, 30):
@@ -579,7 +579,7 @@ def verification_checks(chains=None, seed=20240724, progress=True):
     se_l2 = math.sqrt(da.var(ddof=1) / N + db.var(ddof=1) / N)
     params = {"N": N, "p_n": "chain fit, M=200, n=30"}
     rows.append(ck.z_check("gmm", "L2^2(p_n, p_0) closed form", params, ta.l2_squared(pa, pb), l2, se_l2,
-                           note="MC: E_p0[p0-pn] - E_pn[p0-pn]"))
+                           note="MC: E_p0[p0-pn] - E_pn[p0-pn]", n_samples=N))
     rows.append(ck.mean_check("gmm", "TV(p_0, p_n) quadrature", params, ta.total_variation(pa, pb),
                               np.maximum(0.0, 1.0 - fb(xa) / fa(xa))))
     rows.append(ck.mean_check("gmm", "KL(p_0 || p_n) quadrature", params, ta.kl_divergence(pa, pb),

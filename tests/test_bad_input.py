@@ -367,7 +367,7 @@ SAMPLE = np.array([0.1, -0.3, 0.5, 0.2, -0.1, 0.4])
 P0 = dict(process="p", quantity="q", params={})
 BAD_SAMPLE = (np.array([]), np.array([1.0]), [[0.1, 0.2], [0.3, 0.4]], ["a", "b"], None, [True, False])
 kinds(ck.z_check, dict(P0, theory=0.0, estimate=0.1, stderr=0.1), theory=("a", None, True), estimate=("a", None),
-      stderr=(-0.1, -INF, "a", None), z_max=(0.0, -1.0, NAN, INF, None))
+      stderr=(-0.1, -INF, "a", None), z_max=(0.0, -1.0, NAN, INF, None), n_samples=(0, -1, 1.5, NAN, True, "100"))
 kinds(ck.exact_check, dict(P0, exact=1.0, value=1.0), exact=("a", None), value=("a", None),
       rtol=(-1e-9, NAN, INF, None))
 kinds(ck.mean_check, dict(P0, theory=0.0, sample=SAMPLE), sample=BAD_SAMPLE, theory=("a", None),
