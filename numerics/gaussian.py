@@ -291,6 +291,12 @@ def _summarise(summaries, i, mean, log_var, mu, sigma, qs):
 VERIFY_M = (2, 5, 20, 100)
 VERIFY_N = (1, 5, 20, 100)
 VERIFY_CHAINS = 200_000
+#: Fewest chains :func:`verification_checks` accepts (a sample variance needs two draws).  Rows estimated from fewer
+#: than :data:`numerics.checks.MIN_SAMPLES` chains come out underpowered: they neither pass nor fail.
+MIN_CHAINS = 2
+#: Most chains :func:`verification_checks` accepts: the snapshots of every chain are kept (about 200 bytes a chain at
+#: peak, measured), so peak memory stays near 2 GB at the limit (a larger budget would end in a MemoryError).
+MAX_CHAINS = 10_000_000
 VERIFY_NAIVE = ((5, 10), (20, 10))  # (M, generations) checked with method="naive"
 VERIFY_NAIVE_CHAINS = 40_000
 VERIFY_SCHEDULE = tuple(range(2, 32))  # M_j = j + 2, 30 generations: the linear schedule
@@ -482,7 +488,7 @@ def verification_checks(chains=None, seed=20240724, progress=True):
 
     Parameters
     ----------
-    chains : int >= 2, optional
+    chains : int in [MIN_CHAINS, MAX_CHAINS] = [2, 10**7], optional
         Chains per Monte Carlo run (default :data:`VERIFY_CHAINS` = 200000).
     seed : int >= 0, SeedSequence or None, default 20240724
         Root seed; each run uses its own spawned child.
@@ -504,7 +510,7 @@ def verification_checks(chains=None, seed=20240724, progress=True):
     Shumailov et al., "AI models collapse when trained on recursively generated data", Nature 631 (2024),
     Gaussian model collapse; Cochran's theorem.
     """
-    chains = VERIFY_CHAINS if chains is None else check_int(chains, "chains", minimum=2)
+    chains = VERIFY_CHAINS if chains is None else check_int(chains, "chains", minimum=MIN_CHAINS, maximum=MAX_CHAINS)
     ss = _rng.check_seed(seed)
     n_runs = 2 * len(VERIFY_M) + 2 * len(VERIFY_NAIVE) + 1
     seeds = iter(ss.spawn(n_runs))

@@ -86,6 +86,17 @@ PAPER_SETTINGS = dict(samples=1000, generations=2050, tol=1e-5, max_iter=2000, i
                       snapshots=(0, 50, 100, 150, 200, 350, 2000))
 INITS = ("warm", "kmeans", "k-means++", "random_from_data")
 REG_COVAR = 1e-6
+#: Monte Carlo sample size ``N`` of :func:`verification_checks` by default.
+VERIFY_CHAINS = 200_000
+#: Fewest samples :func:`verification_checks` accepts: its EM rows are z-tests against the asymptotic standard error
+#: :math:`\sqrt{[I^{-1}]_{jj}/N}` of the maximum-likelihood estimate, which needs a large ``N`` (at N = 1000 the two
+#: components hold about 500 samples each).
+MIN_CHAINS = 1000
+#: Most samples :func:`verification_checks` accepts: the samples, their densities and the EM responsibilities are held
+#: in memory (about 200 bytes a sample at peak, measured), so peak memory stays near 2 GB at the limit (a larger
+#: budget would end in a MemoryError).
+MAX_CHAINS = 10_000_000
+
 
 def _mixture(mix, name):
     """Validate a mixture given as ``(weights, means, variances)``; return three float arrays.
@@ -511,8 +522,8 @@ def verification_checks(chains=None, seed=20240724, progress=True):
 
     Parameters
     ----------
-    chains : int >= 1000, optional
-        Monte Carlo sample size ``N`` (default 200000).
+    chains : int in [MIN_CHAINS, MAX_CHAINS] = [1000, 10**7], optional
+        Monte Carlo sample size ``N`` (default :data:`VERIFY_CHAINS` = 200000).
     seed : int >= 0, SeedSequence or None, default 20240724
         Root seed (three spawned children).
     progress : bool, default True
@@ -539,7 +550,7 @@ def verification_checks(chains=None, seed=20240724, progress=True):
     """
     from sklearn.mixture import GaussianMixture
 
-    N = 200_000 if chains is None else check_int(chains, "chains", minimum=1000)
+    N = VERIFY_CHAINS if chains is None else check_int(chains, "chains", minimum=MIN_CHAINS, maximum=MAX_CHAINS)
     ss = _rng.check_seed(seed)
     s_fit, s_run, s_mc = ss.spawn(3)
     rows = []

@@ -708,6 +708,12 @@ def sweep(alphas, Ms, generations, chains, *, seed, n_jobs=1, estimator="unbiase
 
 # ----------------------------------------------------------------------------- verification
 VERIFY_CHAINS = 100_000
+#: Fewest chains :func:`verification_checks` accepts (a sample variance needs two draws).  Rows estimated from fewer
+#: than :data:`numerics.checks.MIN_SAMPLES` chains come out underpowered: they neither pass nor fail.
+MIN_CHAINS = 2
+#: Most chains :func:`verification_checks` accepts: the snapshots of every chain are kept (about 150 bytes a chain at
+#: peak, measured), so peak memory stays near 1.5 GB at the limit (a larger budget would end in a MemoryError).
+MAX_CHAINS = 10_000_000
 #: (alpha, M, estimator, generations checked) for the exact mixing simulator.
 VERIFY_MIX = ((0.1, 20, "unbiased", (1, 5, 60)), (0.5, 4, "unbiased", (1, 3, 40)), (0.1, 20, "mle", (1, 5, 60)),
               (1 / 3, 3, "mle", (2, 40)), (0.05, 20, "unbiased", (10, 60)))
@@ -732,7 +738,7 @@ def verification_checks(chains=None, seed=20240724, progress=True):
 
     Parameters
     ----------
-    chains : int >= 2, optional
+    chains : int in [MIN_CHAINS, MAX_CHAINS] = [2, 10**7], optional
         Chains per exact Monte Carlo run (default :data:`VERIFY_CHAINS` = 100000;
         naive and discrete runs use at most 20000 and 40000).
     seed : int >= 0, SeedSequence or None, default 20240724
@@ -759,7 +765,7 @@ def verification_checks(chains=None, seed=20240724, progress=True):
     and Synthetic Data";
     Ewens (2004), "Mathematical Population Genetics I" (Wright-Fisher model).
     """
-    chains = VERIFY_CHAINS if chains is None else check_int(chains, "chains", minimum=2)
+    chains = VERIFY_CHAINS if chains is None else check_int(chains, "chains", minimum=MIN_CHAINS, maximum=MAX_CHAINS)
     ss = _rng.check_seed(seed)
     seeds = iter(ss.spawn(len(VERIFY_MIX) + len(VERIFY_ACC) + len(VERIFY_DISCRETE) + 2))
     rows = []
