@@ -35,9 +35,10 @@ Two rules hold whatever the kurtosis:
 
 * **Too few draws.**  A row estimated from fewer than :data:`MIN_SAMPLES`
   (= ``P`` = 100) draws is underpowered by rule.  The plug-in kurtosis of
-  ``N`` draws is below ``N - 1`` whatever the law (two draws give exactly 1),
-  so with ``N < P`` the sample criterion passes only when the sample looks
-  lighter-tailed than ``kappa = 1 + N/P < 2`` -- it cannot see a heavy tail.
+  ``N`` draws is at most ``N - 2 + 1/(N - 1)`` whatever the law (two draws
+  give exactly 1), so a few draws cannot reveal a heavy tail, and with
+  ``N < P`` the sample criterion passes exactly when the sample looks
+  lighter-tailed than ``kappa = 1 + N/P < 2``.
   And ``z`` with a standard error from ``N`` draws has ``N - 1`` degrees of
   freedom: :math:`P(|t_{N-1}| > 4.5)` is 2.7 times the normal tail at
   ``N = 100`` but 220 times at ``N = 10``.  (``collapse verify --chains 2``
