@@ -3,7 +3,10 @@
 ``gmm_collapse`` runs :data:`CHAINS` independent chains of :func:`numerics.gmm.simulate`
 (``M = 1000`` samples, EM warm-started from the previous fit -- see
 :mod:`numerics.gmm` for the paper-scale settings) for :data:`GENERATIONS`
-generations, in two worker processes, about 30-40 s.
+generations, in two worker processes, about 30-40 s.  ``quick=True`` runs
+:data:`QUICK_CHAINS` chains for :data:`QUICK_GENERATIONS` generations (a few
+seconds): the density panels then show only the paper's generations up to
+that horizon.  For tests and previews, not for a paper.
 """
 
 from __future__ import annotations
@@ -19,13 +22,19 @@ __all__ = ["FIGURES", "gmm_collapse_figure"]
 GENERATIONS = 2000
 CHAINS = 4
 SHOWN = (0, 50, 100, 150, 200, 350, 2000)  # the paper's generations
+QUICK_GENERATIONS = 200
+QUICK_CHAINS = 2
 
 
-def gmm_collapse_figure(out_dir, seed=20240724, generations=GENERATIONS, chains=CHAINS, workers=2):
+def gmm_collapse_figure(out_dir, seed=20240724, generations=None, chains=None, workers=2, quick=False):
     """GMM refitted by EM on its own samples: densities of chain 0 (top) and distances of every chain (bottom)."""
-    run = gmm.simulate(generations, chains, samples=1000, seed=seed, w2_every=10, w2_generations=SHOWN,
-                       workers=workers)
+    if generations is None:
+        generations = QUICK_GENERATIONS if quick else GENERATIONS
+    if chains is None:
+        chains = QUICK_CHAINS if quick else CHAINS
     shown = [g for g in SHOWN if g <= generations]
+    run = gmm.simulate(generations, chains, samples=1000, seed=seed, w2_every=10, w2_generations=shown,
+                       workers=workers)
     fig = style.new_figure(style.FULL, 4.2)[0]
     fig.clf()  # replace the default axes by a 2-row grid (the figure keeps the shared style)
     grid = fig.add_gridspec(2, len(shown), height_ratios=[1, 1.3])
