@@ -484,6 +484,14 @@ VERIFY_TRUNCATION = ((1.0, 10, "unbiased"), (2.0, 20, "unbiased"), (2.0, 20, "ml
 VERIFY_TEMPERATURE = ((0.9, 10, "unbiased"), (0.8, 20, "mle"))
 VERIFY_N = (1, 5, 20)
 VERIFY_CHAINS = 40_000
+#: Fewest chains :func:`verification_checks` accepts (the recursive expressivity runs use ``chains // 2`` chains, and
+#: a sample variance needs two).  Rows estimated from fewer than :data:`numerics.checks.MIN_SAMPLES` chains come out
+#: underpowered: they neither pass nor fail.
+MIN_CHAINS = 4
+#: Most chains :func:`verification_checks` accepts: one-generation samples of ``10 * chains`` draws and every chain's
+#: snapshots are kept (about 2.3 kB a chain at peak, measured), so peak memory stays near 2.3 GB at the limit (a
+#: larger budget would end in a MemoryError).
+MAX_CHAINS = 1_000_000
 
 
 def verification_checks(chains=None, seed=DEFAULT_SEED, progress=True):
@@ -504,7 +512,7 @@ def verification_checks(chains=None, seed=DEFAULT_SEED, progress=True):
 
     Parameters
     ----------
-    chains : int >= 100, optional
+    chains : int in [MIN_CHAINS, MAX_CHAINS] = [4, 10**6], optional
         Chains per Monte Carlo run (:data:`VERIFY_CHAINS` by default).
     seed : int >= 0 or numpy SeedSequence
         Master seed; the table must be reproducible, so None is refused.
@@ -518,14 +526,14 @@ def verification_checks(chains=None, seed=DEFAULT_SEED, progress=True):
     Raises
     ------
     ValueError
-        ``chains`` not an integer >= 100, ``seed`` None or invalid.
+        ``chains`` not an integer in [MIN_CHAINS, MAX_CHAINS], ``seed`` None or invalid.
 
     References
     ----------
     Shumailov et al. (2024) (functional approximation and expressivity errors);
     Johnson, Kotz & Balakrishnan (1994), sec. 10.1.
     """
-    chains = VERIFY_CHAINS if chains is None else check_int(chains, "chains", minimum=100)
+    chains = VERIFY_CHAINS if chains is None else check_int(chains, "chains", minimum=MIN_CHAINS, maximum=MAX_CHAINS)
     ss = _fixed_seed(seed)
     seeds = iter(ss.spawn(len(VERIFY_TRUNCATION) + len(VERIFY_TEMPERATURE) + 4))
     rows = exact_checks()

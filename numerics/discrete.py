@@ -60,6 +60,13 @@ from theory import discrete as th
 PROCESS = "discrete"
 #: Default number of chains of :func:`verification_checks`.
 DEFAULT_CHAINS = 100_000
+#: Fewest chains :func:`verification_checks` accepts (a sample variance needs two draws).  Rows estimated from fewer
+#: than :data:`numerics.checks.MIN_SAMPLES` chains come out underpowered: they neither pass nor fail.
+MIN_CHAINS = 2
+#: Most chains :func:`verification_checks` accepts: the absorption time and final counts of every chain are kept
+#: (about 100 bytes a chain at peak, measured), so peak memory stays near 1 GB at the limit (a larger budget would end
+#: in a MemoryError).
+MAX_CHAINS = 10_000_000
 
 
 @dataclasses.dataclass
@@ -563,7 +570,8 @@ def _moment_check(quantity, params, theory, sums, n):
     se = math.sqrt(var / n)
     kurt = checks.kurtosis_from_raw_moments(raw) if var > 0 else math.inf
     if var == 0 and float(theory) == mean:
-        return checks.z_check(PROCESS, quantity, params, theory, mean, 0.0, note="degenerate: constant sample")
+        return checks.z_check(PROCESS, quantity, params, theory, mean, 0.0, note="degenerate: constant sample",
+                              n_samples=n)
     return checks.mean_check_from_summary(PROCESS, quantity, params, theory, mean, se, n,
                                           kurtosis=kurt, kurtosis_is_exact=False)
 
@@ -933,7 +941,7 @@ def verification_checks(chains=None, seed=20240724, progress=True):
 
     Parameters
     ----------
-    chains : int, optional
+    chains : int in [MIN_CHAINS, MAX_CHAINS] = [2, 10**7], optional
         Chains per Monte Carlo run (default :data:`DEFAULT_CHAINS`).
     seed : int
         Master seed; each run uses its own child of ``SeedSequence(seed)``.
@@ -944,7 +952,8 @@ def verification_checks(chains=None, seed=20240724, progress=True):
     -------
     list of numerics.checks.Check
     """
-    chains = DEFAULT_CHAINS if chains is None else V.check_int(chains, "chains", minimum=2)
+    chains = DEFAULT_CHAINS if chains is None else V.check_int(chains, "chains", minimum=MIN_CHAINS,
+                                                                maximum=MAX_CHAINS)
     seeds = iter(_rng.check_seed(seed).spawn(16))
     rows = []
     # K = 3, M = 10: diversity, fixation, run to absorption

@@ -345,6 +345,14 @@ VERIFY_N = (1, 5, 20)
 VERIFY_CHAINS = {2: 60_000, 5: 25_000, 20: 4_000}
 VERIFY_NAIVE = ((2, 4, 5), (5, 8, 5))  # (d, M, generations) with method="naive"
 VERIFY_NAIVE_CHAINS = 20_000
+#: Fewest chains :func:`verification_checks` accepts (a sample variance needs two draws; every d gets at least two
+#: chains).  Rows estimated from fewer than :data:`numerics.checks.MIN_SAMPLES` chains come out underpowered: they
+#: neither pass nor fail.
+MIN_CHAINS = 2
+#: Most chains :func:`verification_checks` accepts: the snapshots of every chain, d x d factors included, are kept
+#: (about 1.5 kB per chain at d = 2, measured), so peak memory stays near 1.5 GB at the limit (a larger budget would
+#: end in a MemoryError).
+MAX_CHAINS = 1_000_000
 PROCESS = "multivariate"
 
 
@@ -639,7 +647,7 @@ def verification_checks(chains=None, seed=20240724, progress=True):
 
     Parameters
     ----------
-    chains : int >= 2, optional
+    chains : int in [MIN_CHAINS, MAX_CHAINS] = [2, 10**6], optional
         Chains at ``d = 2`` (default: :data:`VERIFY_CHAINS` per ``d``); larger ``d`` use
         ``round(chains * VERIFY_CHAINS[d] / VERIFY_CHAINS[2])`` (at least 2).
     seed : int >= 0, SeedSequence or None, default 20240724
@@ -663,7 +671,7 @@ def verification_checks(chains=None, seed=20240724, progress=True):
     Muirhead (1982), "Aspects of Multivariate Statistical Theory", ch. 3.
     """
     if chains is not None:
-        chains = check_int(chains, "chains", minimum=2)
+        chains = check_int(chains, "chains", minimum=MIN_CHAINS, maximum=MAX_CHAINS)
     ss = _rng.check_seed(seed)
     seeds = iter(ss.spawn(len(VERIFY_RUNS) + len(VERIFY_NAIVE)))
     rows = []

@@ -101,11 +101,9 @@ def test_largest_eigenvalue_collapses_at_the_top_lyapunov_exponent():
     assert rate < 0
 
 
-def test_d100_runs_in_seconds_and_statistics_are_consistent():
-    import time
-    t0 = time.perf_counter()
+def test_d100_statistics_are_consistent():
+    # its speed (exact vs naive refit at d = 100, same run) is measured in benchmarks/bench_multivariate.py
     run = nm.simulate(100, 200, 10, 200, seed=7, record=(0, 10), quantiles=(0.5,))
-    assert time.perf_counter() - t0 < 20
     s = run.summaries
     assert s["trace"].mean[0] == 100 and s["log_det"].mean[0] == 0
     cov = run.final_covariance()
