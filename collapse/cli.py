@@ -26,6 +26,8 @@ import sys
 import tempfile
 import time
 
+from numerics.engine import DEFAULT_SEED
+
 #: Processes, in the order their rows and figures appear.  Each name is a module
 #: in numerics/ (``verification_checks``, ``MIN_CHAINS``, ``MAX_CHAINS``) and figures/ (``FIGURES``).
 PROCESSES = ("gaussian", "discrete", "mitigation", "multivariate", "approximation", "gmm", "regression")

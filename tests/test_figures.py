@@ -172,7 +172,7 @@ def test_gmm_authors_scatter_points_are_csv_data(tmp_path, monkeypatch):
         return real_save(fig, out_dir, name, data)
 
     monkeypatch.setattr(style, "save", spy)
-    paths = REGISTRY["gmm_authors"](tmp_path, seed=3, **QUICK["gmm_authors"])
+    paths = REGISTRY["gmm_authors"](tmp_path, seed=3, quick=True)
     cols = _csv_columns(next(p for p in paths if p.endswith(".csv")))
     shown = [k[: -len("_chain0_x1")] for k in cols if k.endswith("_chain0_x1")]
     assert shown == ["real", "m0", "m50"]
