@@ -687,10 +687,10 @@ def _geometric_sum(q, n):
     return n if sp.simplify(q - 1) == 0 else sp.simplify((1 - q ** n) / (1 - q))
 
 
-def _msd_form(n, M, Sigma, d, estimator):
-    r""":math:`E\|\mu_n-\mu\|^2 = \frac1M\sum_{j<n} E\operatorname{tr}\Sigma_j` with
-    :math:`E\operatorname{tr}\Sigma_j = \rho^j\operatorname{tr}\Sigma`."""
-    return _invariants(Sigma, d).trace / M * _geometric_sum(_rho(M, estimator), n)
+def _msd_form(n, M, trace, rho, step=1):
+    r""":math:`E\|\mu_n-\mu\|^2 = \frac{s}{M}\sum_{j<n} E\operatorname{tr}\Sigma_j`, :math:`E\operatorname{tr}\Sigma_j =
+    \rho^j\operatorname{tr}\Sigma`; the step :math:`s` scales the sampling covariance (1 without bias)."""
+    return step * trace / M * _geometric_sum(rho, n)
 
 
 @closed_form(n=n_, d=D, M=M_, Sigma=COVARIANCE, estimator=EST, requires=_require)
@@ -715,7 +715,7 @@ def mean_squared_displacement(n, d, M, *, Sigma=None, estimator="unbiased"):
     ----------
     [shumailov2024]_; [muirhead1982]_, Thm 3.1.2.
     """
-    return _msd_form(n, M, Sigma, _dim(d), estimator)
+    return _msd_form(n, M, _invariants(Sigma, _dim(d)).trace, _rho(M, estimator))
 
 
 def _fidelity_forms(n, d, M, Sigma, estimator):
@@ -785,7 +785,8 @@ def w2_squared_bounds(n, d, M, *, Sigma=None, estimator="unbiased"):
     [dowsonlandau1982]_; [shumailov2024]_.
     """
     d = _dim(d)
-    base = _msd_form(n, M, Sigma, d, estimator) + (1 + _rho(M, estimator) ** n) * _invariants(Sigma, d).trace
+    trace, rho = _invariants(Sigma, d).trace, _rho(M, estimator)
+    base = _msd_form(n, M, trace, rho) + (1 + rho ** n) * trace
     f = _fidelity_forms(n, d, M, Sigma, estimator)
     return Bounds(base - 2 * f.upper, base - 2 * f.lower)
 
