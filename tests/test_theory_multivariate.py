@@ -265,6 +265,20 @@ def test_log_det_cdf_is_a_cdf_at_every_scale():
         assert values[0] == 0 and values[-1] == 1 and 0 < values[2] < 1e-20
 
 
+def test_log_det_cdf_at_a_trillion_generations_matches_edgeworth():
+    """n = 1e12: the phase of the integrand is ~1e6 rad; every term must keep its relative precision.
+
+    At the mean the first Edgeworth correction is exact to O(n^-3/2): F = 1/2 + phi(0) gamma_1 / 6."""
+    nn, dd, mm = 10 ** 12, 2, 5
+    with mpmath.workdps(40):
+        a = [mpmath.mpf(mm - i) / 2 for i in range(1, dd + 1)]
+        k1 = nn * sum(mpmath.psi(0, x) + mpmath.log(mpmath.mpf(2) / (mm - 1)) for x in a)
+        k2, k3 = (nn * sum(mpmath.psi(j, x) for x in a) for j in (1, 2))
+        edgeworth = float(mpmath.mpf(1) / 2 + mpmath.npdf(0) * k3 / k2 ** 1.5 / 6)
+    assert th.log_det_cdf(float(k1), nn, dd, mm) == pytest.approx(edgeworth, abs=1e-9)
+    assert edgeworth < 0.5 - 4e-8  # the skewness is resolved
+
+
 # ----------------------------------------------------------------------------- edge cases (issue 15)
 def test_complex_sigma_is_refused():
     for bad in (np.array([[1 + 1j, 0], [0, 1]]), sp.Matrix([[1, sp.I], [-sp.I, 1]]), 1j, sp.I):

@@ -28,6 +28,12 @@ def _log1p(u):
     return 0.5 * np.log1p(x * (2 + x) + y * y) + 1j * np.arctan2(y, 1 + x)
 
 
+def _expm1(x):
+    """:math:`e^x - 1` for complex ``x`` without cancellation at small ``|x|``."""
+    a, b = x.real, x.imag
+    return np.expm1(a) * np.cos(b) - 2 * np.sin(b / 2) ** 2 + 1j * np.exp(a) * np.sin(b)
+
+
 def _phi(u):
     """:math:`(1+u)\\log(1+u) - u = \\sum_{m\\ge2} (-1)^m u^m/(m(m-1))` (the series below :math:`|u| = 0.1`)."""
     out = (1 + u) * _log1p(u) - u
@@ -37,22 +43,30 @@ def _phi(u):
     return out
 
 
-def _log_mellin_increment(b, L, z, log2c):
+def _log_mellin_increment(b, e, z, two_c):
     r""":math:`z\log 2c + \log\Gamma(b+z) - \log\Gamma(b)` (mod :math:`2\pi i`), real :math:`b > 0`, complex ``z``;
-    ``L = log(2cb)`` free of rounding.  For :math:`b, |b+z| \ge 10`, Stirling's series as :math:`zL +
-    b\varphi(z/b) - \tfrac12\log(1+z/b) + \sum_{k\le8} \frac{B_{2k}}{2k(2k-1)}[(b+z)^{1-2k} - b^{1-2k}]`: the
-    log-gammas (order :math:`b\log b`) would round away a small result at large ``M``."""
-    b, L, z = np.broadcast_arrays(np.asarray(b, dtype=float), np.asarray(L, dtype=float),
+    ``e`` is :math:`2cb - 1`, free of rounding.  Shifted by :math:`m` steps of
+    :math:`\log\Gamma(x+1) = \log\Gamma(x) + \log x` until :math:`b + m` and :math:`b + m + \operatorname{Re}z \ge 10`,
+    then Stirling's series as :math:`zL + b'\varphi(z/b') - \tfrac12\log(1+z/b') + \sum_{k\le8}
+    \frac{B_{2k}}{2k(2k-1)}[(b'+z)^{1-2k} - b'^{1-2k}]`, :math:`b' = b + m`, :math:`L = \log 2cb'`: every term
+    keeps its relative precision (log-gammas of order :math:`b\log b` would round a small result away)."""
+    b, e, z = np.broadcast_arrays(np.asarray(b, dtype=float), np.asarray(e, dtype=float),
                                   np.asarray(z, dtype=complex))
-    w = b + z
-    big = (b >= 10) & (np.abs(w) >= 10)
-    out = np.empty(w.shape, dtype=complex)
-    small = ~big
-    out[small] = z[small] * log2c + special.loggamma(w[small]) - special.loggamma(b[small])
-    bb, zz, ww = b[big], z[big], w[big]
-    u = zz / bb
-    series = sum(coef * (ww ** p - bb ** p) for coef, p in _BERNOULLI)
-    out[big] = zz * L[big] + bb * _phi(u) - 0.5 * _log1p(u) + series
+    m = np.ceil(np.maximum(0.0, 10.0 - np.minimum(b, b + z.real)))
+    out = np.empty(b.shape, dtype=complex)
+    far = m > 64  # only next to the edge of the strip at a huge M: tails far below the Chernoff cut
+    out[far] = z[far] * math.log(two_c) + special.loggamma(b[far] + z[far]) - special.loggamma(b[far])
+    near = ~far
+    bb, zz, mm = b[near], z[near], m[near]
+    shifted = bb + mm
+    u = zz / shifted
+    log1p_u = _log1p(u)
+    series = sum(coef * shifted ** p * _expm1(p * log1p_u) for coef, p in _BERNOULLI)  # (b'+z)^p - b'^p
+    acc = zz * np.log1p(e[near] + two_c * mm) + shifted * _phi(u) - 0.5 * log1p_u + series
+    for j in range(int(mm.max(initial=0))):
+        step = j < mm
+        acc[step] -= _log1p(zz[step] / (bb[step] + j))
+    out[near] = acc
     return out
 
 
@@ -102,8 +116,7 @@ class _LogDetLaw:
     def increment(self, s, z):
         """:math:`K(s+z) - K(s)` for real ``s`` in the strip and an array of complex ``z``."""
         z = np.asarray(z, dtype=complex)[..., None]
-        L = np.log1p(self.delta + self.two_c * s)
-        return self.n * np.sum(_log_mellin_increment(self.a + s, L, z, self.log2c), axis=-1)
+        return self.n * np.sum(_log_mellin_increment(self.a + s, self.delta + self.two_c * s, z, self.two_c), axis=-1)
 
     def K(self, s):
         return float(self.increment(0.0, s).real)
