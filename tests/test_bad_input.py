@@ -537,4 +537,4 @@ def test_the_audit_is_large_and_covers_every_module():
     for m in ("theory.gaussian", "theory.discrete", "theory.mitigation", "theory.multivariate",
               "theory.approximation", "numerics.gaussian", "numerics.mitigation", "numerics.multivariate",
               "numerics.gmm", "numerics.checks", "numerics._rng", "numerics.approximation", "numerics.discrete"):
-        assert m in modules, m
+        assert any(x == m or x.startswith(m + ".") for x in modules), m  # a package counts by its modules
