@@ -369,8 +369,7 @@ def example_sigma(d):
 
     References
     ----------
-    None (a test covariance; AR(1) correlation, e.g. Brockwell & Davis (1991), "Time Series: Theory and
-    Methods", sec. 3.1).
+    A test covariance: the AR(1) correlation, [brockwelldavis1991]_, sec. 3.1.
     """
     idx = np.arange(d)
     s = 1.0 + idx / d
