@@ -192,10 +192,10 @@ kinds(tm.wf_mixing_eigenvalues, dict(alpha=0.25, M=4), alpha=(NAN, -0.5, 0.3), M
 MV = dict(n=2, d=2, M=4)
 S_BAD = (np.eye(3), np.array([[1.0, 2.0], [2.0, 1.0]]), np.array([[1.0, 0.5], [0.0, 1.0]]),
          np.array([[NAN, 0.0], [0.0, 1.0]]), [[1.0, 0.0]], np.ones(2), -1.0, 0.0, NAN, INF, True, "I",
-         sp.Matrix([[1, 0], [0, -1]]))
-kinds(tmv.check_sigma, dict(Sigma=None, d=2), Sigma=S_BAD)
-kinds(tmv.check_sigma, dict(Sigma=None, d=2), d=(0, -1, NAN, 2.5, True))
-kinds(tmv.check_sigma, dict(Sigma=2.0, d=2), d=(0, NAN))
+         sp.Matrix([[1, 0], [0, -1]]), np.array([[1 + 1j, 0], [0, 1]]), 1j, [[1.0, "0"], ["0", 1.0]])
+kinds(tmv.covariance_invariants, dict(d=2), Sigma=S_BAD)
+kinds(tmv.covariance_invariants, dict(d=2), d=(0, -1, NAN, 2.5, True, tmv.D_MAX + 1))
+kinds(tmv.covariance_invariants, dict(Sigma=2.0, d=2), d=(0, NAN))
 for f in (tmv.expected_covariance, tmv.expected_trace, tmv.expected_det, tmv.variance_of_det,
           tmv.expected_log_det, tmv.variance_of_log_det, tmv.trace_second_moments, tmv.expected_trace_of_square,
           tmv.expected_squared_trace, tmv.variance_of_trace, tmv.mean_squared_displacement, tmv.fidelity_bounds,
@@ -203,7 +203,8 @@ for f in (tmv.expected_covariance, tmv.expected_trace, tmv.expected_det, tmv.var
     kinds(f, dict(MV), n=(-1, NAN, 1.5), d=(0, NAN, 2.5), M=(1, 2, NAN), estimator=("x",))
     bad(f, dict(MV), "Sigma", S_BAD[:2] + (-1.0, NAN))
 kinds(tmv.det_moment, dict(MV, r=1), r=(NAN, INF, -1.0, True), n=(-1,), Sigma=(np.eye(3),))
-kinds(tmv.log_det_cumulant, dict(MV, order=2), order=(0, 1.5, NAN), n=(-1,), M=(2,))
+kinds(tmv.log_det_cumulant, dict(MV, order=2), order=(0, 1.5, NAN, sp.Symbol("j")), n=(-1,), M=(2,))
+kinds(tmv.trace_moment_matrix, dict(M=4), M=(1, NAN, 2.5, True), estimator=("x",))
 kinds(tmv.lyapunov_exponent, dict(i=1, M=4), i=(0, -1, NAN, 1.5, 4), M=(1, NAN), estimator=("x",))
 kinds(tmv.w2_squared_limit, dict(d=2, M=4), d=(0, NAN), M=(2, 1), Sigma=(np.eye(3), -1.0), estimator=("x",))
 kinds(tmv.log_det_cdf, dict(MV, y=0.0), y=(NAN, INF, True), n=(-1,), d=(0,), M=(2,), Sigma=(np.eye(3),))
@@ -297,7 +298,7 @@ kinds(nm.verification_checks, dict(chains=10, seed=1, progress=False), chains=(1
 # ============================================================================= numerics.multivariate
 MSIM = dict(d=2, M=4, generations=2, chains=10, seed=1)
 kinds(nmv.simulate, MSIM, d=(0, -1, NAN, 1.5, True), M=(1, 2, NAN, 2.5, True), generations=BAD_GENERATION[:5],
-      chains=(0, -1, NAN, 1.5, True), Sigma=S_BAD[:12], mu=([0.0], [NAN, 0.0], [[0.0, 0.0]], ["a", "b"], [INF, 0.0]),
+      chains=(0, -1, NAN, 1.5, True), Sigma=S_BAD + (sp.Symbol("s2"),), mu=([0.0], [NAN, 0.0], [[0.0, 0.0]], ["a", "b"], [INF, 0.0]),
       estimator=BAD_ESTIMATOR[:3], method=("fast",), seed=(-1, 1.5), record=([3], [-1], 2), snapshots=([3], [1.5], 2),
       quantiles=([1.5], [NAN], [[0.5]], ["a"], None), workers=(0, 1.5))
 kinds(nmv.verification_checks, dict(chains=10, seed=1, progress=False),

@@ -37,7 +37,7 @@ WRONG = {
     # E det with prod (M-i+1)/(M-1): ignores the lost degree of freedom per dimension
     "E[det Sigma_n]/det Sigma": lambda n, d, M, S, e: math.prod((M - i + 1) / (M - 1) for i in range(1, d + 1)) ** n,
     # log-det drift with psi((M-i+1)/2)
-    "E[log det Sigma_n]": lambda n, d, M, S, e: th.expected_log_det(n, d, M, S, e)
+    "E[log det Sigma_n]": lambda n, d, M, S, e: th.expected_log_det(n, d, M, Sigma=S, estimator=e)
     - n * sum(special.digamma((M - i) / 2) - special.digamma((M - i + 1) / 2) for i in range(1, d + 1)),
     # mean walk counting generation 0 as a refit
     "E[|mu_n-mu|^2]": lambda n, d, M, S, e: (n + 1) * np.trace(S) / M,
