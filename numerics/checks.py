@@ -260,7 +260,7 @@ def z_check(process, quantity, params, theory, estimate, stderr, *, powered=True
 
     References
     ----------
-    Casella & Berger (2002), "Statistical Inference", 2nd ed., ch. 5 (sample mean and variance) and ch. 10
+    [casellaberger2002]_, ch. 5 (sample mean and variance) and ch. 10
     (large-sample tests).
     """
     theory = _as_float(theory, "theory")
@@ -409,7 +409,7 @@ def kurtosis_from_raw_moments(raw: Sequence) -> float:
 
     References
     ----------
-    Pearson (1905) (kurtosis); Casella & Berger (2002), "Statistical Inference", 2nd ed., ch. 5 (sample mean and
+    Pearson (1905) (kurtosis); [casellaberger2002]_, ch. 5 (sample mean and
     variance) and ch. 10
     (large-sample tests).
     """
@@ -442,7 +442,7 @@ def kurtosis_of_square_from_raw_moments(raw: Sequence) -> float:
 
     References
     ----------
-    Casella & Berger (2002), "Statistical Inference", 2nd ed., ch. 5 (sample mean and variance) and ch. 10
+    [casellaberger2002]_, ch. 5 (sample mean and variance) and ch. 10
     (large-sample tests).
     """
     mu = _central_moments(_check_raw(raw, 8))
@@ -476,7 +476,7 @@ def sample_kurtosis(x: np.ndarray) -> float:
 
     References
     ----------
-    Casella & Berger (2002), "Statistical Inference", 2nd ed., ch. 5 (sample mean and variance) and ch. 10
+    [casellaberger2002]_, ch. 5 (sample mean and variance) and ch. 10
     (large-sample tests).
     """
     x = check_real_array(x, "x", finite=False)
@@ -513,8 +513,8 @@ def is_powered(n_samples: int, kurtosis: float) -> bool:
 
     References
     ----------
-    Pearson (1916), kurtosis >= skewness^2 + 1, for the power criterion (module docstring);
-    Casella & Berger (2002), "Statistical Inference", 2nd ed., ch. 5 (sample mean and variance) and ch. 10
+    [pearson1916]_, kurtosis >= skewness^2 + 1, for the power criterion (module docstring);
+    [casellaberger2002]_, ch. 5 (sample mean and variance) and ch. 10
     (large-sample tests).
     """
     n_samples = check_int(n_samples, "n_samples", minimum=1)
@@ -559,9 +559,9 @@ def mean_check(process, quantity, params, theory, sample, *, kurtosis=None, z_ma
 
     References
     ----------
-    Casella & Berger (2002), "Statistical Inference", 2nd ed., ch. 5 (sample mean and variance) and ch. 10
+    [casellaberger2002]_, ch. 5 (sample mean and variance) and ch. 10
     (large-sample tests);
-    Pearson (1916), kurtosis >= skewness^2 + 1, for the power criterion (module docstring).
+    [pearson1916]_, kurtosis >= skewness^2 + 1, for the power criterion (module docstring).
     """
     sample = _check_sample(sample)
     if kurtosis is not None:
@@ -617,9 +617,9 @@ def mean_check_from_summary(process, quantity, params, theory, estimate, stderr,
 
     References
     ----------
-    Casella & Berger (2002), "Statistical Inference", 2nd ed., ch. 5 (sample mean and variance) and ch. 10
+    [casellaberger2002]_, ch. 5 (sample mean and variance) and ch. 10
     (large-sample tests);
-    Pearson (1916), kurtosis >= skewness^2 + 1, for the power criterion (module docstring).
+    [pearson1916]_, kurtosis >= skewness^2 + 1, for the power criterion (module docstring).
     """
     n_samples = check_int(n_samples, "n_samples", minimum=1)
     if kurtosis is None:
@@ -680,9 +680,9 @@ def variance_check(process, quantity, params, theory, sample, *, kurtosis_of_squ
 
     References
     ----------
-    Casella & Berger (2002), "Statistical Inference", 2nd ed., ch. 5 (sample mean and variance) and ch. 10
+    [casellaberger2002]_, ch. 5 (sample mean and variance) and ch. 10
     (large-sample tests);
-    Pearson (1916), kurtosis >= skewness^2 + 1, for the power criterion (module docstring).
+    [pearson1916]_, kurtosis >= skewness^2 + 1, for the power criterion (module docstring).
     """
     sample = _check_sample(sample)
     if kurtosis_of_square is not None:
@@ -732,9 +732,9 @@ def interval_check(process, quantity, params, lower, upper, sample, *, z_max=Z_M
 
     References
     ----------
-    Casella & Berger (2002), "Statistical Inference", 2nd ed., ch. 5 (sample mean and variance) and ch. 10
+    [casellaberger2002]_, ch. 5 (sample mean and variance) and ch. 10
     (large-sample tests);
-    Pearson (1916), kurtosis >= skewness^2 + 1, for the power criterion (module docstring).
+    [pearson1916]_, kurtosis >= skewness^2 + 1, for the power criterion (module docstring).
     """
     sample = _check_sample(sample)
     lo = -math.inf if lower is None else _as_float(lower, "lower")
@@ -786,7 +786,7 @@ def proportion_check(process, quantity, params, theory, successes, trials, *, z_
 
     References
     ----------
-    Casella & Berger (2002), "Statistical Inference", 2nd ed., ch. 5 (sample mean and variance) and ch. 10
+    [casellaberger2002]_, ch. 5 (sample mean and variance) and ch. 10
     (large-sample tests) (score test).
     """
     p = _as_float(theory, "theory")
@@ -844,8 +844,8 @@ def quantile_check(process, quantity, params, theory_quantile, sample, q, cdf, *
 
     References
     ----------
-    Serfling (1980), "Approximation Theorems of Mathematical Statistics", sec. 2.3 (sample quantiles);
-    Casella & Berger (2002), "Statistical Inference", 2nd ed., ch. 5 (sample mean and variance) and ch. 10
+    [serfling1980]_, sec. 2.3 (sample quantiles);
+    [casellaberger2002]_, ch. 5 (sample mean and variance) and ch. 10
     (large-sample tests).
     """
     q = _as_float(q, "q")

@@ -481,8 +481,7 @@ def simulate(generations, chains, *, samples=1000, original=ORIGINAL, init="warm
     ----------
     Shumailov et al., "AI models collapse when trained on recursively generated data", Nature 631 (2024),
     Gaussian-mixture experiment (code: the "curse_recurse" repository of arXiv:2305.17493);
-    Dempster, Laird & Rubin (1977), "Maximum likelihood from incomplete data via the EM
-    algorithm", JRSS B 39 (EM); scikit-learn ``GaussianMixture``.
+    [dempster1977]_ (EM); scikit-learn ``GaussianMixture``.
     """
     generations = check_int(generations, "generations", minimum=0)
     chains = check_int(chains, "chains", minimum=1)
