@@ -59,7 +59,7 @@ from typing import Iterable, Mapping, Optional, Sequence
 import mpmath
 import numpy as np
 
-from theory._validation import check_int, check_positive, check_real_array
+from theory.validation import check_int, check_positive, check_real_array
 
 #: Agreement threshold on |z| for Monte Carlo checks.
 Z_MAX = 4.5

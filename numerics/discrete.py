@@ -54,7 +54,7 @@ from scipy.special import gammaln
 from numerics import checks
 from numerics import _rng
 from numerics._rng import Progress, blocks
-from theory import _validation as V
+from theory import validation as V
 from theory import discrete as th
 
 PROCESS = "discrete"

@@ -131,7 +131,7 @@ from scipy import special
 from numerics import _rng
 from numerics import checks as ck
 from theory import approximation as ta
-from theory._validation import check_generation_list, check_int, check_positive, check_real_array
+from theory.validation import check_generation_list, check_int, check_positive, check_real_array
 
 __all__ = ["ORIGINAL", "PAPER_SETTINGS", "AUTHORS_DATA", "AUTHORS_GMM", "AUTHORS_SETTINGS", "SETTINGS", "GMMRun",
            "AuthorsRun", "simulate", "simulate_authors", "w2_squared_pair", "w2_squared_batch", "l2_squared_batch",

@@ -61,7 +61,7 @@ from numerics import checks as ck
 from numerics.gaussian import Summary
 from theory import gaussian as tg
 from theory import multivariate as th
-from theory._validation import check_estimator, check_generation_list, check_int, check_real_array
+from theory.validation import check_estimator, check_generation_list, check_int, check_real_array
 
 __all__ = ["simulate", "MultivariateRun", "Summary", "verification_checks", "checks_for_run",
            "exact_value_checks", "STATISTICS"]

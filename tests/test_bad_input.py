@@ -1,6 +1,6 @@
 """Bad input gets a clear ValueError naming the parameter: an audit of every public function.
 
-The project standard (README, ``theory/_validation.py``): M < 2, probabilities
+The project standard (README, ``theory/validation.py``): M < 2, probabilities
 that do not sum to 1, negative variances, generations < 0, wrong shapes, NaN,
 inf, booleans for numbers, non-integers for counts and unknown option strings
 must raise :class:`ValueError` whose message names the offending parameter --
@@ -472,7 +472,7 @@ for kind in ("truncation", "temperature"):  # numerics.approximation
           run=(None, _Lazy("gaussian"), "run"), formulas=(1, {"E[sigma]": len}, {"E[sigma_n^2]": 1.0}))
     bad(_call_with_runs(na.ApproximationRun.variance), dict(self=_Lazy(kind), n=2), "n", (1, 3, -1, NAN))
 
-# ============================================================================= theory._validation itself
+# ============================================================================= theory.validation itself
 bad(V.check_int, dict(value=3, name="count"), "value", (NAN, INF, 2.5, True, "3", None, [3]), match="count")
 ROWS.append(pytest.param(V.check_int, dict(value=1, name="count", minimum=2), "count", id="check_int:below minimum"))
 ROWS.append(pytest.param(V.check_int, dict(value=5, name="count", maximum=4), "count", id="check_int:above maximum"))
