@@ -72,7 +72,7 @@ def test_deterministic_and_bookkeeping_is_distribution_preserving():
 
 
 def test_exact_rows_agree():
-    rows = nd.exact_rows()
+    rows = nd.exact_checks()
     assert rows and all(r.status == checks.AGREE for r in rows), [dataclasses.asdict(r) for r in rows if not r.ok]
 
 
