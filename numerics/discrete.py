@@ -53,7 +53,7 @@ from scipy.special import gammaln
 
 from numerics import checks
 from numerics import _rng
-from numerics._rng import Progress, blocks
+from numerics._rng import BlockRunner, Progress, blocks
 from numerics.engine import DEFAULT_SEED, Run, Summary, check_formulas
 from theory import validation as V
 from theory import discrete as th
@@ -459,7 +459,7 @@ def _run_block(p, M, generations, n_chains, rng, drop=True, table=None):
     return st.T, st.fixed, st.Hm, st.Sm, st.alive, work
 
 
-def simulate(p, M, generations, chains, *, seed=None, stop_when_absorbed=True, progress=False):
+def simulate(p, M, generations, chains, *, seed=None, stop_when_absorbed=True, workers=1, progress=False):
     r"""Simulate ``chains`` independent runs of categorical refitting for ``generations`` generations.
 
     Generation 0 is the model ``p``; generation ``n+1`` is the empirical
@@ -480,6 +480,9 @@ def simulate(p, M, generations, chains, *, seed=None, stop_when_absorbed=True, p
         Remove absorbed chains from the active set (their future is known: the
         delta stays).  ``False`` simulates every chain every generation (same
         distribution, for benchmarking the bookkeeping).
+    workers : int, ``>= 1``
+        Threads running blocks of chains at once; the result does not depend on it (block ``b`` always
+        draws from child ``b`` of the seed, and block results are summed in block order).
     progress : bool
         One-line progress on stderr.
 
@@ -495,6 +498,7 @@ def simulate(p, M, generations, chains, *, seed=None, stop_when_absorbed=True, p
     M = V.check_int(M, "M", minimum=1)
     generations = V.check_int(generations, "generations", minimum=0)
     chains = V.check_int(chains, "chains", minimum=1)
+    workers = _rng.check_workers(workers)
     if not isinstance(stop_when_absorbed, (bool, np.bool_)):
         raise ValueError(f"stop_when_absorbed must be True or False, got {stop_when_absorbed!r}")
     K = p.size
@@ -510,15 +514,24 @@ def simulate(p, M, generations, chains, *, seed=None, stop_when_absorbed=True, p
     table = _binomial_table(M) if use_table else None
     blist = blocks(seed, chains)
     prog = Progress(len(blist), f"discrete K={K} M={M}", progress)
-    for b, (sl, rng) in enumerate(blist):
-        n_b = sl.stop - sl.start
-        t, f, h, s, a, w = _run_block(p, M, generations, n_b, rng, drop=bool(stop_when_absorbed), table=table)
+    drop = bool(stop_when_absorbed)
+    with BlockRunner(workers) as runner:
+        done = []
+
+        def one(item):
+            sl, rng = item
+            out = _run_block(p, M, generations, sl.stop - sl.start, rng, drop=drop, table=table)
+            done.append(1)
+            prog.update(len(done))
+            return out
+
+        results = runner.map(one, blist)
+    for (sl, _), (t, f, h, s, a, w) in zip(blist, results):  # summed in block order: independent of workers
         T[sl], fixed[sl] = t, f
         Hm += h
         Sm += s
         alive += a
         work += w
-        prog.update(b + 1)
     return SimulationResult.from_sums(p, M, generations, chains, T, fixed, Hm, Sm, alive, int(work))
 
 
