@@ -69,11 +69,14 @@ from theory import validation as V
 __all__ = ["simulate_replace", "simulate_overparameterized", "simulate_fixed_design", "simulate_mixed",
            "simulate_weighted", "RegressionRun", "gaussian_design", "auto_tilt", "checks_for_run", "exact_checks",
            "verification_checks", "PROCESS", "MIN_CHAINS", "QUANTITIES", "FIXED_WORKFLOWS", "WEIGHTED_VARIANTS",
-           "MAX_CHAIN_ELEMENTS"]
+           "MAX_CHAIN_ELEMENTS", "MAX_CHAINS"]
 
 PROCESS = "regression"
 #: Fewest chains accepted by :func:`verification_checks`.
 MIN_CHAINS = 100
+#: Most chains :func:`verification_checks` accepts (16 times its default; the per-chain risks of every run are
+#: kept, and the designs of a block at a time), so peak memory stays far below the machine's.
+MAX_CHAINS = 1_000_000
 #: Workflows of :func:`simulate_fixed_design`.
 FIXED_WORKFLOWS = ("replace", "accumulate", "accumulate-subsample")
 #: Variants of :func:`simulate_weighted`.
@@ -978,7 +981,7 @@ def verification_checks(chains=None, seed=DEFAULT_SEED, progress=True):
 
     Parameters
     ----------
-    chains : int >= MIN_CHAINS, optional
+    chains : int in [MIN_CHAINS, MAX_CHAINS], optional
         Chains per run (default :data:`VERIFY_CHAINS`).
     seed : int >= 0, SeedSequence or None, default DEFAULT_SEED
         Root seed; run ``i`` uses child ``i``.
@@ -997,7 +1000,8 @@ def verification_checks(chains=None, seed=DEFAULT_SEED, progress=True):
     ----------
     [dohmatob2024]_; [gerstgrasser2024]_; [dohmatob2025]_; [he2025]_; [kazdan2024]_.
     """
-    chains = VERIFY_CHAINS if chains is None else V.check_int(chains, "chains", minimum=MIN_CHAINS)
+    chains = VERIFY_CHAINS if chains is None else V.check_int(chains, "chains", minimum=MIN_CHAINS,
+                                                             maximum=MAX_CHAINS)
     V.check_flag(progress, "progress")
     grid = _grid()
     seeds = _rng.check_seed(seed).spawn(len(grid))

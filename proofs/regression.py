@@ -271,7 +271,7 @@ def _fixed():
     ]
     return Theorem(
         name="regression_fixed_design",
-        title="One fixed design: replacing grows linearly, accumulating stays below pi^2/6 fits",
+        title="One fixed design: replacing grows linearly, accumulating stays below $\\pi^2/6$ fits",
         statement=(r"One $T\times d$ design $X$ for every generation; model 1 is OLS on $Xw_0 + e_1$, model $i \ge 2$ is "
                    r"OLS on $X\hat w_{i-1} + e_i$ (replace) or on all $i$ label sets stacked (accumulate), noise "
                    r"$N(0, \sigma^2 I)$.  With $c = \sigma^2 d/(T-d-1)$ the risk of model $n$ is $nc$ (replace) and "

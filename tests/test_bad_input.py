@@ -1,6 +1,6 @@
 """Bad input gets a clear ValueError naming the parameter: an audit of every public function.
 
-The project standard (README, ``theory/_validation.py``): M < 2, probabilities
+The project standard (README, ``theory/validation.py``): M < 2, probabilities
 that do not sum to 1, negative variances, generations < 0, wrong shapes, NaN,
 inf, booleans for numbers, non-integers for counts and unknown option strings
 must raise :class:`ValueError` whose message names the offending parameter --
@@ -192,10 +192,10 @@ kinds(tm.wf_mixing_eigenvalues, dict(alpha=0.25, M=4), alpha=(NAN, -0.5, 0.3), M
 MV = dict(n=2, d=2, M=4)
 S_BAD = (np.eye(3), np.array([[1.0, 2.0], [2.0, 1.0]]), np.array([[1.0, 0.5], [0.0, 1.0]]),
          np.array([[NAN, 0.0], [0.0, 1.0]]), [[1.0, 0.0]], np.ones(2), -1.0, 0.0, NAN, INF, True, "I",
-         sp.Matrix([[1, 0], [0, -1]]))
-kinds(tmv.check_sigma, dict(Sigma=None, d=2), Sigma=S_BAD)
-kinds(tmv.check_sigma, dict(Sigma=None, d=2), d=(0, -1, NAN, 2.5, True))
-kinds(tmv.check_sigma, dict(Sigma=2.0, d=2), d=(0, NAN))
+         sp.Matrix([[1, 0], [0, -1]]), np.array([[1 + 1j, 0], [0, 1]]), 1j, [[1.0, "0"], ["0", 1.0]])
+kinds(tmv.covariance_invariants, dict(d=2), Sigma=S_BAD)
+kinds(tmv.covariance_invariants, dict(d=2), d=(0, -1, NAN, 2.5, True, tmv.D_MAX + 1))
+kinds(tmv.covariance_invariants, dict(Sigma=2.0, d=2), d=(0, NAN))
 for f in (tmv.expected_covariance, tmv.expected_trace, tmv.expected_det, tmv.variance_of_det,
           tmv.expected_log_det, tmv.variance_of_log_det, tmv.trace_second_moments, tmv.expected_trace_of_square,
           tmv.expected_squared_trace, tmv.variance_of_trace, tmv.mean_squared_displacement, tmv.fidelity_bounds,
@@ -203,7 +203,8 @@ for f in (tmv.expected_covariance, tmv.expected_trace, tmv.expected_det, tmv.var
     kinds(f, dict(MV), n=(-1, NAN, 1.5), d=(0, NAN, 2.5), M=(1, 2, NAN), estimator=("x",))
     bad(f, dict(MV), "Sigma", S_BAD[:2] + (-1.0, NAN))
 kinds(tmv.det_moment, dict(MV, r=1), r=(NAN, INF, -1.0, True), n=(-1,), Sigma=(np.eye(3),))
-kinds(tmv.log_det_cumulant, dict(MV, order=2), order=(0, 1.5, NAN), n=(-1,), M=(2,))
+kinds(tmv.log_det_cumulant, dict(MV, order=2), order=(0, 1.5, NAN, sp.Symbol("j")), n=(-1,), M=(2,))
+kinds(tmv.trace_moment_matrix, dict(M=4), M=(1, NAN, 2.5, True), estimator=("x",))
 kinds(tmv.lyapunov_exponent, dict(i=1, M=4), i=(0, -1, NAN, 1.5, 4), M=(1, NAN), estimator=("x",))
 kinds(tmv.w2_squared_limit, dict(d=2, M=4), d=(0, NAN), M=(2, 1), Sigma=(np.eye(3), -1.0), estimator=("x",))
 kinds(tmv.log_det_cdf, dict(MV, y=0.0), y=(NAN, INF, True), n=(-1,), d=(0,), M=(2,), Sigma=(np.eye(3),))
@@ -269,7 +270,8 @@ kinds(ng.simulate, SIM, M=BAD_COUNT + (1, [2, 3, 4], [2, 1], [[2, 3]]), generati
       chains=BAD_COUNT, mu=BAD_REAL, sigma2=BAD_POSITIVE, estimator=BAD_ESTIMATOR, method=("fast", None),
       seed=BAD_SEED, record=([3], [-1], [1.5], 5), snapshots=([3], [NAN], 2),
       paths=(-1, 11, 1.5, NAN), quantiles=([1.5], [NAN], [[0.5]], ["a"], 0.5), workers=(0, 1.5, True))
-kinds(ng.verification_checks, dict(chains=ng.MIN_CHAINS, seed=1, progress=False), chains=(1, 0, -5, 2.5, NAN, True, "10"),
+kinds(ng.verification_checks, dict(chains=10, seed=1, progress=False),
+      chains=(1, 0, -5, 2.5, NAN, True, "10", ng.MAX_CHAINS + 1),
       seed=BAD_SEED)
 
 # ============================================================================= numerics.mitigation
@@ -290,16 +292,18 @@ SWEEP = dict(alphas=[0.2], Ms=[5], generations=2, chains=10, seed=1)
 kinds(nm.sweep, SWEEP, alphas=([], [NAN], [1.5], [0.3], 0.2, None), Ms=([], [1], [NAN], [2.5], 5, None),
       generations=(-1, NAN, 1.5, [], [-1], [1.5], True), chains=(0, NAN, 1.5, True), seed=(None, -1, 1.5),
       n_jobs=(0, -2, 1.5, True), estimator=("x", None))
-kinds(nm.verification_checks, dict(chains=nm.MIN_CHAINS, seed=1, progress=False), chains=(1, 0, 2.5, NAN, True),
+kinds(nm.verification_checks, dict(chains=10, seed=1, progress=False), chains=(1, 0, 2.5, NAN, True, nm.MAX_CHAINS + 1),
       seed=BAD_SEED)
 
 # ============================================================================= numerics.multivariate
 MSIM = dict(d=2, M=4, generations=2, chains=10, seed=1)
 kinds(nmv.simulate, MSIM, d=(0, -1, NAN, 1.5, True), M=(1, 2, NAN, 2.5, True), generations=BAD_GENERATION[:5],
-      chains=(0, -1, NAN, 1.5, True), Sigma=S_BAD[:12], mu=([0.0], [NAN, 0.0], [[0.0, 0.0]], ["a", "b"], [INF, 0.0]),
+      chains=(0, -1, NAN, 1.5, True), Sigma=S_BAD + (sp.Symbol("s2"),), mu=([0.0], [NAN, 0.0], [[0.0, 0.0]], ["a", "b"], [INF, 0.0]),
       estimator=BAD_ESTIMATOR[:3], method=("fast",), seed=(-1, 1.5), record=([3], [-1], 2), snapshots=([3], [1.5], 2),
       quantiles=([1.5], [NAN], [[0.5]], ["a"], None), workers=(0, 1.5))
-kinds(nmv.verification_checks, dict(chains=10, seed=1, progress=False), chains=(1, 0, 2.5, NAN, True), seed=BAD_SEED)
+kinds(nmv.verification_checks, dict(chains=10, seed=1, progress=False),
+      chains=(1, 0, 2.5, NAN, True, nmv.MAX_CHAINS + 1),
+      seed=BAD_SEED)
 
 # ============================================================================= numerics.gmm
 GSIM = dict(generations=1, chains=1, samples=20, seed=1)
@@ -328,7 +332,8 @@ for f in (ngmm.w2_squared_batch, ngmm.l2_squared_batch):
 kinds(ngmm.fisher_information, dict(mixture=MIXT),
       mixture=(((0.5, 0.6), (-2.0, 2.0), (1.0, 1.0)), ((0.5, 0.5), (-2.0, 2.0), (-1.0, 1.0))))
 bad(ngmm.fisher_information, dict(mixture=MIXT), "mixture", (((1.0,), (0.0,), (1.0,)), None, MIXT[:2]))
-kinds(ngmm.verification_checks, dict(chains=1000, seed=1, progress=False), chains=(999, 0, 2.5, NAN, True),
+kinds(ngmm.verification_checks, dict(chains=1000, seed=1, progress=False),
+      chains=(ngmm.MIN_CHAINS - 1, 0, 2.5, NAN, True, ngmm.MAX_CHAINS + 1),
       seed=BAD_SEED)
 
 # ============================================================================= numerics.approximation (others edit it)
@@ -338,7 +343,8 @@ kinds(na.simulate_truncation, dict(TSIM, c=1.0), c=(0.0, -1.0, NAN, INF, 7.0), M
       method=("fast",))
 kinds(na.simulate_temperature, dict(TSIM, T=1.0), T=(0.0, -1.0, NAN, INF), M=(1,), generations=(-1,), chains=(0,),
       sigma2=(0.0,), estimator=("x",), seed=(-1,), snapshots=([3],))
-kinds(na.verification_checks, dict(chains=100, seed=1, progress=False), chains=(99, 0, NAN, 2.5), seed=(-1, 1.5))
+kinds(na.verification_checks, dict(chains=100, seed=1, progress=False),
+      chains=(na.MIN_CHAINS - 1, 0, NAN, 2.5, na.MAX_CHAINS + 1), seed=(-1, 1.5))
 for f, par in ((na.simulate_truncation, "c"), (na.simulate_temperature, "T")):
     bad(f, dict(TSIM, **{par: 1.0}), "snapshots", (2, "2", None, [1.5], [NAN], [[1, 2]], [True]))
 # the checks must reproduce: seed=None is refused along with invalid seeds
@@ -357,7 +363,7 @@ for f in (nd.simulate, nd.simulate_naive):
     kinds(f, DSIM, p=BAD_PROBABILITIES[:8], M=(0, NAN, 1.5), generations=(-1, NAN, 1.5), chains=(0, NAN, 1.5),
           seed=(-1, 1.5))
 kinds(nd.simulate, DSIM, stop_when_absorbed=(1, "yes", None))
-kinds(nd.verification_checks, dict(chains=10, seed=1, progress=False), chains=(1, 0, NAN, 2.5),
+kinds(nd.verification_checks, dict(chains=10, seed=1, progress=False), chains=(1, 0, NAN, 2.5, nd.MAX_CHAINS + 1),
       seed=(-1, 1.5, NAN, True, "7"))
 
 # ============================================================================= numerics.checks
@@ -367,7 +373,7 @@ SAMPLE = np.array([0.1, -0.3, 0.5, 0.2, -0.1, 0.4])
 P0 = dict(process="p", quantity="q", params={})
 BAD_SAMPLE = (np.array([]), np.array([1.0]), [[0.1, 0.2], [0.3, 0.4]], ["a", "b"], None, [True, False])
 kinds(ck.z_check, dict(P0, theory=0.0, estimate=0.1, stderr=0.1), theory=("a", None, True), estimate=("a", None),
-      stderr=(-0.1, -INF, "a", None), z_max=(0.0, -1.0, NAN, INF, None))
+      stderr=(-0.1, -INF, "a", None), z_max=(0.0, -1.0, NAN, INF, None), n_samples=(0, -1, 1.5, NAN, True, "100"))
 kinds(ck.exact_check, dict(P0, exact=1.0, value=1.0), exact=("a", None), value=("a", None),
       rtol=(-1e-9, NAN, INF, None))
 kinds(ck.mean_check, dict(P0, theory=0.0, sample=SAMPLE), sample=BAD_SAMPLE, theory=("a", None),
@@ -466,7 +472,7 @@ for kind in ("truncation", "temperature"):  # numerics.approximation
           run=(None, _Lazy("gaussian"), "run"), formulas=(1, {"E[sigma]": len}, {"E[sigma_n^2]": 1.0}))
     bad(_call_with_runs(na.ApproximationRun.variance), dict(self=_Lazy(kind), n=2), "n", (1, 3, -1, NAN))
 
-# ============================================================================= theory._validation itself
+# ============================================================================= theory.validation itself
 bad(V.check_int, dict(value=3, name="count"), "value", (NAN, INF, 2.5, True, "3", None, [3]), match="count")
 ROWS.append(pytest.param(V.check_int, dict(value=1, name="count", minimum=2), "count", id="check_int:below minimum"))
 ROWS.append(pytest.param(V.check_int, dict(value=5, name="count", maximum=4), "count", id="check_int:above maximum"))

@@ -13,8 +13,8 @@ from proofs.core import FAILED, NUMERIC, PROVED, Bound, Claim, Ex, Step, Theorem
 
 
 @pytest.fixture(scope="module")
-def results():
-    return report.check_all()
+def results(proof_results):
+    return proof_results
 
 
 def _by_name(results, name):
