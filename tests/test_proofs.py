@@ -26,7 +26,8 @@ def _by_name(results, name):
 ALL_THEOREMS = ["gaussian_unbiased", "gaussian_mle", "gaussian_schedule", "discrete_wright_fisher",
                 "mixing_unbiased", "mixing_mle", "mixing_discrete", "accumulation", "multivariate_unbiased",
                 "regression_replace", "regression_fixed_design", "regression_strong_collapse", "regression_minnorm",
-                "regression_weighted", "regression_subsample_infinite"]
+                "regression_weighted", "regression_subsample_infinite", "tails_hutter", "tails_generations",
+                "tails_forgetting"]
 
 
 def test_all_theorems_are_present(results):
