@@ -49,11 +49,14 @@ from theory import validation as V
 
 __all__ = ["english_unigram", "simulate_memorization", "simulate_generations", "simulate_poisson_refit", "TailsRun",
            "log_likelihood", "LogLikelihood", "generated_histogram", "GeneratedHistogram", "checks_for_run",
-           "exact_checks", "verification_checks", "PROCESS", "MIN_CHAINS", "QUANTITIES", "LOGLIK_EXACT_MAX_M"]
+           "exact_checks", "verification_checks", "PROCESS", "MIN_CHAINS", "MAX_CHAINS", "QUANTITIES", "LOGLIK_EXACT_MAX_M"]
 
 PROCESS = "tails"
 #: Fewest chains accepted by :func:`verification_checks`.
 MIN_CHAINS = 100
+#: Most chains accepted by :func:`verification_checks`: every chain's statistics at every recorded generation are
+#: kept in memory (about 40 floats per chain in the English run at a tenth of the chains).
+MAX_CHAINS = 10_000_000
 #: Quantities of :func:`checks_for_run` by scheme (the keys a ``formulas`` override may use).  An override is
 #: called with the arguments of the theory function it replaces (listed in :func:`checks_for_run`).
 QUANTITIES = {"memorization": ("memorization_error",),
@@ -748,8 +751,8 @@ VERIFY_CHAINS = 20_000
 VERIFY_ZIPF = (500, 1.3)                 # Hutter's learner
 VERIFY_GENERATIONS = (2000, 1.3, 500, (1, 3, 10), (50, 500, 3000), 50)  # V, beta, T0, ns, tests, sampled T
 VERIFY_ENGLISH = (100_000, 1000, (1, 2, 5), 0.5)                         # V, M, ns, delta
-VERIFY_POISSON = ((1, 20, (1, 2, 5, 20, 60)), (3, 20, (1, 2, 5, 20, 60)), (10, 50, (1, 5, 20, 60)))
-VERIFY_WF = ((3, 30, (1, 5, 20, 40)), (10, 100, (1, 5, 20, 40)))
+VERIFY_POISSON = ((1, 20, (1, 2, 5, 20, 60)), (3, 20, (1, 2, 5, 20, 60)), (10, 50, (2, 5, 20, 60)))
+VERIFY_WF = ((3, 30, (1, 5, 20, 40)), (10, 100, (2, 5, 20, 40)))
 VERIFY_GAUSSIAN = ((0.25, 40, 10, "mle"), (0.25, 40, 10, "unbiased"), (0.49, 200, 50, "mle"))
 EDGES = np.arange(-8.0, -0.25, 0.5)
 
@@ -766,7 +769,7 @@ def verification_checks(chains=None, seed=DEFAULT_SEED, progress=True):
 
     Parameters
     ----------
-    chains : int >= MIN_CHAINS, optional
+    chains : int in [MIN_CHAINS, MAX_CHAINS] = [100, 10**7], optional
         Chains of the cheap runs (default :data:`VERIFY_CHAINS`); the recursive-training runs use a tenth.
     seed : int >= 0 or SeedSequence, default DEFAULT_SEED
     progress : bool, default True
@@ -775,7 +778,8 @@ def verification_checks(chains=None, seed=DEFAULT_SEED, progress=True):
     -------
     list of numerics.checks.Check
     """
-    chains = VERIFY_CHAINS if chains is None else V.check_int(chains, "chains", minimum=MIN_CHAINS)
+    chains = VERIFY_CHAINS if chains is None else V.check_int(chains, "chains", minimum=MIN_CHAINS,
+                                                             maximum=MAX_CHAINS)
     V.check_flag(progress, "progress")
     seeds = iter(_rng.check_seed(seed).spawn(32))
     few = max(MIN_CHAINS, chains // 10)

@@ -120,21 +120,3 @@ def test_english_unigram_is_wordfreq_and_works_offline():
 def test_exact_checks_agree():
     rows = nt.exact_checks()
     assert _statuses(rows) == {ck.AGREE}, ck.format_table([r for r in rows if r.status != ck.AGREE])
-
-
-@pytest.mark.parametrize("call,name", [
-    (lambda: nt.simulate_generations([0.5, 0.4], 10, 2, 10), "p"),
-    (lambda: nt.simulate_generations(P, 0, 2, 10), "T0"),
-    (lambda: nt.simulate_generations(P, 10, 2, 10, record=(3,)), "record"),
-    (lambda: nt.simulate_generations(P, 10, 2, 10, edges=[0.0, -1.0]), "edges"),
-    (lambda: nt.simulate_generations(P, 10, 2, 10, delta=0.0), "delta"),
-    (lambda: nt.simulate_generations(P, 10, 2, 0), "chains"),
-    (lambda: nt.simulate_memorization(P, 5, 10, q=[0.5, 0.5]), "q"),
-    (lambda: nt.simulate_poisson_refit(-1, 5, 2, 10), "c"),
-    (lambda: nt.english_unigram(0), "V"),
-    (lambda: nt.log_likelihood(P, 10, 1, 0.5, method="guess"), "method"),
-    (lambda: nt.checks_for_run("run", 1), "run"),
-])
-def test_bad_input_names_the_parameter(call, name):
-    with pytest.raises(ValueError, match=rf"\b{name}\b"):
-        call()

@@ -325,27 +325,3 @@ def test_cross_entropy_of_generated_text():
     assert t.generated_cross_entropy(p, M, np.array([0, 5])).variance[0] == 0.0
 
 
-# ----------------------------------------------------------------------------- bad input and limits
-@pytest.mark.parametrize("call,name", [
-    (lambda: t.zipf(10, 0.0), "beta"),
-    (lambda: t.learning_curve_constant(1.0), "beta"),
-    (lambda: t.plateau(3, 0.9), "beta"),
-    (lambda: t.learning_curve_exponent(1.5, 0.5), "beta_ai"),
-    (lambda: t.tail_cut(t.zipf(5, 1.2), 6), "k"),
-    (lambda: t.tail_cut(t.zipf(5, 1.2), 0), "k"),
-    (lambda: t.tail_mixture(t.zipf(5, 1.2), 2, 1.5), "pi"),
-    (lambda: t.memorization_error([0.5, 0.4], 3), "p"),
-    (lambda: t.memorization_error([0.5, 0.5], 3, [0.2, 0.3, 0.5]), "q"),
-    (lambda: t.forgetting_probability(-1, 3), "c"),
-    (lambda: t.generations_error(t.zipf(5, 1.2), 0, 2), "T0"),
-    (lambda: t.generations_error(t.zipf(5, 1.2), 5, -1), "n"),
-    (lambda: t.generations_error(t.zipf(5, 1.2), 30_000, 2), "T0"),
-    (lambda: t.generations_error(t.zipf(5, 1.2), 100, 2, exact=True), "T0"),
-    (lambda: t.expected_log_likelihood(t.zipf(5, 1.2), 5, 1, 0.0), "delta"),
-    (lambda: t.log_probability_histogram(t.zipf(5, 1.2), [0.0, -1.0], 5, 1), "edges"),
-    (lambda: t.median_forgetting_time(1e13), "c"),
-    (lambda: t.zipf(3000, 1.0, exact=True), "V"),
-])
-def test_bad_input_names_the_parameter(call, name):
-    with pytest.raises(ValueError, match=rf"\b{name}\b"):
-        call()

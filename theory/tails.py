@@ -16,7 +16,8 @@ Recursive training
 ------------------
 Generation 1 is the empirical law of ``T0`` samples of :math:`p`, generation :math:`j+1` that of ``T0``
 samples of generation :math:`j` [shumailov2024]_; the test model is trained on ``T`` samples of generation
-``n``.  Each type's count is the two-type Wright-Fisher chain of :mod:`theory.discrete`.  The fast exact
+``n`` (the statistical language model of [seddik2024]_ is this chain, context by context).  Each type's count is
+the two-type Wright-Fisher chain of :mod:`theory.discrete`.  The fast exact
 evaluation (``method="ancestry"``) reads the process backwards: a model trained on ``T`` tokens of
 generation ``n`` has exactly the test error of one trained on ``R`` fresh tokens of :math:`p`, ``R`` the
 number of distinct generation-1 ancestors of its tokens, so
