@@ -3,7 +3,8 @@ generated text, the forgetting law.  Exact values as lines, Monte Carlo as marke
 
 Each function takes ``(out_dir, seed=DEFAULT_SEED, quick=False)``, writes ``NAME.pdf``, ``NAME.png`` and
 ``NAME.csv`` (every plotted line) through :func:`figures.style.save`, and returns the written paths;
-``quick=True`` uses fewer chains and a smaller English vocabulary (tests), the default the paper scale.
+``quick=True`` uses fewer chains and points, a smaller English vocabulary and fewer tokens per generation (a
+preview, and the tests), the default the paper scale.
 """
 
 from __future__ import annotations
@@ -23,8 +24,10 @@ __all__ = ["FIGURES", "learning_curves_figure", "english_generations_figure", "h
 
 #: Zipf law of the learning-curve figure, the cut, the clean weight of the mixture, the narrowed exponent.
 V_ZIPF, BETA, K_CUT, PI_MIX, BETA_AI = 100_000, 1.5, 100, 0.1, 2.0
-#: English vocabulary (quick: smaller), tokens per generation, generations.
+#: English vocabulary (quick: smaller), generations.
 V_ENGLISH, V_QUICK, N_MAX = 100_000, 20_000, 50
+#: Tokens per generation of the English figure (quick: smaller, so that no large ancestry kernel is built).
+M_ENGLISH, M_QUICK = (1000, 10_000), (300, 1000)
 
 
 def _se(x, axis=0):
@@ -36,7 +39,7 @@ def learning_curves_figure(out_dir, seed=DEFAULT_SEED, quick=False):
     p = th.zipf(V_ZIPF, BETA)
     laws = {"clean": None, "cut": th.tail_cut(p, K_CUT), "mixture": th.tail_mixture(p, K_CUT, PI_MIX),
             "narrowed": th.zipf(V_ZIPF, BETA_AI)}
-    T = np.unique(np.round(np.logspace(1, 7, 49)).astype(np.int64))
+    T = np.unique(np.round(np.logspace(1, 7, 13 if quick else 49)).astype(np.int64))
     exact = {k: np.array([th.memorization_error(p, int(t), q) for t in T]) for k, q in laws.items()}
     data = {"T": T, **{f"exact_{k}": v for k, v in exact.items()}}
     data["power_law_clean"] = np.array([th.learning_curve_asymptotic(float(t), BETA) for t in T])
@@ -45,7 +48,7 @@ def learning_curves_figure(out_dir, seed=DEFAULT_SEED, quick=False):
     plateau = 1 - math.fsum(p[:K_CUT])
     data["plateau_finite_V"] = np.full(T.size, plateau)
     marks = np.array([100, 1000, 10_000])
-    chains = 150 if quick else 2000
+    chains = 60 if quick else 2000
     ss = iter(np.random.SeedSequence(seed).spawn(len(laws) * marks.size))
     c = style.COLORS
     colors = {"clean": c["blue"], "cut": c["vermillion"], "mixture": c["green"], "narrowed": c["purple"]}
@@ -89,7 +92,8 @@ def english_generations_figure(out_dir, seed=DEFAULT_SEED, quick=False):
     data = {"generation": n}
     c = style.COLORS
     fig, (a, b) = style.new_figure(style.FULL, 2.8, ncols=2)
-    for M, col in ((1000, c["vermillion"]), (10_000, c["blue"])):
+    Ms = M_QUICK if quick else M_ENGLISH
+    for M, col in zip(Ms, (c["vermillion"], c["blue"])):
         lost = th.generations_error(p, M, n)
         voc = th.expected_vocabulary(p, M, n)
         a.plot(n, lost, color=col, label=f"English, M = {M}: exact")
@@ -99,13 +103,13 @@ def english_generations_figure(out_dir, seed=DEFAULT_SEED, quick=False):
         a.plot(n, zl, ls="--", color=col, label=f"Zipf(1) on V types, M = {M}")
         data[f"lost_zipf1_M{M}"] = zl
     marks = np.array([1, 2, 5, 10, 20, 50])
-    run = nt.simulate_generations(p, 1000, N_MAX, 60 if quick else 1000, record=marks, seed=seed,
+    run = nt.simulate_generations(p, Ms[0], N_MAX, 60 if quick else 1000, record=marks, seed=seed,
                                   label=f"English V={V}")
     for ax, name in ((a, "lost"), (b, "vocabulary")):
         x = np.array([run.statistic(name, int(g)) for g in marks])
         ax.errorbar(marks, x.mean(axis=1), yerr=2 * _se(x, 1), fmt="o", ms=3, color=c["vermillion"],
-                    label="Monte Carlo, M = 1000")
-        data[f"mc_{name}_M1000"], data[f"mc_se_{name}_M1000"] = x.mean(axis=1), _se(x, 1)
+                    label=f"Monte Carlo, M = {Ms[0]}")
+        data[f"mc_{name}_M{Ms[0]}"], data[f"mc_se_{name}_M{Ms[0]}"] = x.mean(axis=1), _se(x, 1)
     data["mc_generation"] = marks
     a.set_ylabel("expected lost probability mass")
     b.set_ylabel("expected number of words present")
@@ -146,7 +150,7 @@ def histogram_figure(out_dir, seed=DEFAULT_SEED, quick=False):
     a.set_xlabel(r"$\log_{10} p$ of a generated token under the original model")
     a.set_ylabel(r"generated mass $S_b$ in the bin")
     a.set_title(f"English, M = {M} tokens per generation", fontsize="small")
-    gens = np.arange(1, 51)
+    gens = np.array([1, 2, 3, 5, 7, 10, 15, 20, 30, 50]) if quick else np.arange(1, 51)
     rare = np.flatnonzero(law.mass > 0)[:3]
     for b_idx, col in zip(rare, (c["vermillion"], c["orange"], c["green"])):
         empty = np.array([th.log_probability_histogram(p, edges, M, int(g)).empty[b_idx] for g in gens])
@@ -168,7 +172,7 @@ def histogram_figure(out_dir, seed=DEFAULT_SEED, quick=False):
 
 def forgetting_figure(out_dir, seed=DEFAULT_SEED, quick=False):
     """Survival of a word of count c under Poisson refits: exact, the stated bound, Wright-Fisher, Monte Carlo."""
-    k = np.unique(np.round(np.logspace(0, 4, 60)).astype(np.int64))
+    k = np.unique(np.round(np.logspace(0, 4, 20 if quick else 60)).astype(np.int64))
     c_ = style.COLORS
     data = {"k": k}
     fig, ax = style.new_figure(style.SINGLE, 2.6)
@@ -186,7 +190,7 @@ def forgetting_figure(out_dir, seed=DEFAULT_SEED, quick=False):
     ax.plot(k[k <= 1000], wf, ls="--", color=c_["vermillion"], label="c = 10: Wright-Fisher, n = 100")
     data["wright_fisher_c10_n100"] = wf
     marks = np.array([1, 3, 10, 30, 100])
-    run = nt.simulate_poisson_refit(10, 20, int(marks[-1]), 400 if quick else 20_000, record=marks, seed=next(ss))
+    run = nt.simulate_poisson_refit(10, 20, int(marks[-1]), 200 if quick else 20_000, record=marks, seed=next(ss))
     mc = np.array([1 - run.statistic("forgotten", int(j)) for j in marks])
     ax.errorbar(marks, mc.mean(axis=1), yerr=2 * _se(mc, 1), fmt="o", ms=3, color=c_["vermillion"],
                 label="c = 10: Poisson refits, Monte Carlo")
