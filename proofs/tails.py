@@ -99,9 +99,13 @@ def for_each(symbol, values):
     return rule
 
 
-@functools.lru_cache(maxsize=1)
-def _wright_fisher_result():
-    return _discrete.WRIGHT_FISHER.check()
+@functools.lru_cache(maxsize=None)
+def _wright_fisher_claim(label):
+    """Check claim ``label`` of :data:`proofs.discrete.WRIGHT_FISHER` in that theorem's context (its model,
+    notation and hypotheses); a claim that needs earlier claims of that theorem fails here, conservatively."""
+    W = _discrete.WRIGHT_FISHER
+    claims = [c for c in W.claims if c.label == label]
+    return Theorem(W.name, W.title, W.statement, W.assumptions, claims, W.model, W.notation).check().claims[0]
 
 
 def proved_in_wright_fisher(label, substitution):
@@ -109,7 +113,7 @@ def proved_in_wright_fisher(label, substitution):
     the claim must be proved there, both statements must be absence probabilities, and its right-hand side must
     become this step's after the substitution)."""
     def rule(lhs, rel, rhs, ctx, assumptions):
-        cr = next(r_ for r_ in _wright_fisher_result().claims if r_.claim.label == label)
+        cr = _wright_fisher_claim(label)
         if cr.status != PROVED:
             return Result(FAILED, f"claim ({label}) of discrete_wright_fisher is not proved")
         cl = cr.claim
