@@ -651,3 +651,117 @@ def _spectral_radius_float(alpha, M):
     b = 1 - alpha
     A = np.array([[b * b, b / M], [alpha * b * M / (M - 1), b]])
     return float(max(abs(np.linalg.eigvals(A))))
+
+
+# --- sweep cells
+# The sweep interface of numerics.protocol (``collapse sweep``): the rows of checks_for_run for each scheme
+# ("mix", "accumulate", "mix-discrete" with two types) at any parameters, from merged block summaries.
+from numerics import sweep as _sweep  # noqa: E402
+from numerics.protocol import SweepParameter  # noqa: E402
+from numerics.summaries import Moments, Proportion  # noqa: E402
+
+SCHEMES = tuple(QUANTITIES)
+#: Parameters of a sweep cell, with their domains and defaults (``alpha`` and ``p`` are used by the mixing schemes).
+SWEEP_PARAMETERS = {
+    "scheme": SweepParameter(V.Choice(*SCHEMES, doc="Mitigation: fresh data (Gaussian or two-type categorical) or "
+                                                    "accumulation."), "mix"),
+    "alpha": SweepParameter(V.Real(0, 1, doc=r"Fraction :math:`\alpha` of fresh samples (:math:`\alpha M` an integer)."),
+                            0.1),
+    "M": SweepParameter(V.SAMPLE_SIZE, 20), "n": SweepParameter(V.GENERATIONS, 10),
+    "estimator": SweepParameter(V.ESTIMATOR, "unbiased"),
+    "method": SweepParameter(V.Choice(*METHODS, doc="Simulator of the Gaussian schemes."), "exact"),
+    "p": SweepParameter(V.Real(0, 1, doc="Original probability of type 1 (scheme mix-discrete)."), 0.5),
+    "mu": SweepParameter(V.LOCATION, 0.0), "sigma2": SweepParameter(V.VARIANCE, 1.0)}
+#: One simulation of a cell passes every generation.
+SWEEP_GENERATIONS = "n"
+#: Rows of a cell by scheme: those of :func:`checks_for_run` (``P(count=i) (mix)`` stands for the ``M + 1`` counts).
+SWEEP_QUANTITIES_BY_SCHEME = {
+    "mix": ("E[mu_n] (mix)", "E[(mu_n-mu)^2] (mix)", "E[sigma_n^2] (mix)", "E[W2^2] bounds (mix)"),
+    "accumulate": ("E[mu_n] (accumulate)", "E[(mu_n-mu)^2] (accumulate)", "E[sigma_n^2] (accumulate)",
+                   "Var[sigma_n^2] (accumulate)", "E[W2^2] bounds (accumulate)", "E[(mu_n-mu)^2] <= pi^2 sigma^2/(6M)"),
+    "mix-discrete": ("E[H_n] (mix)", "P(count=i) (mix)")}
+#: Quantities a sweep may select: those of every scheme (a cell gives the rows of its own scheme).
+SWEEP_QUANTITIES = tuple(q for qs in SWEEP_QUANTITIES_BY_SCHEME.values() for q in qs)
+
+
+def sweep_check(params):
+    """A mixing cell needs ``alpha * M`` fresh samples, an integer (ValueError naming ``alpha`` otherwise)."""
+    if params["scheme"] != "accumulate":
+        th.mixing_counts(params["alpha"], params["M"])
+
+
+def sweep_block(params, chains, seed):
+    r"""Mergeable summaries of ``chains`` chains of one cell (:mod:`numerics.protocol`, sweep cells).
+
+    Gaussian schemes: ``Moments`` of :math:`\mu_n`, :math:`(\mu_n-\mu)^2`, :math:`\sigma_n^2`, :math:`W_2^2`
+    (and, accumulating, of :math:`(\sigma_n^2 - E\sigma_n^2)^2`); ``mix-discrete``: ``Moments`` of
+    :math:`H_n` and the ``Proportion`` of chains with each type-1 count ``i``; keys ``"<statistic>@<n>"``.
+    """
+    scheme, ns, M, est = params["scheme"], params["n"], params["M"], params["estimator"]
+    out = {}
+    if scheme == "mix-discrete":
+        run = simulate_discrete_mixing(params["alpha"], M, (1 - params["p"], params["p"]), max(ns), chains, seed=seed,
+                                       record=(), snapshots=ns)
+        for n in ns:
+            out[f"heterozygosity@{n}"] = Moments.of(run.heterozygosity_at(n))
+            if n >= 1:
+                counts = np.bincount(np.rint(run.snapshots[n][:, 1]).astype(np.int64), minlength=M + 1)
+                out.update({f"count={i}@{n}": Proportion(int(counts[i]), chains) for i in range(M + 1)})
+        return out
+    kw = dict(mu=params["mu"], sigma2=params["sigma2"], estimator=est, method=params["method"], seed=seed, record=(),
+              snapshots=ns)
+    run = (simulate_mixing(params["alpha"], M, max(ns), chains, **kw) if scheme == "mix"
+           else simulate_accumulate(M, max(ns), chains, **kw))
+    for n in ns:
+        for stat in ("mean", "mean_error_sq", "variance", "w2_squared"):
+            out[f"{stat}@{n}"] = Moments.of(run.statistic(stat, n))
+        if scheme == "accumulate":
+            ev = th.accumulate_moments(n, M, sigma2=params["sigma2"], estimator=est).variance
+            out[f"variance_dev2@{n}"] = Moments.of((run.statistic("variance", n) - ev) ** 2)
+    return out
+
+
+def sweep_rows(params, merged, quantities):
+    """The rows of :func:`checks_for_run` for one cell from its merged summaries (the selected quantities of its scheme)."""
+    scheme, a, M, est, s2 = params["scheme"], params["alpha"], params["M"], params["estimator"], params["sigma2"]
+    mine = [q for q in quantities if q in SWEEP_QUANTITIES_BY_SCHEME[scheme]]
+    rows = []
+    for n in params["n"]:
+        s = {k.split("@")[0]: v for k, v in merged.items() if k.endswith(f"@{n}")}
+        if scheme == "mix-discrete":
+            p = {"scheme": scheme, "alpha": round(a, 6), "M": M, "K": 2, "n": n}
+            pv = (1 - params["p"], params["p"])
+            for q in mine:
+                if q == "E[H_n] (mix)":
+                    rows.append(_sweep.mean_row(PROCESS, q, p, th.expected_heterozygosity_mixing(n, a, M, pv),
+                                                s["heterozygosity"]))
+                elif n >= 1:  # P(count=i) (mix)
+                    law = discrete_law(n, a, M, params["p"])
+                    rows += [_sweep.proportion_row(PROCESS, f"P(count={i}) (mix)", p, law[i], s[f"count={i}"])
+                             for i in range(M + 1)]
+            continue
+        p = ({"scheme": "mix", "alpha": round(a, 6)} if scheme == "mix" else {"scheme": scheme})
+        p.update(M=M, n=n, estimator=est, method=params["method"])
+        mom = (th.mixing_moments(n, a, M, sigma2=s2, estimator=est) if scheme == "mix"
+               else th.accumulate_moments(n, M, sigma2=s2, estimator=est))
+        for q in mine:
+            if q.startswith("E[mu_n]"):
+                rows.append(_sweep.mean_row(PROCESS, q, p, params["mu"], s["mean"]))
+            elif q.startswith("E[(mu_n-mu)^2] ("):
+                rows.append(_sweep.mean_row(PROCESS, q, p, mom.mean_error, s["mean_error_sq"]))
+            elif q.startswith("E[sigma_n^2]"):
+                rows.append(_sweep.mean_row(PROCESS, q, p, mom.variance, s["variance"]))
+            elif n < 1:  # the remaining rows start at generation 1, as in checks_for_run
+                continue
+            elif q == "Var[sigma_n^2] (accumulate)":
+                rows.append(_sweep.variance_row(PROCESS, q, p,
+                                                th.accumulate_variance_of_variance(n, M, sigma2=s2, estimator=est),
+                                                s["variance"], square=s["variance_dev2"]))
+            elif q.startswith("E[W2^2] bounds"):
+                lo, hi = (th.mixing_w2_bounds(n, a, M, sigma2=s2, estimator=est) if scheme == "mix"
+                          else th.accumulate_w2_bounds(n, M, sigma2=s2, estimator=est))
+                rows.append(_sweep.interval_row(PROCESS, q, p, lo, hi, s["w2_squared"]))
+            else:  # Gerstgrasser's bound
+                rows.append(_sweep.interval_row(PROCESS, q, p, None, th.accumulate_mean_error_bound(M, sigma2=s2),
+                                                s["mean_error_sq"]))
+    return rows
