@@ -16,8 +16,8 @@ chi-square per chain and generation; ``method="naive"`` keeps every sample and r
 Both run on the one chain engine :func:`numerics.engine.run_chains` (log-variance state, seeded blocks,
 identical results for any ``workers``).  ``simulate_discrete_mixing``: a categorical model refitted to
 the counts of ``Mult(m_r, p) + Mult(m_s, x_n)`` (Wright-Fisher with immigration).  The module follows
-the check protocol of :mod:`numerics.protocol`; :func:`sweep` runs the mixing checks over a grid with
-joblib (grid point ``i`` seeded by child ``i`` of ``SeedSequence(seed)``: rows independent of ``n_jobs``).
+the check protocol of :mod:`numerics.protocol`, sweep cells included (``collapse sweep`` runs the checks
+of every scheme over a parameter grid on Dask, :mod:`numerics.sweep`).
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ from theory import mitigation as th
 from theory import validation as V
 
 __all__ = ["simulate_mixing", "simulate_accumulate", "simulate_discrete_mixing", "DiscreteMixingRun",
-           "checks_for_run", "exact_checks", "sweep", "verification_checks", "STATISTICS", "discrete_law",
+           "checks_for_run", "exact_checks", "verification_checks", "STATISTICS", "discrete_law",
            "PROCESS", "MIN_CHAINS", "QUANTITIES"]
 
 PROCESS = "mitigation"
@@ -397,106 +397,6 @@ def _discrete_rows(run, n, formulas):
             rows.append(ck.proportion_check(PROCESS, f"P(count={i}) (mix)", params, law[i],
                                             int(np.count_nonzero(counts == i)), counts.size))
     return rows
-
-
-# ----------------------------------------------------------------------------- sweep
-def _sweep_point(index, alpha, M, record, chains, seed, estimator):
-    run = simulate_mixing(alpha, M, int(record[-1]), chains, estimator=estimator, seed=seed, record=record)
-    V, D = th.mixing_moments_path(int(record[-1]), alpha, M, estimator=estimator)
-    rows = []
-    for i, n in enumerate(record.tolist()):
-        e, s = run.summaries["mean_error_sq"], run.summaries["variance"]
-        w = run.summaries["w2_squared"]
-        z_d = (e.mean[i] - D[n]) / e.sem[i] if e.sem[i] > 0 else (0.0 if e.mean[i] == D[n] else math.inf)
-        z_v = (s.mean[i] - V[n]) / s.sem[i] if s.sem[i] > 0 else (0.0 if s.mean[i] == V[n] else math.inf)
-        rows.append({"index": index, "alpha": float(alpha), "M": int(M), "n": int(n), "chains": chains,
-                     "estimator": estimator,
-                     "mean_error_sq": float(e.mean[i]), "mean_error_sq_se": float(e.sem[i]),
-                     "theory_mean_error_sq": float(D[n]), "z_mean_error_sq": float(z_d),
-                     "variance": float(s.mean[i]), "variance_se": float(s.sem[i]), "theory_variance": float(V[n]),
-                     "z_variance": float(z_v), "w2_squared": float(w.mean[i]), "w2_squared_se": float(w.sem[i])})
-    return rows
-
-
-def sweep(alphas, Ms, generations, chains, *, seed, n_jobs=1, estimator="unbiased"):
-    r"""Monte Carlo of the mixing process over the grid ``alphas x Ms``, recorded at ``generations``.
-
-    Parameters
-    ----------
-    alphas : sequence of float in [0, 1]
-        ``alpha * M`` must be an integer for every pair (exact split).
-    Ms : sequence of int >= 2
-    generations : int >= 0 or sequence of int >= 0
-        Recorded generations ``n`` (an int ``G`` means ``0..G``).
-    chains : int >= 1
-        Chains per grid point.
-    seed : int or SeedSequence
-        Master seed; grid point ``i`` (in the order ``for alpha in alphas
-        for M in Ms``) uses child ``i`` of ``SeedSequence(seed)``, so results
-        do not depend on ``n_jobs`` or on scheduling.
-    n_jobs : int
-        Parallel jobs through ``joblib.Parallel`` (its default local backend);
-        1 runs sequentially in this process.
-    estimator : {"unbiased", "mle"}
-
-    Returns
-    -------
-    list of dict
-        One record per ``(alpha, M, n)``: Monte Carlo mean and standard error
-        of :math:`(\mu_n-\mu)^2`, :math:`\sigma_n^2`, :math:`W_2^2`, the exact
-        :func:`theory.mitigation.mixing_moments` values and z-scores
-        (:math:`\mu = 0`, :math:`\sigma = 1`).
-
-    Notes
-    -----
-    Each record compares with the exact recursion :math:`x_{n+1} = A x_n + c`
-    (:func:`theory.mitigation.mixing_moments_path`) by
-
-    .. math:: z = (\hat\theta - \theta)/\widehat{\mathrm{se}}
-
-    (``inf`` when the SE is 0 and the values differ).  ``alpha`` is stored as ``m_r / M``.
-
-    References
-    ----------
-    Shumailov et al., Nature 631 (2024) (keeping 10 % of the original data slows collapse);
-    Bertrand et al. (2024, ICLR), "On the Stability of Iterative Retraining of Generative Models on their own Data";
-    Alemohammad et al. (2024, ICLR), "Self-Consuming Generative Models Go MAD"; Cochran's theorem.
-    """
-    V.check_estimator(estimator)
-    alphas = [float(a) for a in V.check_real_array(alphas, "alphas", finite=False)]
-    if Ms is None or isinstance(Ms, (str, bytes)) or np.ndim(Ms) != 1:
-        raise ValueError(f"Ms must be a non-empty 1-D sequence of ints >= 2, got {Ms!r}")
-    Ms = [V.check_int(M, f"Ms[{k}]", minimum=2) for k, M in enumerate(Ms)]
-    if not Ms:
-        raise ValueError("Ms must not be empty")
-    grid = []
-    for i, a in enumerate(alphas):
-        for k, M in enumerate(Ms):
-            try:
-                mr, _ = th.mixing_counts(a, M)
-            except ValueError as exc:
-                raise ValueError(f"alphas[{i}] = {a!r} with Ms[{k}] = {M}: {exc}") from None
-            grid.append((mr / int(M), int(M)))
-    if np.isscalar(generations):
-        record = np.arange(V.check_int(generations, "generations", minimum=0) + 1)
-    else:
-        record = V.check_generation_list(generations, "generations")
-        if not record.size:
-            raise ValueError("generations must not be empty")
-    chains = V.check_int(chains, "chains", minimum=1)
-    if isinstance(n_jobs, bool) or not isinstance(n_jobs, (int, np.integer)) or n_jobs == 0 or n_jobs < -1:
-        raise ValueError(f"n_jobs must be a positive integer or -1, got {n_jobs!r}")
-    if seed is None:
-        raise ValueError("seed must be given (an int or SeedSequence) for a reproducible sweep")
-    children = _rng.check_seed(seed).spawn(len(grid))
-    tasks = [(i, a, M, record, chains, children[i], estimator) for i, (a, M) in enumerate(grid)]
-    if n_jobs == 1:
-        parts = [_sweep_point(*t) for t in tasks]
-    else:
-        from joblib import Parallel, delayed
-
-        parts = Parallel(n_jobs=int(n_jobs))(delayed(_sweep_point)(*t) for t in tasks)
-    return [row for part in parts for row in part]
 
 
 # ----------------------------------------------------------------------------- verification
