@@ -2,7 +2,9 @@
 
 Theory (:mod:`theory.approximation`) as lines, Monte Carlo
 (:mod:`numerics.approximation`, :mod:`numerics.gaussian`) as markers with
-:math:`\\pm 2` standard errors.
+:math:`\\pm 2` standard errors.  ``quick=True`` draws the same figure (axes,
+labels, legend, CSV columns) from fewer Monte Carlo chains: for tests and
+previews, not for a paper.
 """
 
 from __future__ import annotations
@@ -21,12 +23,14 @@ __all__ = ["FIGURES", "truncation_figure", "expressivity_figure"]
 M_FIG = 20
 N_FIG = 30
 CHAINS_FIG = 20_000
+QUICK_CHAINS_FIG = 1_000
 CUTS = (1.5, 2.0, 3.0)
 TEMPERATURES = (0.8, 0.95)
 
 
-def truncation_figure(out_dir, seed=20240724):
+def truncation_figure(out_dir, seed=20240724, quick=False):
     """E[sigma_n^2] under truncated (+-c sigma) and low-temperature sampling: theory lines, MC markers, M = 20."""
+    chains = QUICK_CHAINS_FIG if quick else CHAINS_FIG
     n = np.arange(N_FIG + 1)
     marks = np.arange(0, N_FIG + 1, 5)
     ss = np.random.SeedSequence(seed).spawn(len(CUTS) + len(TEMPERATURES))
@@ -37,18 +41,18 @@ def truncation_figure(out_dir, seed=20240724):
         col = colors[i]
         r = ta.truncation_variance_factor(c)
         ax.plot(n, r ** n, color=col, label=f"cut $\\pm{c:g}\\sigma$: $r={r:.3f}$")
-        run = na.simulate_truncation(c, M_FIG, N_FIG, CHAINS_FIG, seed=ss[i], snapshots=marks)
+        run = na.simulate_truncation(c, M_FIG, N_FIG, chains, seed=ss[i], snapshots=marks)
         mean = np.array([run.variance(k).mean() for k in marks])
-        sem = np.array([run.variance(k).std(ddof=1) / math.sqrt(CHAINS_FIG) for k in marks])
+        sem = np.array([run.variance(k).std(ddof=1) / math.sqrt(chains) for k in marks])
         ax.errorbar(marks, mean, yerr=2 * sem, fmt="o", color=col, ms=2.5)
         data[f"theory_cut{c:g}"] = r ** n
         data[f"mc_cut{c:g}"], data[f"mc_cut{c:g}_sem"] = mean, sem
     for j, T in enumerate(TEMPERATURES):
         col = colors[len(CUTS) + j]
         ax.plot(n, T ** n, "--", color=col, label=f"temperature $T={T:g}$")
-        run = na.simulate_temperature(T, M_FIG, N_FIG, CHAINS_FIG, seed=ss[len(CUTS) + j], snapshots=marks)
+        run = na.simulate_temperature(T, M_FIG, N_FIG, chains, seed=ss[len(CUTS) + j], snapshots=marks)
         mean = np.array([run.variance(k).mean() for k in marks])
-        sem = np.array([run.variance(k).std(ddof=1) / math.sqrt(CHAINS_FIG) for k in marks])
+        sem = np.array([run.variance(k).std(ddof=1) / math.sqrt(chains) for k in marks])
         ax.errorbar(marks, mean, yerr=2 * sem, fmt="s", color=col, ms=2.5)
         data[f"theory_T{T:g}"] = T ** n
         data[f"mc_T{T:g}"], data[f"mc_T{T:g}_sem"] = mean, sem
@@ -65,9 +69,10 @@ SEPARATIONS = np.linspace(0.0, 5.0, 21)
 M_EXPR = 100
 N_EXPR = 100
 CHAINS_EXPR = 5_000
+QUICK_CHAINS_EXPR = 500
 
 
-def expressivity_figure(out_dir, seed=20240724):
+def expressivity_figure(out_dir, seed=20240724, quick=False):
     """One Gaussian fitted to a two-component mixture: the fit, the irreducible error, and its recursive refit."""
     fig, (a, b, c) = style.new_figure(style.FULL, 2.5, ncols=3)
     col = style.COLORS
@@ -102,7 +107,8 @@ def expressivity_figure(out_dir, seed=20240724):
     ss = np.random.SeedSequence(seed).spawn(2)
     for est, color, fmt, s in (("unbiased", col["blue"], "o", ss[0]), ("mle", col["orange"], "s", ss[1])):
         th = np.array([ta.expressivity_recursive_w2_squared(int(k), M_EXPR, mix, estimator=est) for k in n])
-        run = ng.simulate(M_EXPR, N_EXPR, CHAINS_EXPR, mu=mu, sigma2=var, estimator=est, seed=s,
+        run = ng.simulate(M_EXPR, N_EXPR, QUICK_CHAINS_EXPR if quick else CHAINS_EXPR, mu=mu, sigma2=var,
+                          estimator=est, seed=s,
                           record=(), snapshots=marks, quantiles=())
         vals = [ta.w2_squared_gaussians_to_mixture(run.snapshots[k]["mean"],
                                                    sigma2=np.exp(run.snapshots[k]["log_variance"]), mixture=mix)

@@ -8,7 +8,10 @@ about 30 s with two workers.
 ``gmm_collapse`` runs :data:`CHAINS` independent chains of :func:`numerics.gmm.simulate`
 (``M = 1000`` samples, EM warm-started from the previous fit -- see
 :mod:`numerics.gmm` for the paper-scale settings) for :data:`GENERATIONS`
-generations, in two worker processes, about 30-40 s.
+generations, in two worker processes, about 30-40 s.  ``quick=True`` runs
+:data:`QUICK_CHAINS` chains for :data:`QUICK_GENERATIONS` generations (a few
+seconds): the density panels then show only the paper's generations up to
+that horizon.  For tests and previews, not for a paper.
 """
 
 from __future__ import annotations
@@ -24,13 +27,19 @@ __all__ = ["FIGURES", "gmm_collapse_figure", "gmm_authors_figure"]
 GENERATIONS = 2000
 CHAINS = 4
 SHOWN = (0, 50, 100, 150, 200, 350, 2000)  # the paper's generations
+QUICK_GENERATIONS = 200
+QUICK_CHAINS = 2
 
 
-def gmm_collapse_figure(out_dir, seed=20240724, generations=GENERATIONS, chains=CHAINS, workers=2):
+def gmm_collapse_figure(out_dir, seed=20240724, generations=None, chains=None, workers=2, quick=False):
     """GMM refitted by EM on its own samples: densities of chain 0 (top) and distances of every chain (bottom)."""
-    run = gmm.simulate(generations, chains, samples=1000, seed=seed, w2_every=10, w2_generations=SHOWN,
-                       workers=workers)
+    if generations is None:
+        generations = QUICK_GENERATIONS if quick else GENERATIONS
+    if chains is None:
+        chains = QUICK_CHAINS if quick else CHAINS
     shown = [g for g in SHOWN if g <= generations]
+    run = gmm.simulate(generations, chains, samples=1000, seed=seed, w2_every=10, w2_generations=shown,
+                       workers=workers)
     fig = style.new_figure(style.FULL, 4.2)[0]
     fig.clf()  # replace the default axes by a 2-row grid (the figure keeps the shared style)
     grid = fig.add_gridspec(2, len(shown), height_ratios=[1, 1.3])
@@ -89,8 +98,11 @@ AUTHORS_CHAINS = 4
 AUTHORS_FINAL = {"generation": 2049, "sd": (0.010000734451561242, 0.0111500785863738), "l2_squared": 536.2797190879907}
 
 
-def gmm_authors_figure(out_dir, seed=20240724, generations=gmm.AUTHORS_SETTINGS["generations"],
-                       chains=AUTHORS_CHAINS, workers=2):
+#: The quick scale (tests, previews): 60 generations of 2 chains, the same layout.
+QUICK_AUTHORS = dict(generations=60, chains=2)
+
+
+def gmm_authors_figure(out_dir, seed=20240724, generations=None, chains=None, workers=2, quick=False):
     r"""The authors' 2-D setting (``SETTINGS["authors"]``) in the layout of their notebook.
 
     Top: the real data and the 1000 samples of chain 0 at generations 0, 50,
@@ -99,8 +111,11 @@ def gmm_authors_figure(out_dir, seed=20240724, generations=gmm.AUTHORS_SETTINGS[
     (the notebook's ``l2_example.pdf``) and the component standard deviations
     :math:`\sqrt{\mathrm{tr}\,\Sigma_k/2}` of every chain, with the authors'
     final values marked.  Default scale: 4 chains of 2050 generations, about
-    30 s with 2 workers.
+    30 s with 2 workers; ``quick=True``: :data:`QUICK_AUTHORS`.
     """
+    scale = QUICK_AUTHORS if quick else dict(generations=gmm.AUTHORS_SETTINGS["generations"], chains=AUTHORS_CHAINS)
+    generations = scale["generations"] if generations is None else generations
+    chains = scale["chains"] if chains is None else chains
     shown = tuple(g for g in gmm.AUTHORS_SETTINGS["snapshots"] if g < generations)
     run = gmm.simulate_authors(chains, generations=generations, snapshots=shown, seed=seed, workers=workers)
     c = style.COLORS

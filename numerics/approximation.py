@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Mapping
 from typing import Dict
 
 import numpy as np
@@ -36,9 +35,11 @@ from scipy import special, stats
 
 from numerics import _rng
 from numerics import checks as ck
+from numerics import engine
 from numerics import gaussian as ng
+from numerics.engine import DEFAULT_SEED, ChainRun
 from theory import approximation as ta
-from theory._validation import check_estimator, check_generation_list, check_int, check_positive, check_real
+from theory.validation import check_estimator, check_int, check_positive
 
 __all__ = ["ApproximationRun", "simulate_truncation", "simulate_temperature", "checks_for_run",
            "expressivity_checks", "verification_checks", "EXPRESSIVITY_MIXTURE"]
@@ -47,95 +48,47 @@ __all__ = ["ApproximationRun", "simulate_truncation", "simulate_temperature", "c
 EXPRESSIVITY_MIXTURE = ((0.5, 0.5), (-2.0, 2.0), (1.0, 1.0))
 
 
-@dataclasses.dataclass
-class ApproximationRun:
-    r"""Result of :func:`simulate_truncation` / :func:`simulate_temperature`.
+class ApproximationRun(ChainRun):
+    r"""A run of :func:`simulate_truncation` / :func:`simulate_temperature` (a :class:`numerics.engine.ChainRun`).
 
-    Attributes
-    ----------
-    kind : {"truncation", "temperature"}
-        The biased sampling procedure.
-    parameter : float
-        The truncation point ``c`` or the temperature ``T``.
-    M : int
-        Samples per generation.
-    generations : int
-        Number of refits simulated.
-    chains : int
-        Number of independent chains.
-    sigma : float
-        Standard deviation of the original :math:`N(\mu, \sigma^2)`.
-    estimator : {"unbiased", "mle"}
-        Variance estimator of the refits.
-    snapshots : dict
-        ``snapshots[n]`` holds ``{"mean": mu_n, "variance": sigma_n^2}`` of every
-        chain, for the snapshot generations ``n`` only.
-
-    References
-    ----------
-    Shumailov et al. (2024) (functional approximation error: truncated and
-    low-temperature sampling).
+    ``params``: ``kind`` (``"truncation"`` or ``"temperature"``), ``parameter`` (``c`` or ``T``), ``M``,
+    ``estimator``.  :meth:`variance` gives :math:`\sigma_n^2` of every chain at a snapshot.
     """
 
-    kind: str
-    parameter: float
-    M: int
-    generations: int
-    chains: int
-    sigma: float
-    estimator: str
-    snapshots: Dict[int, Dict[str, np.ndarray]]
-
     def variance(self, n):
-        """:math:`\\sigma_n^2` of every chain at snapshot generation ``n``.
-
-        Parameters
-        ----------
-        n : int
-            A snapshot generation of the run (a key of ``snapshots``).
-
-        Returns
-        -------
-        numpy.ndarray
-            Shape ``(chains,)``.
-
-        Raises
-        ------
-        ValueError
-            ``n`` is not a snapshot generation (naming ``n``).
-        """
-        return self.snapshots[ck.check_snapshot(n, self.snapshots)]["variance"]
+        r""":math:`\sigma_n^2` of every chain at snapshot generation ``n`` (ValueError naming ``n`` otherwise)."""
+        return self.statistic("variance", ck.check_snapshot(n, self.snapshots))
 
 
-def _simulate(kind, parameter, draw, M, generations, chains, mu, sigma, estimator, seed, snapshots):
-    generations = check_int(generations, "generations", minimum=0)
+def _simulate(kind, parameter, draw, M, generations, chains, mu, sigma2, estimator, seed, snapshots, workers,
+              progress):
+    r"""Chains refitted to ``M`` standardised draws ``z`` of the sampling procedure, on the chain engine.
+
+    With :math:`x = \mu_n + \sigma_n z`, the refit is :math:`\mu_{n+1} = \mu_n + \sigma_n\bar z` and
+    :math:`\log\sigma_{n+1}^2 = \log\sigma_n^2 + \log(\sum(z-\bar z)^2/d)`: exact in log space, so a
+    variance far below the smallest float keeps its logarithm.
+    """
     chains = check_int(chains, "chains", minimum=2)
     M = check_int(M, "M", minimum=2)
-    mu = float(check_real(mu, "mu"))
-    sigma = float(check_positive(sigma, "sigma"))
     check_estimator(estimator)
-    snaps = set(check_generation_list(snapshots, "snapshots", maximum=generations).tolist())
-    ddof = 1 if estimator == "unbiased" else 0
-    mean = np.full(chains, mu)
-    var = np.full(chains, sigma ** 2)
-    out = {}
-    blocks = _rng.blocks(seed, chains)
-    if 0 in snaps:
-        out[0] = {"mean": mean.copy(), "variance": var.copy()}
-    for g in range(1, generations + 1):
-        for sl, rng in blocks:
-            x = draw(rng, (sl.stop - sl.start, M))  # standardised draws of the sampling procedure
-            x *= np.sqrt(var[sl])[:, None]
-            x += mean[sl, None]
-            mean[sl] = x.mean(axis=1)
-            var[sl] = x.var(axis=1, ddof=ddof)
-        if g in snaps:
-            out[g] = {"mean": mean.copy(), "variance": var.copy()}
-    return ApproximationRun(kind, float(parameter), M, generations, chains, sigma, estimator, out)
+    div = M - 1 if estimator == "unbiased" else M
+
+    def step(rng, state, g):
+        z = draw(rng, (state["mean"].size, M))  # standardised draws of the sampling procedure
+        zbar = z.mean(axis=1)
+        z -= zbar[:, None]
+        state["mean"] += np.exp(0.5 * state["log_variance"]) * zbar
+        state["log_variance"] += np.log(np.einsum("ij,ij->i", z, z) / div)
+
+    run = engine.run_chains(step, process="approximation",
+                            params={"kind": kind, "parameter": float(parameter), "M": M, "estimator": estimator},
+                            generations=generations, chains=chains, mu=mu, sigma2=sigma2, seed=seed, record=(),
+                            snapshots=snapshots, workers=workers, progress=progress, label=f"{kind} M={M}")
+    return ApproximationRun(**{f.name: getattr(run, f.name) for f in dataclasses.fields(run)})
 
 
-def simulate_truncation(c, M, generations, chains, *, mu=0.0, sigma=1.0, estimator="unbiased", seed=None,
-                        snapshots=(), method="inverse-cdf"):
+def simulate_truncation(c, M, generations, chains, *, mu=0.0, sigma2=1.0, estimator="unbiased", seed=None,
+                        snapshots=(), method="inverse-cdf", workers=1, progress=False):
     r"""Chains of truncated sampling and refitting: samples of :math:`N(\mu_n,\sigma_n^2)` restricted to :math:`\mu_n\pm c\sigma_n`.
 
     Each generation draws ``M`` samples of the current model truncated to
@@ -161,8 +114,8 @@ def simulate_truncation(c, M, generations, chains, *, mu=0.0, sigma=1.0, estimat
         Independent chains.
     mu : float, optional
         Mean of the original :math:`N(\mu, \sigma^2)` (finite).
-    sigma : float > 0, optional
-        Standard deviation of the original.
+    sigma2 : float > 0, optional
+        Variance of the original.
     estimator : {"unbiased", "mle"}
         Variance estimator of the refits.
     seed : int >= 0, numpy SeedSequence or None
@@ -206,11 +159,12 @@ def simulate_truncation(c, M, generations, chains, *, mu=0.0, sigma=1.0, estimat
         draw = lambda rng, size: special.ndtri(lo + (hi - lo) * rng.random(size))  # noqa: E731
     else:
         raise ValueError(f"method must be 'inverse-cdf' or 'truncnorm', got {method!r}")
-    return _simulate("truncation", c, draw, M, generations, chains, mu, sigma, estimator, seed, snapshots)
+    return _simulate("truncation", c, draw, M, generations, chains, mu, sigma2, estimator, seed, snapshots, workers,
+                     progress)
 
 
-def simulate_temperature(T, M, generations, chains, *, mu=0.0, sigma=1.0, estimator="unbiased", seed=None,
-                         snapshots=()):
+def simulate_temperature(T, M, generations, chains, *, mu=0.0, sigma2=1.0, estimator="unbiased", seed=None,
+                         snapshots=(), workers=1, progress=False):
     r"""Chains of sampling at temperature ``T`` and refitting.
 
     Sampling :math:`N(\mu_n, \sigma_n^2)` at temperature :math:`T` draws from
@@ -232,8 +186,8 @@ def simulate_temperature(T, M, generations, chains, *, mu=0.0, sigma=1.0, estima
         Independent chains.
     mu : float, optional
         Mean of the original (finite).
-    sigma : float > 0, optional
-        Standard deviation of the original.
+    sigma2 : float > 0, optional
+        Variance of the original.
     estimator : {"unbiased", "mle"}
         Variance estimator of the refits.
     seed : int >= 0, numpy SeedSequence or None
@@ -258,7 +212,7 @@ def simulate_temperature(T, M, generations, chains, *, mu=0.0, sigma=1.0, estima
     T = float(check_positive(T, "T"))
     st = math.sqrt(T)
     return _simulate("temperature", T, lambda rng, size: st * rng.standard_normal(size), M, generations, chains,
-                     mu, sigma, estimator, seed, snapshots)
+                     mu, sigma2, estimator, seed, snapshots, workers, progress)
 
 
 # ----------------------------------------------------------------------------- checks
@@ -270,20 +224,6 @@ def _fixed_seed(seed):
     return _rng.check_seed(seed)
 
 
-def _check_formulas(formulas, allowed):
-    """``formulas``: None or a mapping from known quantity names to callables."""
-    if formulas is None:
-        return {}
-    if not isinstance(formulas, Mapping):
-        raise ValueError(f"formulas must be a dict of callables (or None), got {type(formulas).__name__}")
-    for key, fn in formulas.items():
-        if key not in allowed:
-            raise ValueError(f"formulas has the unknown key {key!r}; known: {sorted(allowed)}")
-        if not callable(fn):
-            raise ValueError(f"formulas[{key!r}] must be callable, got {fn!r}")
-    return formulas
-
-
 def _check_mixture_arg(mixture):
     """``mixture = (weights, means, variances)`` as three float arrays; ValueError naming ``mixture`` otherwise."""
     return tuple(np.array([float(t) for t in part]) for part in ta.NUMERIC_MIXTURE.check(mixture, "mixture"))
@@ -291,12 +231,12 @@ def _check_mixture_arg(mixture):
 
 def _theory_moments(run, n):
     if run.kind == "truncation":
-        e1 = ta.truncation_expected_variance(n, run.parameter, run.M, sigma2=run.sigma ** 2, estimator=run.estimator)
-        e2 = ta.truncation_variance_second_moment(n, run.parameter, run.M, sigma2=run.sigma ** 2,
+        e1 = ta.truncation_expected_variance(n, run.parameter, run.M, sigma2=run.sigma2, estimator=run.estimator)
+        e2 = ta.truncation_variance_second_moment(n, run.parameter, run.M, sigma2=run.sigma2,
                                                  estimator=run.estimator)
     else:
-        e1 = ta.temperature_expected_variance(n, run.parameter, run.M, sigma2=run.sigma ** 2, estimator=run.estimator)
-        e2 = ta.temperature_variance_second_moment(n, run.parameter, run.M, sigma2=run.sigma ** 2,
+        e1 = ta.temperature_expected_variance(n, run.parameter, run.M, sigma2=run.sigma2, estimator=run.estimator)
+        e2 = ta.temperature_variance_second_moment(n, run.parameter, run.M, sigma2=run.sigma2,
                                                   estimator=run.estimator)
     return e1, e2 - e1 ** 2
 
@@ -346,7 +286,7 @@ def checks_for_run(run, n, formulas=None):
         raise ValueError(f"run must be the result of simulate_truncation or simulate_temperature, "
                          f"got {type(run).__name__}")
     n = ck.check_snapshot(n, run.snapshots)
-    formulas = _check_formulas(formulas, ("E[sigma_n^2]", "Var[sigma_n^2]"))
+    formulas = engine.check_formulas(formulas, ("E[sigma_n^2]", "Var[sigma_n^2]"))
     name = "c" if run.kind == "truncation" else "T"
     params = {name: run.parameter, "M": run.M, "n": n, "estimator": run.estimator}
     e1, var = _theory_moments(run, n)
@@ -505,7 +445,7 @@ def expressivity_checks(N, seed, chains=20_000, mixture=EXPRESSIVITY_MIXTURE, fo
     ss = _fixed_seed(seed)
     chains = check_int(chains, "chains", minimum=2)
     w, m, v = _check_mixture_arg(mixture)
-    formulas = _check_formulas(formulas, ("mu", "sigma^2", "KL", "E[W2^2]"))
+    formulas = engine.check_formulas(formulas, ("mu", "sigma^2", "KL", "E[W2^2]"))
     mixture = (tuple(w), tuple(m), tuple(v))
     s_x, s_run = ss.spawn(2)
     rng = np.random.default_rng(s_x)
@@ -544,9 +484,17 @@ VERIFY_TRUNCATION = ((1.0, 10, "unbiased"), (2.0, 20, "unbiased"), (2.0, 20, "ml
 VERIFY_TEMPERATURE = ((0.9, 10, "unbiased"), (0.8, 20, "mle"))
 VERIFY_N = (1, 5, 20)
 VERIFY_CHAINS = 40_000
+#: Fewest chains :func:`verification_checks` accepts (the recursive expressivity runs use ``chains // 2`` chains, and
+#: a sample variance needs two).  Rows estimated from fewer than :data:`numerics.checks.MIN_SAMPLES` chains come out
+#: underpowered: they neither pass nor fail.
+MIN_CHAINS = 4
+#: Most chains :func:`verification_checks` accepts: one-generation samples of ``10 * chains`` draws and every chain's
+#: snapshots are kept (about 2.3 kB a chain at peak, measured), so peak memory stays near 2.3 GB at the limit (a
+#: larger budget would end in a MemoryError).
+MAX_CHAINS = 1_000_000
 
 
-def verification_checks(chains=None, seed=20240724, progress=True):
+def verification_checks(chains=None, seed=DEFAULT_SEED, progress=True):
     r"""All rows of process ``"approximation"`` for ``collapse verify`` (about 10 s at the default budget).
 
     * exact-vs-float (:func:`exact_checks`): :math:`r(c)` and the general
@@ -564,7 +512,7 @@ def verification_checks(chains=None, seed=20240724, progress=True):
 
     Parameters
     ----------
-    chains : int >= 100, optional
+    chains : int in [MIN_CHAINS, MAX_CHAINS] = [4, 10**6], optional
         Chains per Monte Carlo run (:data:`VERIFY_CHAINS` by default).
     seed : int >= 0 or numpy SeedSequence
         Master seed; the table must be reproducible, so None is refused.
@@ -578,14 +526,14 @@ def verification_checks(chains=None, seed=20240724, progress=True):
     Raises
     ------
     ValueError
-        ``chains`` not an integer >= 100, ``seed`` None or invalid.
+        ``chains`` not an integer in [MIN_CHAINS, MAX_CHAINS], ``seed`` None or invalid.
 
     References
     ----------
     Shumailov et al. (2024) (functional approximation and expressivity errors);
     Johnson, Kotz & Balakrishnan (1994), sec. 10.1.
     """
-    chains = VERIFY_CHAINS if chains is None else check_int(chains, "chains", minimum=100)
+    chains = VERIFY_CHAINS if chains is None else check_int(chains, "chains", minimum=MIN_CHAINS, maximum=MAX_CHAINS)
     ss = _fixed_seed(seed)
     seeds = iter(ss.spawn(len(VERIFY_TRUNCATION) + len(VERIFY_TEMPERATURE) + 4))
     rows = exact_checks()
@@ -614,6 +562,7 @@ def verification_checks(chains=None, seed=20240724, progress=True):
 # The sweep interface of numerics.protocol (``collapse sweep``): the rows of checks_for_run for truncated or
 # tempered sampling at any (c or T, M, n, estimator), from merged block summaries.
 import functools  # noqa: E402
+import types  # noqa: E402
 
 from numerics import sweep as _sweep  # noqa: E402
 from numerics.protocol import SweepParameter  # noqa: E402
@@ -644,15 +593,15 @@ def sweep_check(params):
 @functools.lru_cache(maxsize=4096)
 def _sweep_theory(kind, parameter, n, M, sigma2, estimator):
     """E[sigma_n^2] and Var[sigma_n^2] of one cell (as :func:`_theory_moments`; cached per worker)."""
-    run = ApproximationRun(kind, parameter, M, n, 2, math.sqrt(sigma2), estimator, {})
-    return _theory_moments(run, n)
+    cell = types.SimpleNamespace(kind=kind, parameter=parameter, M=M, sigma2=sigma2, estimator=estimator)
+    return _theory_moments(cell, n)
 
 
 def sweep_block(params, chains, seed):
     r"""Mergeable summaries of ``chains`` chains of one cell: per generation ``n``, ``Moments`` of
     :math:`\sigma_n^2` and of :math:`(\sigma_n^2 - E\sigma_n^2)^2` (:mod:`numerics.protocol`, sweep cells)."""
     kind, M, ns, est = params["kind"], params["M"], params["n"], params["estimator"]
-    kw = dict(mu=params["mu"], sigma=math.sqrt(params["sigma2"]), estimator=est, seed=seed, snapshots=ns)
+    kw = dict(mu=params["mu"], sigma2=params["sigma2"], estimator=est, seed=seed, snapshots=ns)
     parameter = float(params["c"] if kind == "truncation" else params["T"])
     run = (simulate_truncation(parameter, M, max(ns), chains, **kw) if kind == "truncation"
            else simulate_temperature(parameter, M, max(ns), chains, **kw))

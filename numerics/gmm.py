@@ -131,7 +131,7 @@ from scipy import special
 from numerics import _rng
 from numerics import checks as ck
 from theory import approximation as ta
-from theory._validation import check_generation_list, check_int, check_positive, check_real_array
+from theory.validation import check_generation_list, check_int, check_positive, check_real_array
 
 __all__ = ["ORIGINAL", "PAPER_SETTINGS", "AUTHORS_DATA", "AUTHORS_GMM", "AUTHORS_SETTINGS", "SETTINGS", "GMMRun",
            "AuthorsRun", "simulate", "simulate_authors", "w2_squared_pair", "w2_squared_batch", "l2_squared_batch",
@@ -154,6 +154,17 @@ AUTHORS_SETTINGS = dict(samples=1000, generations=2050, tol=1e-5, max_iter=2000,
 SETTINGS = {"one_dimensional": dict(PAPER_SETTINGS, original=ORIGINAL), "authors": AUTHORS_SETTINGS}
 INITS = ("warm", "kmeans", "k-means++", "random_from_data")
 REG_COVAR = 1e-6
+#: Monte Carlo sample size ``N`` of :func:`verification_checks` by default.
+VERIFY_CHAINS = 200_000
+#: Fewest samples :func:`verification_checks` accepts: its EM rows are z-tests against the asymptotic standard error
+#: :math:`\sqrt{[I^{-1}]_{jj}/N}` of the maximum-likelihood estimate, which needs a large ``N`` (at N = 1000 the two
+#: components hold about 500 samples each).
+MIN_CHAINS = 1000
+#: Most samples :func:`verification_checks` accepts: the samples, their densities and the EM responsibilities are held
+#: in memory (about 200 bytes a sample at peak, measured), so peak memory stays near 2 GB at the limit (a larger
+#: budget would end in a MemoryError).
+MAX_CHAINS = 10_000_000
+
 
 def _mixture(mix, name):
     """Validate a mixture given as ``(weights, means, variances)``; return three float arrays.
@@ -470,8 +481,7 @@ def simulate(generations, chains, *, samples=1000, original=ORIGINAL, init="warm
     ----------
     Shumailov et al., "AI models collapse when trained on recursively generated data", Nature 631 (2024),
     Gaussian-mixture experiment (code: the "curse_recurse" repository of arXiv:2305.17493);
-    Dempster, Laird & Rubin (1977), "Maximum likelihood from incomplete data via the EM
-    algorithm", JRSS B 39 (EM); scikit-learn ``GaussianMixture``.
+    [dempster1977]_ (EM); scikit-learn ``GaussianMixture``.
     """
     generations = check_int(generations, "generations", minimum=0)
     chains = check_int(chains, "chains", minimum=1)
@@ -937,8 +947,8 @@ def verification_checks(chains=None, seed=20240724, progress=True):
 
     Parameters
     ----------
-    chains : int >= 1000, optional
-        Monte Carlo sample size ``N`` (default 200000).
+    chains : int in [MIN_CHAINS, MAX_CHAINS] = [1000, 10**7], optional
+        Monte Carlo sample size ``N`` (default :data:`VERIFY_CHAINS` = 200000).
     seed : int >= 0, SeedSequence or None, default 20240724
         Root seed (three spawned children).
     progress : bool, default True
@@ -965,7 +975,7 @@ def verification_checks(chains=None, seed=20240724, progress=True):
     """
     from sklearn.mixture import GaussianMixture
 
-    N = 200_000 if chains is None else check_int(chains, "chains", minimum=1000)
+    N = VERIFY_CHAINS if chains is None else check_int(chains, "chains", minimum=MIN_CHAINS, maximum=MAX_CHAINS)
     ss = _rng.check_seed(seed)
     s_fit, s_run, s_mc = ss.spawn(3)
     rows = []
@@ -983,7 +993,7 @@ def verification_checks(chains=None, seed=20240724, progress=True):
     truth = [w[0], m[0], m[1], v[0], v[1]]
     for name, t, e, s in zip(names, truth, est, se):
         rows.append(ck.z_check("gmm", f"EM fit {name} (one generation)", {"N": N, "original": "0.5N(-2,1)+0.5N(2,1)"},
-                               t, e, s, note="SE from the Fisher information (quadrature)"))
+                               t, e, s, note="SE from the Fisher information (quadrature)", n_samples=N))
     # 2. fast W2 vs quad reference on fitted mixtures of a short chain
     run = simulate(30, 1, samples=200, seed=s_run, w2_generations=(1, 10, 30))
     for g in (1, 10, 30):
@@ -1005,7 +1015,7 @@ def verification_checks(chains=None, seed=20240724, progress=True):
     se_l2 = math.sqrt(da.var(ddof=1) / N + db.var(ddof=1) / N)
     params = {"N": N, "p_n": "chain fit, M=200, n=30"}
     rows.append(ck.z_check("gmm", "L2^2(p_n, p_0) closed form", params, ta.l2_squared(pa, pb), l2, se_l2,
-                           note="MC: E_p0[p0-pn] - E_pn[p0-pn]"))
+                           note="MC: E_p0[p0-pn] - E_pn[p0-pn]", n_samples=N))
     rows.append(ck.mean_check("gmm", "TV(p_0, p_n) quadrature", params, ta.total_variation(pa, pb),
                               np.maximum(0.0, 1.0 - fb(xa) / fa(xa))))
     rows.append(ck.mean_check("gmm", "KL(p_0 || p_n) quadrature", params, ta.kl_divergence(pa, pb),

@@ -1,6 +1,6 @@
 """Bad input gets a clear ValueError naming the parameter: an audit of every public function.
 
-The project standard (README, ``theory/_validation.py``): M < 2, probabilities
+The project standard (README, ``theory/validation.py``): M < 2, probabilities
 that do not sum to 1, negative variances, generations < 0, wrong shapes, NaN,
 inf, booleans for numbers, non-integers for counts and unknown option strings
 must raise :class:`ValueError` whose message names the offending parameter --
@@ -32,6 +32,7 @@ from numerics import gmm as ngmm
 from numerics import mitigation as nm
 from numerics import multivariate as nmv
 from proofs import approximation as pa
+from proofs import discrete as pdisc
 from theory import validation as V
 from theory import approximation as ta
 from theory import discrete as td
@@ -121,7 +122,7 @@ kinds(td.transition_matrix, dict(M=4), M=(0, NAN, 2.5, True), exact=("no",))
 kinds(td.multitype_states, dict(M=3, K=3), M=(0, NAN), K=(1, 2.5, NAN, True))
 kinds(td.multitype_transition_matrix, dict(M=3, K=3), M=(0,), K=(1, NAN), exact=(None,))
 kinds(td.absorbing_states, dict(M=3, K=3), M=(0, 1.5), K=(1, NAN))
-kinds(td.derive_eigenvalues, dict(M=3), M=(0, NAN, 2.5, 61))
+kinds(pdisc.derive_eigenvalues, dict(M=3), M=(0, NAN, 2.5, 61))
 kinds(td.fixation_probability, dict(i=1, M=4), i=(-1, 5, NAN, 0.5), M=(0, NAN), exact=(0,))
 kinds(td.expected_heterozygosity, dict(n=2, p=[0.5, 0.5], M=4), n=BAD_GENERATION[:5], p=BAD_PROBABILITIES,
       M=(0, NAN, 2.5), exact=("y",))
@@ -145,6 +146,14 @@ kinds(td.expected_surviving_categories, dict(n=2, counts=[2, 2], M=4), n=(-1, NA
 kinds(td.expected_time_to_collapse, dict(counts=[2, 1, 1]), counts=([4], [1.5, 2.5], [-1, 3], [], [[2, 2]], [NAN, 1]),
       exact=("no",))
 kinds(td.kimura_absorption_time, dict(p=0.3, M=10), p=(NAN, -0.1, 1.1), M=(0, NAN))
+kinds(td.transition_eigenvalue, dict(j=2, M=4), j=(-1, 5, 1.5, NAN, True), M=(0, NAN, 2.5), exact=("yes",))
+kinds(td.count_distribution, dict(n=2, i=1, M=4), n=(-1, NAN, 1.5, [1, -1]), i=(-1, 5, 1.5), M=(0, NAN),
+      exact=(None,))
+kinds(td.absence_probabilities, dict(n=2, M=4), n=(-1, NAN, True), M=(0, 2.5))
+kinds(td.conditional_expectations, dict(n=2, f=[0, 1, 2, 3, 4], M=4), n=(-1, NAN), f=([0, 1], [NAN] * 5, ["a"] * 5,
+                                                                                       [[0, 1, 2, 3, 4]], None), M=(0,))
+kinds(td.binomial_expectations, dict(q=[0.5], f=[0, 1, 2], M=2), q=([1.5], [-0.1], [NAN], 0.5, [[0.5]], ["a"]),
+      f=([0, 1], [INF, 0, 0], None), M=(0, 2.5))
 
 # ============================================================================= theory.mitigation
 MIX = dict(alpha=0.2, M=5)
@@ -183,10 +192,10 @@ kinds(tm.wf_mixing_eigenvalues, dict(alpha=0.25, M=4), alpha=(NAN, -0.5, 0.3), M
 MV = dict(n=2, d=2, M=4)
 S_BAD = (np.eye(3), np.array([[1.0, 2.0], [2.0, 1.0]]), np.array([[1.0, 0.5], [0.0, 1.0]]),
          np.array([[NAN, 0.0], [0.0, 1.0]]), [[1.0, 0.0]], np.ones(2), -1.0, 0.0, NAN, INF, True, "I",
-         sp.Matrix([[1, 0], [0, -1]]))
-kinds(tmv.check_sigma, dict(Sigma=None, d=2), Sigma=S_BAD)
-kinds(tmv.check_sigma, dict(Sigma=None, d=2), d=(0, -1, NAN, 2.5, True))
-kinds(tmv.check_sigma, dict(Sigma=2.0, d=2), d=(0, NAN))
+         sp.Matrix([[1, 0], [0, -1]]), np.array([[1 + 1j, 0], [0, 1]]), 1j, [[1.0, "0"], ["0", 1.0]])
+kinds(tmv.covariance_invariants, dict(d=2), Sigma=S_BAD)
+kinds(tmv.covariance_invariants, dict(d=2), d=(0, -1, NAN, 2.5, True, tmv.D_MAX + 1))
+kinds(tmv.covariance_invariants, dict(Sigma=2.0, d=2), d=(0, NAN))
 for f in (tmv.expected_covariance, tmv.expected_trace, tmv.expected_det, tmv.variance_of_det,
           tmv.expected_log_det, tmv.variance_of_log_det, tmv.trace_second_moments, tmv.expected_trace_of_square,
           tmv.expected_squared_trace, tmv.variance_of_trace, tmv.mean_squared_displacement, tmv.fidelity_bounds,
@@ -194,7 +203,8 @@ for f in (tmv.expected_covariance, tmv.expected_trace, tmv.expected_det, tmv.var
     kinds(f, dict(MV), n=(-1, NAN, 1.5), d=(0, NAN, 2.5), M=(1, 2, NAN), estimator=("x",))
     bad(f, dict(MV), "Sigma", S_BAD[:2] + (-1.0, NAN))
 kinds(tmv.det_moment, dict(MV, r=1), r=(NAN, INF, -1.0, True), n=(-1,), Sigma=(np.eye(3),))
-kinds(tmv.log_det_cumulant, dict(MV, order=2), order=(0, 1.5, NAN), n=(-1,), M=(2,))
+kinds(tmv.log_det_cumulant, dict(MV, order=2), order=(0, 1.5, NAN, sp.Symbol("j")), n=(-1,), M=(2,))
+kinds(tmv.trace_moment_matrix, dict(M=4), M=(1, NAN, 2.5, True), estimator=("x",))
 kinds(tmv.lyapunov_exponent, dict(i=1, M=4), i=(0, -1, NAN, 1.5, 4), M=(1, NAN), estimator=("x",))
 kinds(tmv.w2_squared_limit, dict(d=2, M=4), d=(0, NAN), M=(2, 1), Sigma=(np.eye(3), -1.0), estimator=("x",))
 kinds(tmv.log_det_cdf, dict(MV, y=0.0), y=(NAN, INF, True), n=(-1,), d=(0,), M=(2,), Sigma=(np.eye(3),))
@@ -260,7 +270,8 @@ kinds(ng.simulate, SIM, M=BAD_COUNT + (1, [2, 3, 4], [2, 1], [[2, 3]]), generati
       chains=BAD_COUNT, mu=BAD_REAL, sigma2=BAD_POSITIVE, estimator=BAD_ESTIMATOR, method=("fast", None),
       seed=BAD_SEED, record=([3], [-1], [1.5], 5), snapshots=([3], [NAN], 2),
       paths=(-1, 11, 1.5, NAN), quantiles=([1.5], [NAN], [[0.5]], ["a"], 0.5), workers=(0, 1.5, True))
-kinds(ng.verification_checks, dict(chains=ng.MIN_CHAINS, seed=1, progress=False), chains=(1, 0, -5, 2.5, NAN, True, "10"),
+kinds(ng.verification_checks, dict(chains=10, seed=1, progress=False),
+      chains=(1, 0, -5, 2.5, NAN, True, "10", ng.MAX_CHAINS + 1),
       seed=BAD_SEED)
 
 # ============================================================================= numerics.mitigation
@@ -277,16 +288,18 @@ kinds(nm.simulate_discrete_mixing, DMIX, alpha=BAD_FRACTION + (0.3,), M=(1, NAN,
       snapshots=([3], [NAN], 2))
 kinds(nm.discrete_law, dict(n=2, alpha=0.25, M=4, p=0.5), n=(0, -1, NAN, 1.5, True, INF), alpha=(NAN, 1.5),
       M=(1, NAN), p=(NAN, 1.5, -0.5))
-kinds(nm.verification_checks, dict(chains=nm.MIN_CHAINS, seed=1, progress=False), chains=(1, 0, 2.5, NAN, True),
+kinds(nm.verification_checks, dict(chains=10, seed=1, progress=False), chains=(1, 0, 2.5, NAN, True, nm.MAX_CHAINS + 1),
       seed=BAD_SEED)
 
 # ============================================================================= numerics.multivariate
 MSIM = dict(d=2, M=4, generations=2, chains=10, seed=1)
 kinds(nmv.simulate, MSIM, d=(0, -1, NAN, 1.5, True), M=(1, 2, NAN, 2.5, True), generations=BAD_GENERATION[:5],
-      chains=(0, -1, NAN, 1.5, True), Sigma=S_BAD[:12], mu=([0.0], [NAN, 0.0], [[0.0, 0.0]], ["a", "b"], [INF, 0.0]),
+      chains=(0, -1, NAN, 1.5, True), Sigma=S_BAD + (sp.Symbol("s2"),), mu=([0.0], [NAN, 0.0], [[0.0, 0.0]], ["a", "b"], [INF, 0.0]),
       estimator=BAD_ESTIMATOR[:3], method=("fast",), seed=(-1, 1.5), record=([3], [-1], 2), snapshots=([3], [1.5], 2),
       quantiles=([1.5], [NAN], [[0.5]], ["a"], None), workers=(0, 1.5))
-kinds(nmv.verification_checks, dict(chains=10, seed=1, progress=False), chains=(1, 0, 2.5, NAN, True), seed=BAD_SEED)
+kinds(nmv.verification_checks, dict(chains=10, seed=1, progress=False),
+      chains=(1, 0, 2.5, NAN, True, nmv.MAX_CHAINS + 1),
+      seed=BAD_SEED)
 
 # ============================================================================= numerics.gmm
 GSIM = dict(generations=1, chains=1, samples=20, seed=1)
@@ -315,17 +328,19 @@ for f in (ngmm.w2_squared_batch, ngmm.l2_squared_batch):
 kinds(ngmm.fisher_information, dict(mixture=MIXT),
       mixture=(((0.5, 0.6), (-2.0, 2.0), (1.0, 1.0)), ((0.5, 0.5), (-2.0, 2.0), (-1.0, 1.0))))
 bad(ngmm.fisher_information, dict(mixture=MIXT), "mixture", (((1.0,), (0.0,), (1.0,)), None, MIXT[:2]))
-kinds(ngmm.verification_checks, dict(chains=1000, seed=1, progress=False), chains=(999, 0, 2.5, NAN, True),
+kinds(ngmm.verification_checks, dict(chains=1000, seed=1, progress=False),
+      chains=(ngmm.MIN_CHAINS - 1, 0, 2.5, NAN, True, ngmm.MAX_CHAINS + 1),
       seed=BAD_SEED)
 
 # ============================================================================= numerics.approximation (others edit it)
 TSIM = dict(M=5, generations=2, chains=10, seed=1)
 kinds(na.simulate_truncation, dict(TSIM, c=1.0), c=(0.0, -1.0, NAN, INF, 7.0), M=(1, NAN), generations=(-1, NAN),
-      chains=(1, 0, NAN), mu=(NAN,), sigma=(0.0, NAN), estimator=("x",), seed=(-1,), snapshots=([3], [-1]),
+      chains=(1, 0, NAN), mu=(NAN,), sigma2=(0.0, NAN), estimator=("x",), seed=(-1,), snapshots=([3], [-1]),
       method=("fast",))
 kinds(na.simulate_temperature, dict(TSIM, T=1.0), T=(0.0, -1.0, NAN, INF), M=(1,), generations=(-1,), chains=(0,),
-      sigma=(0.0,), estimator=("x",), seed=(-1,), snapshots=([3],))
-kinds(na.verification_checks, dict(chains=100, seed=1, progress=False), chains=(99, 0, NAN, 2.5), seed=(-1, 1.5))
+      sigma2=(0.0,), estimator=("x",), seed=(-1,), snapshots=([3],))
+kinds(na.verification_checks, dict(chains=100, seed=1, progress=False),
+      chains=(na.MIN_CHAINS - 1, 0, NAN, 2.5, na.MAX_CHAINS + 1), seed=(-1, 1.5))
 for f, par in ((na.simulate_truncation, "c"), (na.simulate_temperature, "T")):
     bad(f, dict(TSIM, **{par: 1.0}), "snapshots", (2, "2", None, [1.5], [NAN], [[1, 2]], [True]))
 # the checks must reproduce: seed=None is refused along with invalid seeds
@@ -344,7 +359,7 @@ for f in (nd.simulate, nd.simulate_naive):
     kinds(f, DSIM, p=BAD_PROBABILITIES[:8], M=(0, NAN, 1.5), generations=(-1, NAN, 1.5), chains=(0, NAN, 1.5),
           seed=(-1, 1.5))
 kinds(nd.simulate, DSIM, stop_when_absorbed=(1, "yes", None))
-kinds(nd.verification_checks, dict(chains=10, seed=1, progress=False), chains=(1, 0, NAN, 2.5),
+kinds(nd.verification_checks, dict(chains=10, seed=1, progress=False), chains=(1, 0, NAN, 2.5, nd.MAX_CHAINS + 1),
       seed=(-1, 1.5, NAN, True, "7"))
 
 # ============================================================================= numerics.checks
@@ -354,7 +369,7 @@ SAMPLE = np.array([0.1, -0.3, 0.5, 0.2, -0.1, 0.4])
 P0 = dict(process="p", quantity="q", params={})
 BAD_SAMPLE = (np.array([]), np.array([1.0]), [[0.1, 0.2], [0.3, 0.4]], ["a", "b"], None, [True, False])
 kinds(ck.z_check, dict(P0, theory=0.0, estimate=0.1, stderr=0.1), theory=("a", None, True), estimate=("a", None),
-      stderr=(-0.1, -INF, "a", None), z_max=(0.0, -1.0, NAN, INF, None))
+      stderr=(-0.1, -INF, "a", None), z_max=(0.0, -1.0, NAN, INF, None), n_samples=(0, -1, 1.5, NAN, True, "100"))
 kinds(ck.exact_check, dict(P0, exact=1.0, value=1.0), exact=("a", None), value=("a", None),
       rtol=(-1e-9, NAN, INF, None))
 kinds(ck.mean_check, dict(P0, theory=0.0, sample=SAMPLE), sample=BAD_SAMPLE, theory=("a", None),
@@ -453,7 +468,7 @@ for kind in ("truncation", "temperature"):  # numerics.approximation
           run=(None, _Lazy("gaussian"), "run"), formulas=(1, {"E[sigma]": len}, {"E[sigma_n^2]": 1.0}))
     bad(_call_with_runs(na.ApproximationRun.variance), dict(self=_Lazy(kind), n=2), "n", (1, 3, -1, NAN))
 
-# ============================================================================= theory._validation itself
+# ============================================================================= theory.validation itself
 bad(V.check_int, dict(value=3, name="count"), "value", (NAN, INF, 2.5, True, "3", None, [3]), match="count")
 ROWS.append(pytest.param(V.check_int, dict(value=1, name="count", minimum=2), "count", id="check_int:below minimum"))
 ROWS.append(pytest.param(V.check_int, dict(value=5, name="count", maximum=4), "count", id="check_int:above maximum"))

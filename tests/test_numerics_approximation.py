@@ -121,7 +121,7 @@ def test_verification_checks_small_budget():
     (lambda: na.simulate_truncation(2, 10, 3, 100, method="exact"), "method"),
     (lambda: na.simulate_temperature(0, 10, 3, 100), "T"),
     (lambda: na.simulate_temperature(-0.5, 10, 3, 100), "T"),
-    (lambda: na.simulate_temperature(0.5, 10, 3, 100, sigma=0), "sigma"),
+    (lambda: na.simulate_temperature(0.5, 10, 3, 100, sigma2=0), "sigma2"),
     (lambda: na.simulate_temperature(0.5, 10, 3, 100, estimator="x"), "estimator"),
     (lambda: na.simulate_temperature(0.5, 10, 3, 100, snapshots=(4,)), "snapshots"),
 ])
@@ -144,3 +144,17 @@ def test_expressivity_checks_label_the_mixture_given():
     assert rows[0].params["mixture"] == "0.25N(-1,1)+0.75N(3,2)"
     with pytest.raises(ValueError, match="seed"):
         na.expressivity_checks(2000, None)
+
+
+def test_runs_are_engine_runs_and_independent_of_workers():
+    a = na.simulate_truncation(1.0, 8, 4, 40_000, seed=3, snapshots=(4,))
+    b = na.simulate_truncation(1.0, 8, 4, 40_000, seed=3, snapshots=(4,), workers=2)
+    np.testing.assert_array_equal(a.variance(4), b.variance(4))
+    assert a.process == "approximation" and a.kind == "truncation" and a.parameter == 1.0
+
+
+def test_low_temperature_collapse_keeps_an_exact_log_variance():
+    # T = 0.5 for 1200 generations: sigma_n^2 ~ 0.5^1200 = 1e-361, below the smallest float
+    run = na.simulate_temperature(0.5, 10, 1200, 100, seed=4, snapshots=(1200,))
+    lv = run.statistic("log_variance", 1200)
+    assert np.all(np.isfinite(lv)) and np.median(lv) < -800

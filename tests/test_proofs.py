@@ -13,8 +13,8 @@ from proofs.core import FAILED, NUMERIC, PROVED, Bound, Claim, Ex, Step, Theorem
 
 
 @pytest.fixture(scope="module")
-def results():
-    return report.check_all()
+def results(proof_results):
+    return proof_results
 
 
 def _by_name(results, name):
@@ -24,7 +24,9 @@ def _by_name(results, name):
 # ----------------------------------------------------------------------------- every proof checks
 
 ALL_THEOREMS = ["gaussian_unbiased", "gaussian_mle", "gaussian_schedule", "discrete_wright_fisher",
-                "mixing_unbiased", "mixing_mle", "mixing_discrete", "accumulation", "multivariate_unbiased"]
+                "mixing_unbiased", "mixing_mle", "mixing_discrete", "accumulation", "multivariate_unbiased",
+                "regression_replace", "regression_fixed_design", "regression_strong_collapse", "regression_minnorm",
+                "regression_weighted", "regression_subsample_infinite"]
 
 
 def test_all_theorems_are_present(results):

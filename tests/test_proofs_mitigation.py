@@ -18,8 +18,10 @@ NAMES = ["mixing_unbiased", "mixing_mle", "mixing_discrete", "accumulation", "mu
 
 
 @pytest.fixture(scope="module")
-def results():
-    return {t.name: t.check() for t in mi.THEOREMS + mv.THEOREMS}
+def results(proof_results):
+    """The session's checked theorems (tests/conftest.py) of proofs/mitigation.py and proofs/multivariate.py."""
+    by_name = {r.theorem.name: r for r in proof_results}
+    return {t.name: by_name[t.name] for t in mi.THEOREMS + mv.THEOREMS}
 
 
 # ----------------------------------------------------------------------------- every proof checks
