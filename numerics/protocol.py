@@ -51,15 +51,20 @@ at the end of its module in a section ``# --- sweep cells``:
   (:func:`numerics.sweep.interval_row`).  A selected quantity that does not apply to a cell (another
   scheme's) gives no row there.
 
+``tests/test_sweep.py`` checks that every process of ``collapse.cli.PROCESSES`` but ``gmm`` exports them, and
+that the rows of a cell are those of ``checks_for_run`` on the same chains.
+
 The rows of a cell are exactly those of ``checks_for_run`` on the same chains, except that a quantile
 row is reported on the probability scale (a sample quantile cannot be merged) and the power criterion
 of a variance row uses the sample kurtosis of :math:`(X - EX)^2` centred at the theoretical mean
 rather than at the sample mean.
 
-Not every process is sweepable: :mod:`numerics.gmm` is not.  Its rows check EM against an asymptotic
-(large-``N``) standard error on one fit, and quadrature against Monte Carlo; there is no closed form
-for a statistic of a chain of EM refits that a mean over more chains would converge to (EM is biased
-at every finite sample size, so a per-chain-EM cell would disagree as soon as it had enough chains).
+Not every process is sweepable: :mod:`numerics.gmm` is not.  None of its rows is a mean over chains of a
+statistic of the collapse chain with a closed form: the EM rows check one fit against an asymptotic (large-``N``)
+standard error (a mean of many EM fits converges to the biased finite-sample EM estimate, not to the truth, so a
+cell with enough chains would disagree), the :math:`W_2^2` rows compare two quadratures exactly, and the
+:math:`L_2^2`, TV and KL rows check the distance formulas of :mod:`theory.mixture` between two fixed mixtures
+(a grid over mixtures would sweep :mod:`theory.mixture`, not the process).
 """
 
 from __future__ import annotations

@@ -337,7 +337,11 @@ def parse_spec(doc: Mapping, source="spec", processes: Optional[Sequence[str]] =
     chains = _int_field(doc, "chains", 1, fail)
     if chains < min_chains:
         fail(f"chains must be >= {min_chains} for process {process} (numerics.{process}.MIN_CHAINS), got {chains}")
-    block = _int_field(doc, "block", 2, fail, default=BLOCK)
+    max_chains = getattr(mod, "MAX_CHAINS", None)
+    block = _int_field(doc, "block", 2, fail, default=min(BLOCK, max_chains or BLOCK))
+    if max_chains is not None and block > max_chains:
+        fail(f"block must be <= {max_chains} for process {process} (numerics.{process}.MAX_CHAINS: the chains of a "
+             f"block are held in memory at once), got {block}")
     seed = _int_field(doc, "seed", 0, fail, default=DEFAULT_SEED)
     spec = Spec(source, process, tuple(params), tuple(values), gen, quantities, chains, block, seed)
 
