@@ -48,8 +48,9 @@ atomically (a temporary file renamed over it) at most every few seconds and when
 whatever reason (a block limit, Ctrl-C, a failed task).  Running the same command again loads it and
 computes only the missing blocks; because the prefix is the same left fold and JSON keeps every float
 exactly, the output is byte-identical to that of an uninterrupted run.  The state records a digest of
-the spec (everything but the selected quantities, which do not change the blocks) and of the process's
-source: a state of another spec or another version of the code is refused, not mixed in.
+the spec (everything but the selected quantities, which do not change the blocks) and of the code (the
+toolkit's ``numerics/`` and ``theory/`` sources): a state of another spec or another version of the code is
+refused, not mixed in.
 
 Output
 ------
@@ -64,6 +65,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import functools
 import hashlib
 import importlib
 import importlib.util
@@ -103,6 +105,14 @@ _STATE_FORMAT = 1
 CHECKPOINT_SECONDS = 5.0
 #: Seconds to wait for a scheduler given by its address.
 CONNECT_TIMEOUT = 10.0
+#: Seconds between two counts of the workers (the number of blocks in flight follows them).
+WINDOW_SECONDS = 2.0
+#: Dask configuration of the local cluster's workers.  Dask's nanny starts workers with
+#: ``MALLOC_TRIM_THRESHOLD_=65536``, which turns off glibc's adaptive mmap threshold: every array of a block of
+#: 16384 chains (128 KiB and more) is then mapped and unmapped afresh, and the page faults took as much CPU as the
+#: simulation (measured: a block's CPU time doubled, half of it system time).  ``None`` unsets it (Dask's
+#: documented way); ``docs/cluster.md`` gives the same setting for workers started by ``dask worker``.
+WORKER_CONFIG = {"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}
 
 
 class SpecError(ValueError):
@@ -240,7 +250,7 @@ class Spec:
                 "block": self.block, "seed": self.seed}
 
     def digest(self) -> str:
-        """SHA-256 of everything that determines the blocks: the spec without its quantities, and the process's source."""
+        """SHA-256 of everything that determines the blocks: the spec without its quantities, and the code (:func:`_fingerprint`)."""
         doc = {k: v for k, v in self.canonical().items() if k != "quantities"}
         doc["format"] = _STATE_FORMAT
         doc["code"] = _fingerprint(self.process)
@@ -253,9 +263,18 @@ def block_seed(seed, cell, block):
 
 
 def _fingerprint(process):
-    """SHA-256 of the source of ``numerics.<process>`` (a change of the code changes the blocks)."""
-    path = importlib.util.find_spec(f"numerics.{process}").origin
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    """SHA-256 of the toolkit's ``numerics/`` and ``theory/`` sources beside ``numerics.<process>``.
+
+    A block's numbers depend on more than the process's module (the engine and the seeding of ``numerics``, the
+    theory a block may use): any change of that code is a new fingerprint, so a state or a worker of another
+    version is never mixed in.
+    """
+    root = Path(importlib.util.find_spec(f"numerics.{process}").origin).resolve().parents[1]
+    h = hashlib.sha256()
+    for package in ("numerics", "theory"):
+        for path in sorted((root / package).rglob("*.py")):
+            h.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
 
 
 def load_spec(path, processes: Optional[Sequence[str]] = None) -> Spec:
@@ -422,11 +441,23 @@ def _exact(x, name):
 _TASK_LOCK = threading.Lock()
 
 
-def _block_task(process, params, chains, seed, cell, block):
-    """Summaries of block ``block`` of cell ``cell`` (a Dask task; pure: same arguments, same result)."""
+def _block_task(process, params, chains, seed, cell, block, code):
+    """Summaries of block ``block`` of cell ``cell`` (a Dask task; pure: same arguments, same result).
+
+    ``code`` is the client's :func:`_fingerprint`: a worker with other code (one that joined after the check of
+    :func:`_check_workers_code`) fails the task instead of computing other numbers.
+    """
+    if _worker_code(process) != code:
+        raise RuntimeError("this worker runs another version of the toolkit (numerics/, theory/) than the client")
     mod = importlib.import_module(f"numerics.{process}")
     with _TASK_LOCK:
         return mod.sweep_block(params, chains, block_seed(seed, cell, block))
+
+
+@functools.lru_cache(maxsize=None)
+def _worker_code(process):
+    """The fingerprint of this worker's code, computed once per process."""
+    return _fingerprint(process)
 
 
 def _rows_task(process, params, merged, quantities):
@@ -437,7 +468,7 @@ def _rows_task(process, params, merged, quantities):
 
 
 def _worker_fingerprint(process):
-    """The fingerprint of the process's code on a worker (compared with the client's)."""
+    """The fingerprint of the toolkit's code on a worker (compared with the client's)."""
     return _fingerprint(process)
 
 
@@ -748,14 +779,17 @@ def _compute(spec, cells, sizes, todo, state, bar, workers, scheduler, client, t
 def _schedule(spec, cells, sizes, todo, state, bar, client):
     """Submit the blocks with a bounded number in flight; fold each result into the state as it arrives.
 
-    When a cell has all its blocks, its rows (the theory) are computed by a task too; returns them by cell.
+    About three blocks per worker thread are in flight (recounted every few seconds: workers may join, as with
+    dask-jobqueue's ``adapt``, or leave).  When a cell has all its blocks, its rows (the theory) are computed by a
+    task too; returns them by cell.
     """
     from distributed import as_completed
 
-    window = max(4, 3 * _n_threads(client))
     tasks = iter(todo)
-    tag = spec.digest()[:10]
+    digest = spec.digest()
+    code, tag = _fingerprint(spec.process), digest[:10]
     where, checks = {}, {}
+    in_flight = [0]
 
     def submit_block():
         nxt = next(tasks, None)
@@ -764,17 +798,26 @@ def _schedule(spec, cells, sizes, todo, state, bar, client):
         c, b = nxt
         key = f"sweep-{spec.process}-{tag}-c{c}-b{b}"
         where[key] = (c, b)
-        return client.submit(_block_task, spec.process, cells[c], sizes[b], spec.seed, c, b, key=key)
+        in_flight[0] += 1
+        return client.submit(_block_task, spec.process, cells[c], sizes[b], spec.seed, c, b, code, key=key)
 
     def submit_rows(c):
         key = f"sweep-{spec.process}-{tag}-c{c}-rows"
         where[key] = (c, None)
         return client.submit(_rows_task, spec.process, cells[c], state.merged[c], spec.quantities, key=key)
 
+    def fill(queue):
+        while in_flight[0] < window[0]:
+            fut = submit_block()
+            if fut is None:
+                return
+            queue.add(fut)
+
     # the rows are wanted only when this run completes the sweep (not on a run stopped by a block limit)
     want_rows = len(todo) == len(cells) * len(sizes) - state.blocks_done()
-    first = [submit_rows(c) for c in range(len(cells)) if want_rows and state.done[c] == state.n_blocks]
-    queue = as_completed(first + [f for f in (submit_block() for _ in range(window)) if f is not None])
+    queue = as_completed([submit_rows(c) for c in range(len(cells)) if want_rows and state.done[c] == state.n_blocks])
+    window, recount = [_window(client)], time.perf_counter() + WINDOW_SECONDS
+    fill(queue)
     last_save = -math.inf
     try:
         for fut in queue:
@@ -789,14 +832,15 @@ def _schedule(spec, cells, sizes, todo, state, bar, client):
             if b is None:
                 checks[c] = result
                 continue
+            in_flight[0] -= 1
             _encode(result)  # type check
             state.add(c, b, result)
             if want_rows and state.done[c] == state.n_blocks:
                 queue.add(submit_rows(c))
-            nxt = submit_block()
-            if nxt is not None:
-                queue.add(nxt)
             now = time.perf_counter()
+            if now >= recount:
+                window[0], recount = _window(client), now + WINDOW_SECONDS
+            fill(queue)
             if now - last_save >= CHECKPOINT_SECONDS:
                 state.save(spec.process)
                 last_save = now
@@ -805,6 +849,11 @@ def _schedule(spec, cells, sizes, todo, state, bar, client):
         state.save(spec.process)
         bar.update(final=True)
     return checks
+
+
+def _window(client):
+    """Blocks to keep in flight: three per worker thread (at least four)."""
+    return max(4, 3 * _n_threads(client))
 
 
 def _show(cell, gen):
@@ -842,16 +891,19 @@ def _connect(workers, scheduler, timeout):
         except Exception as exc:
             msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise SweepError(f"--scheduler {scheduler}: cannot connect ({msg})") from None
+    import dask
+
     n = workers or os.cpu_count() or 1
     # the workers import the toolkit from where this process does (a checkout, not another install)
     root = str(Path(__file__).resolve().parents[1])
-    cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0",
-                           preload=[f"import sys; sys.path.insert(0, {root!r})"], silence_logs=logging.ERROR)
+    with dask.config.set(WORKER_CONFIG):
+        cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0",
+                               preload=[f"import sys; sys.path.insert(0, {root!r})"], silence_logs=logging.ERROR)
     return Client(cluster), cluster
 
 
 def _check_workers_code(client, process):
-    """Every worker runs the same ``numerics.<process>`` as this process (else the results would mix)."""
+    """Every worker runs the same toolkit code as this process (:func:`_fingerprint`; else the results would mix)."""
     mine = _fingerprint(process)
     try:
         theirs = client.run(_worker_fingerprint, process)
@@ -860,8 +912,8 @@ def _check_workers_code(client, process):
                          "install the toolkit on the workers") from None
     bad = [w for w, fp in theirs.items() if fp != mine]
     if bad:
-        raise SweepError(f"worker {bad[0]} runs another version of numerics.{process} than this client "
-                         "(install the same toolkit on every worker)")
+        raise SweepError(f"worker {bad[0]} runs another version of the toolkit (numerics/, theory/) than this "
+                         "client: install the same toolkit on every worker")
 
 
 # ============================================================================= the command
