@@ -509,8 +509,8 @@ class _State:
         except (OSError, ValueError) as exc:
             raise SweepError(f"{self.path}: unreadable sweep state ({exc}); delete it to start over") from None
         if doc.get("format") != _STATE_FORMAT or doc.get("digest") != self.digest:
-            raise SweepError(f"{self.path} records another sweep (a different spec or version of numerics."
-                             f"{doc.get('process', '?')}); delete it or choose another --out")
+            raise SweepError(f"{self.path} records another sweep (a different spec, or another version of the "
+                             f"toolkit's code); delete it or choose another --out")
         for c, cell in doc["cells"].items():
             c = int(c)
             self.done[c] = int(cell["done"])
@@ -903,8 +903,17 @@ def _connect(workers, scheduler, timeout):
 
 
 def _check_workers_code(client, process):
-    """Every worker runs the same toolkit code as this process (:func:`_fingerprint`; else the results would mix)."""
+    """The scheduler and every worker run the same toolkit code as this process (:func:`_fingerprint`)."""
     mine = _fingerprint(process)
+    try:  # Dask's scheduler unpickles the tasks: it needs the toolkit too
+        scheduler = client.run_on_scheduler(_worker_fingerprint, process)
+    except Exception as exc:
+        raise SweepError(f"the Dask scheduler cannot import the toolkit ({type(exc).__name__}: "
+                         f"{str(exc).splitlines()[0] if str(exc) else ''}); install the toolkit where the scheduler "
+                         "runs (it unpickles the tasks)") from None
+    if scheduler != mine:
+        raise SweepError("the Dask scheduler runs another version of the toolkit (numerics/, theory/) than this "
+                         "client: install the same toolkit on the scheduler and every worker")
     try:
         theirs = client.run(_worker_fingerprint, process)
     except Exception as exc:
