@@ -39,7 +39,7 @@ from theory import validation as V
 
 __all__ = ["simulate_mixing", "simulate_accumulate", "simulate_discrete_mixing", "DiscreteMixingRun",
            "checks_for_run", "exact_checks", "verification_checks", "STATISTICS", "discrete_law",
-           "PROCESS", "MIN_CHAINS", "QUANTITIES"]
+           "PROCESS", "MIN_CHAINS", "MAX_CHAINS", "QUANTITIES"]
 
 PROCESS = "mitigation"
 #: Per-chain statistics of the Gaussian runs.
