@@ -638,7 +638,7 @@ def _poisson_rows(run, k, formulas):
     c = run.c
     theory = _value(formulas, "P(forgotten by k)", lambda: th.forgetting_probability(c, k), c, k)
     f = run.statistic("forgotten", k)
-    return [ck.proportion_check(PROCESS, "P(forgotten by k)", {"c": c, "n": run.n, "k": k}, theory,
+    return [ck.proportion_check(PROCESS, "P(forgotten by k)", {"c": c, "draws": run.n, "k": k}, theory,
                                 int(np.count_nonzero(f)), f.size)]
 
 
@@ -816,7 +816,7 @@ def verification_checks(chains=None, seed=DEFAULT_SEED, progress=True):
         sim = nd.simulate([c / n_, 1 - c / n_], n_, max(ks), chains, seed=next(seeds))
         for k in ks:
             rows.append(ck.proportion_check(PROCESS, "P(forgotten by k), Wright-Fisher (Bernoulli) chain",
-                                            {"c": c, "n": n_, "k": k}, 1 - td.survival_probability(k, c, n_),
+                                            {"c": c, "draws": n_, "k": k}, 1 - td.survival_probability(k, c, n_),
                                             chains - int(sim.alive[k, 0]), chains))
     bar.update(5)
     for x, n_, M, est in VERIFY_GAUSSIAN:
@@ -828,3 +828,98 @@ def verification_checks(chains=None, seed=DEFAULT_SEED, progress=True):
                                         int(np.count_nonzero(s2 > x)), s2.size))
     bar.update(6)
     return rows + exact_checks()
+
+
+# --- sweep cells
+# The sweep interface of numerics.protocol (``collapse sweep``): the Monte Carlo rows of checks_for_run for a Zipf
+# law (memorizing learner; recursive training) or a word of count c (Poisson refits), from merged block summaries.
+from numerics import sweep as _sweep  # noqa: E402
+from numerics.protocol import SweepParameter  # noqa: E402
+from numerics.summaries import Moments, Proportion  # noqa: E402
+
+#: Parameters of a sweep cell, with their domains and defaults.  ``V`` and ``beta`` give the Zipf law of the
+#: memorizing learner and of recursive training, ``T`` the training samples of the learner (of the test model
+#: of recursive training); ``c`` and ``draws`` are the Poisson refit's initial count and draws per refit.
+SWEEP_PARAMETERS = {
+    "scheme": SweepParameter(V.Choice("generations", "memorization", "poisson",
+                                      doc="Recursive training of a Zipf law, Hutter's learner on it, or a Poisson "
+                                          "refit."), "generations"),
+    "V": SweepParameter(V.Integer(1, 10 ** 6, doc="Zipf vocabulary size."), 2000),
+    "beta": SweepParameter(th.BETA, 1.3),
+    "T0": SweepParameter(V.Integer(1, th.ANCESTRY_MAX_T0, doc="Tokens per generation."), 500),
+    "T": SweepParameter(V.Integer(0, doc="Training samples of the learner (test model)."), 50),
+    "c": SweepParameter(V.Real(0, doc="Initial count of the word (Poisson refits)."), 3.0),
+    "draws": SweepParameter(V.Integer(1, doc="Poisson draws per refit."), 20),
+    "n": SweepParameter(V.Integer(1, doc="Generation (refit) >= 1; unused by the memorizing learner."), 5)}
+#: One simulation of a cell passes every generation.
+SWEEP_GENERATIONS = "n"
+#: Rows of a cell by scheme (the Monte Carlo means and probabilities of :func:`checks_for_run`).
+SWEEP_QUANTITIES_BY_SCHEME = {"generations": ("lost mass", "vocabulary", "err_n(T)"),
+                              "memorization": ("memorization_error",), "poisson": ("P(forgotten by k)",)}
+#: Quantities a sweep may select: those of every scheme (a cell gives the rows of its own scheme).
+SWEEP_QUANTITIES = tuple(q for qs in SWEEP_QUANTITIES_BY_SCHEME.values() for q in qs)
+
+
+def _sweep_ns(params):
+    return tuple(int(n) for n in np.atleast_1d(params["n"]))  # a cell holds the sorted tuple of its generations
+
+
+def _sweep_law(params):
+    return th.zipf(params["V"], params["beta"]), f"Zipf({params['V']},{params['beta']:g})"
+
+
+def sweep_block(params, chains, seed):
+    r"""Mergeable summaries of ``chains`` chains of one cell (:mod:`numerics.protocol`, sweep cells).
+
+    ``generations``: ``Moments`` of the lost mass, the vocabulary and the test model's conditional error at every
+    generation of the cell; ``memorization``: ``Moments`` of the learner's error; ``poisson``: the ``Proportion`` of
+    words forgotten by each refit.  Keys ``"<statistic>@<n>"``.
+    """
+    scheme, ns = params["scheme"], _sweep_ns(params)
+    if scheme == "poisson":
+        run = simulate_poisson_refit(params["c"], params["draws"], max(ns), chains, record=ns, seed=seed)
+        return {f"forgotten@{n}": Proportion(int(np.count_nonzero(run.statistic("forgotten", n))), chains)
+                for n in ns}
+    p, label = _sweep_law(params)
+    if scheme == "memorization":
+        return {"error": Moments.of(simulate_memorization(p, params["T"], chains, seed=seed).statistic("error", 0))}
+    T = params["T"]
+    run = simulate_generations(p, params["T0"], max(ns), chains, record=ns, tests=(T,), seed=seed)
+    out = {}
+    for n in ns:
+        out[f"lost@{n}"] = Moments.of(run.statistic("lost", n))
+        out[f"vocabulary@{n}"] = Moments.of(run.statistic("vocabulary", n))
+        out[f"err@{n}"] = Moments.of(run.statistic(f"err_T{T}", n))
+    return out
+
+
+def sweep_rows(params, merged, quantities):
+    """The rows of :func:`checks_for_run` for one cell (those of the cell's scheme among ``quantities``)."""
+    scheme, ns = params["scheme"], _sweep_ns(params)
+    mine = [q for q in quantities if q in SWEEP_QUANTITIES_BY_SCHEME[scheme]]
+    rows = []
+    if scheme == "poisson":
+        c = float(params["c"])
+        for q in mine:
+            # the rows of checks_for_run, plus the generation column of the sweep (n = k refits)
+            rows += [_sweep.proportion_row(PROCESS, q, {"c": c, "draws": params["draws"], "k": n, "n": n},
+                                           th.forgetting_probability(c, n), merged[f"forgotten@{n}"]) for n in ns]
+        return rows
+    p, label = _sweep_law(params)
+    T, T0 = params["T"], params["T0"]
+    for q in mine:
+        if q == "memorization_error":
+            rows.append(_sweep.mean_row(PROCESS, q, {"law": label, "T": T}, th.memorization_error(p, T),
+                                        merged["error"]))
+            continue
+        for n in ns:
+            par = {"law": label, "T0": T0, "n": n}
+            if q == "lost mass":
+                rows.append(_sweep.mean_row(PROCESS, q, par, th.generations_error(p, T0, n), merged[f"lost@{n}"]))
+            elif q == "vocabulary":
+                rows.append(_sweep.mean_row(PROCESS, q, par, th.expected_vocabulary(p, T0, n),
+                                            merged[f"vocabulary@{n}"]))
+            else:
+                rows.append(_sweep.mean_row(PROCESS, q, {**par, "T": T}, th.generations_error(p, T0, n, T),
+                                            merged[f"err@{n}"]))
+    return rows

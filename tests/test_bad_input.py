@@ -290,10 +290,6 @@ kinds(nm.simulate_discrete_mixing, DMIX, alpha=BAD_FRACTION + (0.3,), M=(1, NAN,
       snapshots=([3], [NAN], 2))
 kinds(nm.discrete_law, dict(n=2, alpha=0.25, M=4, p=0.5), n=(0, -1, NAN, 1.5, True, INF), alpha=(NAN, 1.5),
       M=(1, NAN), p=(NAN, 1.5, -0.5))
-SWEEP = dict(alphas=[0.2], Ms=[5], generations=2, chains=10, seed=1)
-kinds(nm.sweep, SWEEP, alphas=([], [NAN], [1.5], [0.3], 0.2, None), Ms=([], [1], [NAN], [2.5], 5, None),
-      generations=(-1, NAN, 1.5, [], [-1], [1.5], True), chains=(0, NAN, 1.5, True), seed=(None, -1, 1.5),
-      n_jobs=(0, -2, 1.5, True), estimator=("x", None))
 kinds(nm.verification_checks, dict(chains=10, seed=1, progress=False), chains=(1, 0, 2.5, NAN, True, nm.MAX_CHAINS + 1),
       seed=BAD_SEED)
 

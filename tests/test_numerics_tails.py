@@ -125,3 +125,45 @@ def test_english_unigram_is_wordfreq_and_works_offline(monkeypatch):
 def test_exact_checks_agree():
     rows = nt.exact_checks()
     assert _statuses(rows) == {ck.AGREE}, ck.format_table([r for r in rows if r.status != ck.AGREE])
+
+
+def test_sweep_rows_are_the_verify_rows_of_the_same_chains():
+    """collapse sweep: a cell's rows from merged block summaries equal those of checks_for_run on the same chains,
+    and a wrong theory in a sweep row is caught."""
+    from numerics import sweep
+    from numerics.summaries import merge_all
+
+    def ss():
+        return np.random.SeedSequence(17)
+
+    def cell(**kw):
+        return {**{k: v.default for k, v in nt.SWEEP_PARAMETERS.items()}, **kw}
+
+    label = "Zipf(300,1.3)"
+    cases = [
+        (cell(V=300, beta=1.3, T0=100, T=20, n=(1, 4)),
+         [r for n in (1, 4) for r in nt.checks_for_run(
+             nt.simulate_generations(P, 100, 4, 1500, record=(1, 4), tests=(20,), seed=ss(), label=label), n)
+          if r.quantity in ("lost mass", "vocabulary", "err_n(T)")]),
+        (cell(scheme="memorization", V=300, beta=1.3, T=40),
+         nt.checks_for_run(nt.simulate_memorization(P, 40, 1500, seed=ss(), label=label), 0)),
+        (cell(scheme="poisson", c=3.0, draws=10, n=(1, 5)),
+         [r for k in (1, 5) for r in nt.checks_for_run(
+             nt.simulate_poisson_refit(3, 10, 5, 1500, record=(1, 5), seed=ss()), k)]),
+    ]
+    for c, want in cases:
+        got = nt.sweep_rows(c, nt.sweep_block(c, 1500, ss()), nt.SWEEP_QUANTITIES)
+        if c["scheme"] == "poisson":  # the sweep adds its generation column: n = k refits
+            assert all(r.params.pop("n") == r.params["k"] for r in got)
+        key = lambda r: (r.quantity, tuple(sorted(r.params.items())))  # noqa: E731
+        assert sorted(map(key, got)) == sorted(map(key, want))
+        for a, b in zip(sorted(got, key=key), sorted(want, key=key)):
+            assert a.status == b.status == ck.AGREE
+            assert (a.theory, a.estimate, a.stderr) == pytest.approx((b.theory, b.estimate, b.stderr), rel=1e-12)
+    c = cell(n=(3,))
+    parts = [nt.sweep_block(c, 800, sweep.block_seed(1, 0, b)) for b in range(2)]
+    merged = {k: merge_all(p[k] for p in parts) for k in parts[0]}
+    row = nt.sweep_rows(c, merged, ("lost mass",))[0]
+    wrong = sweep.mean_row("tails", row.quantity, row.params, nt.th.generations_error(nt.th.zipf(2000, 1.3), 500, 2),
+                           merged["lost@3"])
+    assert row.status == ck.AGREE and wrong.status == ck.DISAGREE
