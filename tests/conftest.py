@@ -15,6 +15,7 @@ def proof_results():
     return report.check_all()
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist's own hook reads the marks
 def pytest_collection_modifyitems(config, items):
     """Groups for ``pytest -n auto --dist loadgroup`` (the README's test command): one group per test
     file, so a file's module fixtures (figures, simulated runs) are built on one worker only, except
