@@ -39,6 +39,11 @@ ARGS = {
 }
 #: Functions whose numeric result is documented as bool or int rather than float.
 NON_FLOAT = {"gaussian.schedule_is_bounded", "mitigation.mixing_counts"}
+# theory.mitigation is a package: its functions are keyed by their submodule (issue 13)
+ARGS.update({"mitigation.immigration.wf_mixing_transition_matrix": dict(alpha=0.5, M=6),
+             "mitigation.immigration.wf_mixing_stationary": dict(alpha=0.5, M=6),
+             "mitigation.immigration.wf_mixing_eigenvalues": dict(alpha=0.5, M=6)})
+NON_FLOAT |= {"mitigation.mixing.mixing_counts"}
 
 MODULES = sorted(m.name for m in pkgutil.iter_modules(theory.__path__)
                  if not m.name.startswith("_") and m.name not in ("core", "validation"))
