@@ -1029,9 +1029,10 @@ def remedy_exact_checks():
         ex = th.accumulate_subsample_moments(25, k, estimator=est, exact=True)
         for field in ("variance", "mean_error"):
             closed = sp.N(getattr(sym, field).subs(ts, 25).doit(), 30)
-            rows.append(ck.exact_check(PROCESS, f"closed form in t: E[{'sigma_t^2' if field == 'variance' else '(mu_t-mu)^2'}]"
-                                       " (accumulate-subsample)", {**params, "t": 25}, getattr(ex, field), closed,
-                                       rtol=1e-12, note="gamma functions (Sum) vs the exact recursion"))
+            what = "sigma_t^2" if field == "variance" else "(mu_t-mu)^2"
+            rows.append(ck.exact_check(PROCESS, f"closed form in t: E[{what}] (accumulate-subsample)",
+                                       {**params, "t": 25}, getattr(ex, field), closed, rtol=1e-12,
+                                       note="gamma functions (Sum) vs the exact recursion"))
     for wf, mom in zip(("replace", "accumulate", "accumulate-subsample"), th.workflow_moments(200, 4, exact=True)):
         rows.append(ck.exact_check(PROCESS, f"E[sigma_t^2]+E[(mu_t-mu)^2] = sigma^2 (MLE, {wf})",
                                    {"n": 4, "t": 200, "estimator": "mle"}, 1, float(sum(mom)), rtol=0,
@@ -1044,7 +1045,8 @@ def remedy_exact_checks():
         growth = th.accumulate_subsample_growth(k)
         far = th.accumulate_subsample_moments(10 ** 12, k, estimator="unbiased").variance
         rows.append(ck.exact_check(PROCESS, "E[sigma_t^2]/(C t^(1/n)) -> 1, no plateau (accumulate-subsample, "
-                                   "unbiased)", {"n": k, "t": "1e12"}, 1, far / (growth.variance * 1e12 ** growth.exponent),
+                                   "unbiased)", {"n": k, "t": "1e12"}, 1,
+                                   far / (growth.variance * 1e12 ** growth.exponent),
                                    rtol=1e-9, note=f"E[sigma_t^2] = {far:.6g} at t = 1e12"))
     for k, m, w in ((10, 10, R(1, 2)), (3, 2, R(1, 10)), (5, 20, R(9, 10))):
         params = {"scheme": "weighted", "n": k, "m": m, "w": float(w)}

@@ -853,12 +853,14 @@ def _pool_next(N, k, c, replace=False):
 
 #: The stated matrices M_t (t-th step of the pool recursion, N = tn, k = n), MLE and unbiased.
 SUBSAMPLE_MATRIX = {
-    "mle": sp.Matrix([[(nb ** 2 * t_s ** 2 + 2 * nb ** 2 * t_s + nb ** 2 - nb * t_s - 4 * nb + 1) / (nb * t_s * (nb * t_s - 1)),
+    "mle": sp.Matrix([[(nb ** 2 * t_s ** 2 + 2 * nb ** 2 * t_s + nb ** 2 - nb * t_s - 4 * nb + 1)
+                       / (nb * t_s * (nb * t_s - 1)),
                        (2 * nb * t_s - nb - t_s) / (t_s * (nb * t_s - 1))],
                       [0, (t_s + 1) / t_s]]),
     "unbiased": sp.Matrix([[(nb * t_s ** 2 + 2 * nb * t_s + nb - t_s - 4) / (t_s * (nb * t_s - 1)),
                             nb * (2 * t_s - 1) / (t_s * (nb * t_s - 1))],
-                           [-1 / (nb * t_s * (nb * t_s - 1)), (nb * t_s ** 2 + nb * t_s - 1) / (t_s * (nb * t_s - 1))]]),
+                           [-1 / (nb * t_s * (nb * t_s - 1)),
+                            (nb * t_s ** 2 + nb * t_s - 1) / (t_s * (nb * t_s - 1))]]),
 }
 #: E[SS_{t+1}] / E[SS_t] of the pool (N = tn), MLE and unbiased.
 SUBSAMPLE_SS_FACTOR = {
@@ -985,7 +987,7 @@ ACCUMULATE_SUBSAMPLE = _accumulate_subsample()
 
 
 def gamma_identity(lhs, rel, rhs, ctx, assumptions):
-    r"""Rule: an equality of gamma-function expressions proved by ``sympy.gammasimp`` (:math:`\Gamma(x+1) = x\Gamma(x)`)."""
+    r"""Rule: an equality of gamma expressions proved by ``sympy.gammasimp`` (:math:`\Gamma(x+1) = x\Gamma(x)`)."""
     if rel != "=":
         return Result(FAILED, "gamma_identity proves equalities only")
     d = sp.gammasimp(ctx.evaluate(lhs) - ctx.evaluate(rhs))
@@ -1201,11 +1203,12 @@ def _weighted():
         model=Model(index=tt,
                     transition={Dw(tt + 1): (1 - w_) * (Dw(tt) + sp.sqrt(Vw(tt) / m_syn) * Z_1)
                                 + w_ * sigma * Z_2 / sp.sqrt(nb),
-                                Vw(tt + 1): (1 - w_) * Vw(tt) * X_m / (m_syn - 1) + w_ * sigma ** 2 * Y_real / (nb - 1)},
+                                Vw(tt + 1): (1 - w_) * Vw(tt) * X_m / (m_syn - 1)
+                                + w_ * sigma ** 2 * Y_real / (nb - 1)},
                     initial={Dw(0): sigma * Z_0 / sp.sqrt(nb), Vw(0): sigma ** 2 * Y_0 / (nb - 1)},
                     given=F,
-                    text=[r"$\delta_t = \hat\mu_t - \mu$; step 0 fits $n$ real samples: $\delta_0 = \sigma Z_0/\sqrt n$, "
-                          r"$v_0 = \sigma^2 Y_0/(n-1)$.",
+                    text=[r"$\delta_t = \hat\mu_t - \mu$; step 0 fits $n$ real samples: "
+                          r"$\delta_0 = \sigma Z_0/\sqrt n$, $v_0 = \sigma^2 Y_0/(n-1)$.",
                           r"Step $t+1$ (Cochran for each group): $\bar y = \hat\mu_t + \sqrt{v_t/m}\,Z_1$, "
                           r"$s_y^2 = v_t X_m/(m-1)$, $\bar x = \mu + \sigma Z_2/\sqrt n$, $s_x^2 = \sigma^2 Y_n/(n-1)$ "
                           r"with $Z_1, Z_2 \sim N(0,1)$, $X_m \sim \chi^2_{m-1}$, $Y_n \sim \chi^2_{n-1}$ independent "

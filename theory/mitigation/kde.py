@@ -155,7 +155,8 @@ def kde_chain_moments(t, n, *, h2, workflow="replace", kernel="gaussian", sigma2
 
     .. math::
 
-        \text{accumulate: } a_{t+1} = a_t\Bigl(1 - \frac{1}{(t+2)^2n}\Bigr) + \frac{\sigma^2 + \kappa H_{t+1}}{(t+2)^2n},
+        \text{accumulate: } a_{t+1} = a_t\Bigl(1 - \frac{1}{(t+2)^2n}\Bigr)
+        + \frac{\sigma^2 + \kappa H_{t+1}}{(t+2)^2n},
         \quad a_0 = \frac{\sigma^2}{n},\quad E(m_t-\mu)^2 = a_t,\quad E s_t^2 = \sigma^2 + \kappa(H_{t+1}-1) - a_t.
 
     :math:`s_t^2` divides by the number of stored points (``n`` replace, :math:`(t+1)n` accumulate).
@@ -198,8 +199,8 @@ def kde_chain_moments(t, n, *, h2, workflow="replace", kernel="gaussian", sigma2
 
 @closed_form(t=T_, n=N_, h2=H2, workflow=WORKFLOW, kernel=KERNEL, sigma2=SIGMA2)
 def kde_second_moment(t, n, *, h2, workflow="replace", kernel="gaussian", sigma2=1):
-    r""":math:`E s_t^2 + E(m_t-\mu)^2`, the mean square of the stored points about :math:`\mu`: :math:`\sigma^2 + t\kappa`
-    (replace) or :math:`\sigma^2 + \kappa(H_{t+1}-1)` (accumulate).
+    r""":math:`E s_t^2 + E(m_t-\mu)^2`, the mean square of the stored points about :math:`\mu`:
+    :math:`\sigma^2 + t\kappa` (replace) or :math:`\sigma^2 + \kappa(H_{t+1}-1)` (accumulate).
 
     Each sample adds the kernel variance to the mean square of the point it copies:
     :math:`E[y^2\mid\cdot] = Q/N + \kappa`.  Replace keeps only the new points (:math:`+\kappa` per

@@ -151,7 +151,7 @@ def _float_path(T, n, estimator):
 
 
 def _float_far(t, n, estimator):
-    """The same at one t > DIRECT: the gamma closed forms by mpmath, the unbiased mean error's tail by Euler-Maclaurin."""
+    """The same at one t > DIRECT: gamma closed forms (mpmath); the unbiased mean error's tail by Euler-Maclaurin."""
     import mpmath
 
     with mpmath.workdps(40 + int(math.log10(t))):  # log-gammas of size t log t, differences to 1e-40
@@ -209,7 +209,8 @@ def _symbolic(t, n, estimator, sigma2):
 # ----------------------------------------------------------------------------- public functions
 @computed(exact=True, symbolic=True, t=T_, n=N_BATCH, estimator=EST, sigma2=SIGMA2)
 def accumulate_subsample_moments(t, n, *, estimator="mle", sigma2=1, exact=False):
-    r"""Exact :math:`(E\sigma_t^2, E(\mu_t-\mu)^2)` of accumulate-subsample: model ``t`` fits an ``n``-subset of ``tn`` points.
+    r"""Exact :math:`(E\sigma_t^2, E(\mu_t-\mu)^2)` of accumulate-subsample: model ``t`` fits an ``n``-subset of
+    the ``tn`` pooled points.
 
     .. math::
 
