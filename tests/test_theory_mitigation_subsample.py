@@ -180,3 +180,18 @@ def test_bad_input_names_the_parameter(call, param):
 def test_sigma2_is_keyword_only():
     with pytest.raises(TypeError):
         tm.accumulate_subsample_moments(3, 3, "mle", 2.0)
+
+
+def test_arrays_of_generations_are_evaluated_elementwise():
+    t = np.array([0, 1, 4, 9])
+    for f, kw in ((tm.accumulate_subsample_moments, dict(n=3)),
+                  (tm.accumulate_subsample_moments, dict(n=3, estimator="unbiased")),
+                  (tm.kde_chain_moments, dict(n=3, h2=0.5, workflow="accumulate")),
+                  (tm.weighted_fresh_data_moments, dict(n=3, m=4, w=0.25))):
+        arr = f(t, **kw)
+        ex = f(t, **kw, exact=True)
+        for i, tt in enumerate(t):
+            assert tuple(a[i] for a in arr) == pytest.approx(tuple(f(int(tt), **kw)), rel=1e-14)
+            assert tuple(a[i] for a in ex) == tuple(f(int(tt), **kw, exact=True))
+    w = tm.workflow_moments(t, 3)
+    assert w.replace.variance[2] == pytest.approx(tm.workflow_moments(4, 3).replace.variance)

@@ -147,3 +147,17 @@ def smooth_sum(f, a, b):
     d1 = mpmath.diff(f, b) - mpmath.diff(f, a)
     d3 = mpmath.diff(f, b, 3) - mpmath.diff(f, a, 3)
     return integral + (f(a) + f(b)) / 2 + d1 / 12 - d3 / 720
+
+
+def per_generation(f, generations, exact):
+    """``f(t)`` (a NamedTuple) for each ``t`` of an array of generations, as a NamedTuple of arrays."""
+    parts = [f(int(t)) for t in np.asarray(generations).ravel()]
+    return _stack(parts, object if exact else float, np.shape(generations))
+
+
+def _stack(items, dtype, shape):
+    if isinstance(items[0], tuple) and hasattr(items[0], "_fields"):  # NamedTuples (possibly nested)
+        return type(items[0])(*(_stack([it[i] for it in items], dtype, shape) for i in range(len(items[0]))))
+    out = np.empty(len(items), dtype=dtype)
+    out[:] = items
+    return out.reshape(shape)

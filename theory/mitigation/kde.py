@@ -186,6 +186,9 @@ def kde_chain_moments(t, n, *, h2, workflow="replace", kernel="gaussian", sigma2
     kappa = _kappa(h2, kernel)
     if V.is_symbolic(t, n, h2, sigma2):
         return _symbolic(t, n, kappa, sigma2, workflow)
+    if isinstance(t, np.ndarray):
+        return C.per_generation(lambda x: kde_chain_moments.__wrapped__(
+            x, n, h2=h2, workflow=workflow, kernel=kernel, sigma2=sigma2, exact=exact), t, exact)
     if exact:
         return GaussianMoments(*_exact(t, n, kappa, sigma2, workflow))
     if workflow == "replace":

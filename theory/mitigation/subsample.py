@@ -253,6 +253,12 @@ def accumulate_subsample_moments(t, n, *, estimator="mle", sigma2=1, exact=False
     """
     if V.is_symbolic(t, n, sigma2):
         return _symbolic(t, n, estimator, sigma2)
+    if isinstance(t, np.ndarray):
+        if not exact and t.max() <= DIRECT:
+            var, mean = _float_path(int(t.max()), n, estimator)
+            return GaussianMoments(var[t] * sigma2, mean[t] * sigma2)
+        return C.per_generation(lambda x: accumulate_subsample_moments.__wrapped__(
+            x, n, estimator=estimator, sigma2=sigma2, exact=exact), t, exact)
     if exact:
         var, mean = _exact_moments(t, n, estimator, sigma2)
         return GaussianMoments(var, mean)
@@ -447,6 +453,9 @@ def workflow_moments(t, n, *, estimator="mle", sigma2=1, exact=False):
     ----------
     [kazdan2024]_; [gerstgrasser2024]_; [shumailov2024]_.
     """
+    if isinstance(t, np.ndarray):
+        return C.per_generation(lambda x: workflow_moments.__wrapped__(x, n, estimator=estimator, sigma2=sigma2,
+                                                                        exact=exact), t, exact)
     kw = dict(sigma2=sigma2, estimator=estimator)
     if not V.is_symbolic(t, n, sigma2):
         kw["exact"] = exact

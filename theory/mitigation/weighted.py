@@ -32,6 +32,7 @@ from __future__ import annotations
 import math
 from typing import NamedTuple
 
+import numpy as np
 import sympy as sp
 
 from theory import validation as V
@@ -146,6 +147,9 @@ def weighted_fresh_data_moments(t, n, m, w, *, sigma2=1, exact=False):
     """
     if V.is_symbolic(t, n, m, w, sigma2):
         return _symbolic(t, n, m, w, sigma2)
+    if isinstance(t, np.ndarray):
+        return C.per_generation(lambda x: weighted_fresh_data_moments.__wrapped__(x, n, m, w, sigma2=sigma2,
+                                                                                  exact=exact), t, exact)
     if exact:
         return _exact(t, n, m, w, sigma2)
     return WeightedMoments(*_float(t, n, m, w, sigma2))
