@@ -24,7 +24,9 @@ def _by_name(results, name):
 # ----------------------------------------------------------------------------- every proof checks
 
 ALL_THEOREMS = ["gaussian_unbiased", "gaussian_mle", "gaussian_schedule", "discrete_wright_fisher",
-                "mixing_unbiased", "mixing_mle", "mixing_discrete", "accumulation", "multivariate_unbiased"]
+                "mixing_unbiased", "mixing_mle", "mixing_discrete", "accumulation",
+                "accumulate_subsample", "accumulate_subsample_limits", "weighted_fresh_data", "sampling_bias",
+                "kde_chain", "multivariate_unbiased"]
 
 
 def test_all_theorems_are_present(results):

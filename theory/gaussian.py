@@ -357,7 +357,7 @@ def expected_log_variance(n, M, *, sigma2=1, estimator="unbiased", bias=1):
     >>> expected_log_variance(10, 3)  # -10 * Euler's gamma
     -5.772156649015328
     >>> expected_log_variance(1, 3, bias=0.5, exact=True)
-    -EulerGamma - log(2)
+    -log(2) - EulerGamma
 
     References
     ----------

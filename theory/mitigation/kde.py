@@ -177,7 +177,7 @@ def kde_chain_moments(t, n, *, h2, workflow="replace", kernel="gaussian", sigma2
     >>> kde_chain_moments(1, 2, h2=1, exact=True)  # replace: the two parts add up to sigma^2 + h^2
     GaussianMoments(variance=3/4, mean_error=5/4)
     >>> kde_chain_moments(1, 2, h2=3, kernel="tophat", workflow="accumulate", exact=True)  # kappa = 1
-    GaussianMoments(variance=19/16, mean_error=13/16)
+    GaussianMoments(variance=13/16, mean_error=11/16)
 
     References
     ----------

@@ -241,9 +241,9 @@ def accumulate_subsample_moments(t, n, *, estimator="mle", sigma2=1, exact=False
     Examples
     --------
     >>> accumulate_subsample_moments(2, 2, exact=True)  # MLE: the two parts add up to sigma^2
-    GaussianMoments(variance=5/24, mean_error=19/24)
+    GaussianMoments(variance=7/24, mean_error=17/24)
     >>> accumulate_subsample_moments(3, 5, estimator="unbiased", exact=True)
-    GaussianMoments(variance=143/144, mean_error=737/1800)
+    GaussianMoments(variance=17/18, mean_error=11/27)
     >>> round(accumulate_subsample_moments(10 ** 9, 10).variance, 6)  # the MLE plateau
     0.738991
 
@@ -288,8 +288,8 @@ def accumulate_subsample_moments_path(generations, n, *, estimator="mle", sigma2
 
     Examples
     --------
-    >>> accumulate_subsample_moments_path(2, 2).variance.tolist()  # exactly 1, 1/2, 5/24
-    [1.0, 0.5, 0.20833333333333334]
+    >>> accumulate_subsample_moments_path(2, 2).variance.tolist()  # exactly 1, 1/2, 7/24
+    [1.0, 0.5, 0.2916666666666667]
 
     References
     ----------
@@ -331,8 +331,8 @@ def accumulate_subsample_recursion(t, n, *, estimator="mle"):
     --------
     >>> accumulate_subsample_recursion(1, 2, exact=True)
     Matrix([
-    [9/2,   0],
-    [  0,   2]])
+    [7/2, 1],
+    [  0, 2]])
 
     References
     ----------
@@ -367,8 +367,8 @@ def accumulate_subsample_limit(n, *, estimator="mle", sigma2=1):
 
     Examples
     --------
-    >>> accumulate_subsample_limit(2, exact=True).variance  # 1/(4 Gamma(1-r+) Gamma(1-r-)) * sqrt(pi)
-    sqrt(pi)/(4*gamma(3/4 - sqrt(21)/4)*gamma(3/4 + sqrt(21)/4))
+    >>> accumulate_subsample_limit(2, exact=True).variance  # (1/4) Gamma(1/2) / (Gamma(1-r+) Gamma(1-r-))
+    sqrt(pi)/(4*gamma(7/4 - sqrt(21)/4)*gamma(sqrt(21)/4 + 7/4))
     >>> round(accumulate_subsample_limit(10).variance, 6)
     0.738991
     >>> accumulate_subsample_limit(10, estimator="unbiased")
@@ -447,7 +447,7 @@ def workflow_moments(t, n, *, estimator="mle", sigma2=1, exact=False):
     --------
     >>> w = workflow_moments(2, 2, exact=True)
     >>> w.replace.variance, w.accumulate.variance, w.accumulate_subsample.variance
-    (1/4, 7/16, 5/24)
+    (1/4, 7/16, 7/24)
 
     References
     ----------
