@@ -1382,7 +1382,7 @@ def _kde():
     ]
     return Theorem(
         name="kde_chain",
-        title="Kernel density chains: variance inflation and the identity sigma^2 + t kappa",
+        title="Kernel density chains: variance inflation and the identity of the replace chain",
         statement=(r"A kernel density estimate with fixed bandwidth, refitted on $n$ of its own samples (replace) "
                    r"or on all samples so far (accumulate), has $\mathbb{E}s_t^2 + \mathbb{E}(m_t-\mu)^2 = "
                    r"\sigma^2 + t\kappa$ (replace) and $\sigma^2 + \kappa(H_{t+1}-1)$ (accumulate), with "
