@@ -1,7 +1,9 @@
 """Figures of discrete resampling (neutral Wright-Fisher): theory against Monte Carlo.
 
 Each entry of :data:`FIGURES` writes one figure (PDF, PNG and the plotted data
-as CSV) through :func:`figures.style.save`.
+as CSV) through :func:`figures.style.save`.  ``quick=True`` draws the same
+figure (axes, labels, legend, CSV columns) from fewer Monte Carlo chains or a
+smaller range of ``M``: for tests and previews, not for a paper.
 """
 
 from __future__ import annotations
@@ -12,8 +14,15 @@ from figures import style
 from numerics import discrete as nd
 from theory import discrete as th
 
+#: Chains of the Monte Carlo figures at paper and at quick scale.
+DIVERSITY_CHAINS, QUICK_DIVERSITY_CHAINS = 4000, 500
+ABSORPTION_CHAINS, QUICK_ABSORPTION_CHAINS = 20000, 2000
+#: Sample sizes of the Kimura figure (exact chain solved for each); the quick scale stops at 512.
+KIMURA_MS = np.array([4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096])
+QUICK_KIMURA_MAX_M = 512
 
-def fig_diversity(out_dir, seed=20240724):
+
+def fig_diversity(out_dir, seed=20240724, quick=False):
     """Diversity decay: E[H_n]/H_0 = (1 - 1/M)^n (lines) against Monte Carlo (points, +-2 SE)."""
     fig, ax = style.new_figure()
     data = {}
@@ -23,7 +32,7 @@ def fig_diversity(out_dir, seed=20240724):
     H0 = 1 - sum(q * q for q in p)
     seeds = np.random.SeedSequence(seed).spawn(3)
     for (M, color), ss in zip(((10, "vermillion"), (40, "blue"), (160, "green")), seeds):
-        sim = nd.simulate(p, M, gens, 4000, seed=ss)
+        sim = nd.simulate(p, M, gens, QUICK_DIVERSITY_CHAINS if quick else DIVERSITY_CHAINS, seed=ss)
         mean = sim.mean_heterozygosity() / H0
         var = sim.H_moments[:, 1] / sim.chains - (sim.H_moments[:, 0] / sim.chains) ** 2
         se = np.sqrt(np.maximum(var, 0) / sim.chains) / H0
@@ -43,8 +52,11 @@ def fig_diversity(out_dir, seed=20240724):
     return style.save(fig, out_dir, "discrete_diversity", {"generation": n, **data})
 
 
-def fig_survival(out_dir, seed=20240724):
-    """Survival probability of a category against its initial probability i/M, for several n (tails vanish first)."""
+def fig_survival(out_dir, seed=20240724, quick=False):
+    """Survival probability of a category against its initial probability i/M, for several n (tails vanish first).
+
+    Exact theory only: ``quick`` changes nothing.
+    """
     fig, ax = style.new_figure()
     M = 200
     x = np.arange(1, M + 1) / M
@@ -64,14 +76,15 @@ def fig_survival(out_dir, seed=20240724):
     return style.save(fig, out_dir, "discrete_survival", data)
 
 
-def fig_absorption_time(out_dir, seed=20240724):
+def fig_absorption_time(out_dir, seed=20240724, quick=False):
     """Absorption-time distribution: exact pmf (from the chain) against a Monte Carlo histogram."""
     fig, ax = style.new_figure()
     M, horizon = 20, 120
     data = {"generation": np.arange(horizon + 1)}
     for (i, color), ss in zip(((10, "blue"), (2, "vermillion")), np.random.SeedSequence(seed).spawn(2)):
         pmf = th.absorption_time_distribution(i, M, horizon)
-        sim = nd.simulate([i / M, 1 - i / M], M, 2000, 20000, seed=ss)
+        sim = nd.simulate([i / M, 1 - i / M], M, 2000, QUICK_ABSORPTION_CHAINS if quick else ABSORPTION_CHAINS,
+                          seed=ss)
         T = sim.absorption_time
         hist = np.bincount(np.clip(T, 0, horizon + 1), minlength=horizon + 2)[: horizon + 1] / T.size
         n = np.arange(horizon + 1)
@@ -86,10 +99,10 @@ def fig_absorption_time(out_dir, seed=20240724):
     return style.save(fig, out_dir, "discrete_absorption_time", data)
 
 
-def fig_kimura_error(out_dir, seed=20240724):
+def fig_kimura_error(out_dir, seed=20240724, quick=False):
     """Relative error of Kimura's diffusion approximation of the mean absorption time against M."""
     fig, ax = style.new_figure()
-    Ms = np.array([4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096])
+    Ms = KIMURA_MS[KIMURA_MS <= QUICK_KIMURA_MAX_M] if quick else KIMURA_MS
     data = {"M": Ms}
     for pfrac, color in ((0.5, "blue"), (0.125, "vermillion"), (1 / 64, "green")):
         err = []

@@ -1,8 +1,10 @@
 """Figures of Gaussian model collapse: theory as lines, Monte Carlo as markers with error bars.
 
-Each figure function takes ``(out_dir, seed=...)``, writes ``NAME.pdf``,
-``NAME.png`` and ``NAME.csv`` (the plotted data) through
-:func:`figures.style.save`, and returns the written paths.
+Each figure function takes ``(out_dir, seed=..., quick=False)``, writes
+``NAME.pdf``, ``NAME.png`` and ``NAME.csv`` (the plotted data) through
+:func:`figures.style.save`, and returns the written paths.  ``quick=True``
+draws the same figure (axes, labels, legend, CSV columns) from fewer Monte
+Carlo chains or a shorter horizon: for tests and previews, not for a paper.
 """
 
 from __future__ import annotations
@@ -21,14 +23,17 @@ M_FIG = 20
 N_FIG = 200
 CHAINS_FIG = 20_000
 PATHS_FIG = 4
+#: Chains at the quick scale (``quick=True``).
+QUICK_CHAINS_FIG = 1_000
 
 
-def collapse_figure(out_dir, seed=20240724):
+def collapse_figure(out_dir, seed=20240724, quick=False):
     """Variance collapse at constant mean (left) and the growth of E[W2^2] (right), M = 20."""
+    chains = QUICK_CHAINS_FIG if quick else CHAINS_FIG
     n = np.arange(N_FIG + 1)
     marks = np.arange(0, N_FIG + 1, 10)
-    run = ng.simulate(M_FIG, N_FIG, CHAINS_FIG, seed=seed, record=marks, paths=PATHS_FIG, quantiles=(0.5,))
-    mle = ng.simulate(M_FIG, N_FIG, CHAINS_FIG, estimator="mle", seed=seed + 1, record=marks, quantiles=())
+    run = ng.simulate(M_FIG, N_FIG, chains, seed=seed, record=marks, paths=PATHS_FIG, quantiles=(0.5,))
+    mle = ng.simulate(M_FIG, N_FIG, chains, estimator="mle", seed=seed + 1, record=marks, quantiles=())
 
     ev = th.expected_variance(n, M_FIG)
     es = th.expected_std(n, M_FIG)
@@ -38,7 +43,7 @@ def collapse_figure(out_dir, seed=20240724):
 
     s_var, s_std = run.summaries["variance"], run.summaries["std"]
     # a Monte Carlo mean of sigma_n^2 is shown filled only where the check is powered (numerics.checks)
-    powered = np.array([k == 0 or ck.is_powered(CHAINS_FIG, ng.exact_kurtosis(int(k), M_FIG, "unbiased")[0])
+    powered = np.array([k == 0 or ck.is_powered(chains, ng.exact_kurtosis(int(k), M_FIG, "unbiased")[0])
                         for k in marks])
 
     fig, (a, b) = style.new_figure(style.FULL, 2.6, ncols=2)
@@ -92,9 +97,13 @@ SCHEDULES = {
 }
 
 
-def w2_schedule_figure(out_dir, seed=20240724):
+#: Horizon of the schedule figure (exact theory), at paper and quick scale.
+N_SCHEDULE, QUICK_N_SCHEDULE = 10_000, 1_000
+
+
+def w2_schedule_figure(out_dir, seed=20240724, quick=False):
     """E[W2^2] under sample-size schedules M_j: bounded only for superlinear growth (exact theory)."""
-    n_max = 10_000
+    n_max = QUICK_N_SCHEDULE if quick else N_SCHEDULE
     j = np.arange(n_max)
     fig, ax = style.new_figure(style.SINGLE, 2.4)
     data = {"n": np.arange(n_max + 1)}

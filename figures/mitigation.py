@@ -2,9 +2,10 @@
 the three workflows of Kazdan et al. (replace, accumulate, accumulate-subsample) side by side.
 
 Theory as lines, Monte Carlo as markers with 2-standard-error bars.  Each
-function takes ``(out_dir, seed=...)`` (the workflows figure also ``quick=False``: fewer chains and
-generations, for tests), writes ``NAME.pdf``, ``NAME.png`` and ``NAME.csv`` through
-:func:`figures.style.save`, and returns the paths.
+function takes ``(out_dir, seed=..., quick=False)``, writes ``NAME.pdf``,
+``NAME.png`` and ``NAME.csv`` through :func:`figures.style.save`, and returns
+the paths.  ``quick=True`` draws the same figure (axes, labels, legend, CSV
+columns) from fewer Monte Carlo chains: for tests and previews, not for a paper.
 """
 
 from __future__ import annotations
@@ -24,15 +25,19 @@ M_FIG = 20
 N_FIG = 200
 CHAINS_FIG = 20_000
 ALPHA_FIG = 0.1
+#: Chains of the Gaussian and of the categorical runs at the quick scale (``quick=True``).
+QUICK_CHAINS_FIG = 1_000
+QUICK_DISC_CHAINS = 500
 
 
-def replace_vs_accumulate_figure(out_dir, seed=20240724):
+def replace_vs_accumulate_figure(out_dir, seed=20240724, quick=False):
     """E[(mu_n-mu)^2] and E[W2^2] vs n: replace grows, accumulate and 10 % fresh data stay bounded (M = 20)."""
+    chains = QUICK_CHAINS_FIG if quick else CHAINS_FIG
     n = np.arange(N_FIG + 1)
     marks = np.unique(np.round(np.logspace(0, np.log10(N_FIG), 12)).astype(int))
-    rep = nm.simulate_mixing(0.0, M_FIG, N_FIG, CHAINS_FIG, seed=seed, record=marks)  # alpha = 0: replace
-    acc = nm.simulate_accumulate(M_FIG, N_FIG, CHAINS_FIG, seed=seed + 1, record=marks)
-    mix = nm.simulate_mixing(ALPHA_FIG, M_FIG, N_FIG, CHAINS_FIG, seed=seed + 2, record=marks)
+    rep = nm.simulate_mixing(0.0, M_FIG, N_FIG, chains, seed=seed, record=marks)  # alpha = 0: replace
+    acc = nm.simulate_accumulate(M_FIG, N_FIG, chains, seed=seed + 1, record=marks)
+    mix = nm.simulate_mixing(ALPHA_FIG, M_FIG, N_FIG, chains, seed=seed + 2, record=marks)
 
     d_rep = thg.mean_variance(n, M_FIG)
     w_rep = thg.expected_w2_squared(n, M_FIG)
@@ -98,7 +103,7 @@ DISC_N = 150
 DISC_CHAINS = 4000
 
 
-def fresh_data_figure(out_dir, seed=20240724):
+def fresh_data_figure(out_dir, seed=20240724, quick=False):
     """Stationary error vs real-data fraction (Gaussian) and diversity kept by fresh data (categorical)."""
     c = style.COLORS
     cols = [c["blue"], c["vermillion"], c["green"], c["orange"]]
@@ -116,7 +121,8 @@ def fresh_data_figure(out_dir, seed=20240724):
         mc_d, mc_se = [], []
         for al in mc_al:
             gens = int(np.ceil(np.log(1e-6) / np.log(th.mixing_spectral_radius(al, M))))
-            run = nm.simulate_mixing(al, M, gens, 20_000, seed=ss[i].spawn(2)[mc_al.index(al)], record=(gens,))
+            run = nm.simulate_mixing(al, M, gens, QUICK_CHAINS_FIG if quick else CHAINS_FIG,
+                                     seed=ss[i].spawn(2)[mc_al.index(al)], record=(gens,))
             mc_d.append(M * run.summaries["mean_error_sq"].mean[0])
             mc_se.append(M * run.summaries["mean_error_sq"].sem[0])
         a.errorbar(mc_al, mc_d, yerr=2 * np.array(mc_se), fmt="o", color=col, ms=3.5)
@@ -145,7 +151,8 @@ def fresh_data_figure(out_dir, seed=20240724):
     data["mc_n"] = marks
     for j, (al, col) in enumerate(zip(DISC_ALPHAS, cols)):
         h = th.expected_heterozygosity_mixing(n, al, DISC_M, p)
-        run = nm.simulate_discrete_mixing(al, DISC_M, p, DISC_N, DISC_CHAINS, seed=ss[len(FRESH_MS) + j], record=marks)
+        run = nm.simulate_discrete_mixing(al, DISC_M, p, DISC_N, QUICK_DISC_CHAINS if quick else DISC_CHAINS,
+                                          seed=ss[len(FRESH_MS) + j], record=marks)
         b.plot(n, h / hp, color=col, label=rf"$\alpha={al}$")
         b.errorbar(marks, run.heterozygosity.mean / hp, yerr=2 * run.heterozygosity.sem / hp, fmt="o", color=col,
                    ms=3)

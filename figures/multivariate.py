@@ -2,6 +2,8 @@
 
 ``multivariate_collapse`` writes ``NAME.pdf``, ``NAME.png`` and ``NAME.csv`` (the
 plotted data) through :func:`figures.style.save` and returns the written paths.
+``quick=True`` draws the same figure (axes, labels, legend, CSV columns) from
+fewer Monte Carlo chains: for tests and previews, not for a paper.
 """
 
 from __future__ import annotations
@@ -20,9 +22,12 @@ N_FIG = 40
 CHAINS_FIG = {2: 20_000, 5: 8_000, 20: 1_500}
 W2_CASE = (5, 10)
 W2_CHAINS = 8_000
+#: Chains at the quick scale (``quick=True``).
+QUICK_CHAINS_FIG = {2: 1_000, 5: 400, 20: 100}
+QUICK_W2_CHAINS = 400
 
 
-def collapse_figure(out_dir, seed=20240724):
+def collapse_figure(out_dir, seed=20240724, quick=False):
     """(a) log det Sigma_n / d: exact mean and median vs Monte Carlo; (b) E[W2^2] Monte Carlo inside its exact bracket."""
     n = np.arange(N_FIG + 1)
     marks = np.arange(0, N_FIG + 1, 4)
@@ -30,7 +35,8 @@ def collapse_figure(out_dir, seed=20240724):
     colors = list(style.COLORS.values())
     data = {"n": n, "mc_n": marks}
     for (d, M), color, s in zip(DIMS, colors, range(len(DIMS))):
-        run = nm.simulate(d, M, N_FIG, CHAINS_FIG[d], seed=seed + s, record=marks, quantiles=(0.5,))
+        run = nm.simulate(d, M, N_FIG, (QUICK_CHAINS_FIG if quick else CHAINS_FIG)[d], seed=seed + s, record=marks,
+                          quantiles=(0.5,))
         mean_th = th.expected_log_det(n, d, M) / d
         med_th = np.array([th.median_log_det(int(k), d, M) for k in marks]) / d
         sm = run.summaries["log_det"]
@@ -51,7 +57,8 @@ def collapse_figure(out_dir, seed=20240724):
     a.legend(loc="lower left")
 
     d, M = W2_CASE
-    run = nm.simulate(d, M, N_FIG, W2_CHAINS, seed=seed + 10, record=marks, quantiles=())
+    run = nm.simulate(d, M, N_FIG, QUICK_W2_CHAINS if quick else W2_CHAINS, seed=seed + 10, record=marks,
+                      quantiles=())
     lo, up = th.w2_squared_bounds(n, d, M)
     msd = th.mean_squared_displacement(n, d, M)
     sw = run.summaries["w2_squared"]

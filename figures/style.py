@@ -63,20 +63,37 @@ def _is_num(x):
     return not isinstance(x, str)
 
 
+def _write_atomically(path, write):
+    """Call ``write(tmp)`` for a temporary file beside ``path``, then rename it to ``path``.
+
+    An interrupted or failed write leaves no half-written ``path`` (and no temporary file).
+    """
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
 def save(fig, out_dir, name, data: dict):
     """Save ``fig`` as ``NAME.pdf`` and ``NAME.png`` and ``data`` as ``NAME.csv`` in ``out_dir``.
 
     Returns the list of written paths.  The style is re-applied at save time so
     that rcParams acting on saving (font type 42, dpi) hold whatever the caller did.
+    Each file is written under a temporary name and renamed into place.
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = [out / f"{name}.pdf", out / f"{name}.png", out / f"{name}.csv"]
     plt.style.use(STYLE)
-    fig.savefig(paths[0], metadata=_PDF_META)
-    fig.savefig(paths[1], metadata=_PNG_META, dpi=300)
-    plt.close(fig)
-    write_csv(paths[2], data)
+    try:
+        _write_atomically(paths[0], lambda tmp: fig.savefig(tmp, format="pdf", metadata=_PDF_META))
+        _write_atomically(paths[1], lambda tmp: fig.savefig(tmp, format="png", metadata=_PNG_META, dpi=300))
+    finally:
+        plt.close(fig)
+    _write_atomically(paths[2], lambda tmp: write_csv(tmp, data))
     return [str(p) for p in paths]
 
 

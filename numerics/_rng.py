@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-from theory._validation import check_int
+from theory.validation import check_int
 
 #: Number of chains that share one random generator.
 BLOCK = 16384

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Mapping
 from typing import Dict
 
 import numpy as np
@@ -36,9 +35,11 @@ from scipy import special, stats
 
 from numerics import _rng
 from numerics import checks as ck
+from numerics import engine
 from numerics import gaussian as ng
+from numerics.engine import DEFAULT_SEED, ChainRun
 from theory import approximation as ta
-from theory._validation import check_estimator, check_generation_list, check_int, check_positive, check_real
+from theory.validation import check_estimator, check_int, check_positive
 
 __all__ = ["ApproximationRun", "simulate_truncation", "simulate_temperature", "checks_for_run",
            "expressivity_checks", "verification_checks", "EXPRESSIVITY_MIXTURE"]
@@ -47,95 +48,47 @@ __all__ = ["ApproximationRun", "simulate_truncation", "simulate_temperature", "c
 EXPRESSIVITY_MIXTURE = ((0.5, 0.5), (-2.0, 2.0), (1.0, 1.0))
 
 
-@dataclasses.dataclass
-class ApproximationRun:
-    r"""Result of :func:`simulate_truncation` / :func:`simulate_temperature`.
+class ApproximationRun(ChainRun):
+    r"""A run of :func:`simulate_truncation` / :func:`simulate_temperature` (a :class:`numerics.engine.ChainRun`).
 
-    Attributes
-    ----------
-    kind : {"truncation", "temperature"}
-        The biased sampling procedure.
-    parameter : float
-        The truncation point ``c`` or the temperature ``T``.
-    M : int
-        Samples per generation.
-    generations : int
-        Number of refits simulated.
-    chains : int
-        Number of independent chains.
-    sigma : float
-        Standard deviation of the original :math:`N(\mu, \sigma^2)`.
-    estimator : {"unbiased", "mle"}
-        Variance estimator of the refits.
-    snapshots : dict
-        ``snapshots[n]`` holds ``{"mean": mu_n, "variance": sigma_n^2}`` of every
-        chain, for the snapshot generations ``n`` only.
-
-    References
-    ----------
-    Shumailov et al. (2024) (functional approximation error: truncated and
-    low-temperature sampling).
+    ``params``: ``kind`` (``"truncation"`` or ``"temperature"``), ``parameter`` (``c`` or ``T``), ``M``,
+    ``estimator``.  :meth:`variance` gives :math:`\sigma_n^2` of every chain at a snapshot.
     """
 
-    kind: str
-    parameter: float
-    M: int
-    generations: int
-    chains: int
-    sigma: float
-    estimator: str
-    snapshots: Dict[int, Dict[str, np.ndarray]]
-
     def variance(self, n):
-        """:math:`\\sigma_n^2` of every chain at snapshot generation ``n``.
-
-        Parameters
-        ----------
-        n : int
-            A snapshot generation of the run (a key of ``snapshots``).
-
-        Returns
-        -------
-        numpy.ndarray
-            Shape ``(chains,)``.
-
-        Raises
-        ------
-        ValueError
-            ``n`` is not a snapshot generation (naming ``n``).
-        """
-        return self.snapshots[ck.check_snapshot(n, self.snapshots)]["variance"]
+        r""":math:`\sigma_n^2` of every chain at snapshot generation ``n`` (ValueError naming ``n`` otherwise)."""
+        return self.statistic("variance", ck.check_snapshot(n, self.snapshots))
 
 
-def _simulate(kind, parameter, draw, M, generations, chains, mu, sigma, estimator, seed, snapshots):
-    generations = check_int(generations, "generations", minimum=0)
+def _simulate(kind, parameter, draw, M, generations, chains, mu, sigma2, estimator, seed, snapshots, workers,
+              progress):
+    r"""Chains refitted to ``M`` standardised draws ``z`` of the sampling procedure, on the chain engine.
+
+    With :math:`x = \mu_n + \sigma_n z`, the refit is :math:`\mu_{n+1} = \mu_n + \sigma_n\bar z` and
+    :math:`\log\sigma_{n+1}^2 = \log\sigma_n^2 + \log(\sum(z-\bar z)^2/d)`: exact in log space, so a
+    variance far below the smallest float keeps its logarithm.
+    """
     chains = check_int(chains, "chains", minimum=2)
     M = check_int(M, "M", minimum=2)
-    mu = float(check_real(mu, "mu"))
-    sigma = float(check_positive(sigma, "sigma"))
     check_estimator(estimator)
-    snaps = set(check_generation_list(snapshots, "snapshots", maximum=generations).tolist())
-    ddof = 1 if estimator == "unbiased" else 0
-    mean = np.full(chains, mu)
-    var = np.full(chains, sigma ** 2)
-    out = {}
-    blocks = _rng.blocks(seed, chains)
-    if 0 in snaps:
-        out[0] = {"mean": mean.copy(), "variance": var.copy()}
-    for g in range(1, generations + 1):
-        for sl, rng in blocks:
-            x = draw(rng, (sl.stop - sl.start, M))  # standardised draws of the sampling procedure
-            x *= np.sqrt(var[sl])[:, None]
-            x += mean[sl, None]
-            mean[sl] = x.mean(axis=1)
-            var[sl] = x.var(axis=1, ddof=ddof)
-        if g in snaps:
-            out[g] = {"mean": mean.copy(), "variance": var.copy()}
-    return ApproximationRun(kind, float(parameter), M, generations, chains, sigma, estimator, out)
+    div = M - 1 if estimator == "unbiased" else M
+
+    def step(rng, state, g):
+        z = draw(rng, (state["mean"].size, M))  # standardised draws of the sampling procedure
+        zbar = z.mean(axis=1)
+        z -= zbar[:, None]
+        state["mean"] += np.exp(0.5 * state["log_variance"]) * zbar
+        state["log_variance"] += np.log(np.einsum("ij,ij->i", z, z) / div)
+
+    run = engine.run_chains(step, process="approximation",
+                            params={"kind": kind, "parameter": float(parameter), "M": M, "estimator": estimator},
+                            generations=generations, chains=chains, mu=mu, sigma2=sigma2, seed=seed, record=(),
+                            snapshots=snapshots, workers=workers, progress=progress, label=f"{kind} M={M}")
+    return ApproximationRun(**{f.name: getattr(run, f.name) for f in dataclasses.fields(run)})
 
 
-def simulate_truncation(c, M, generations, chains, *, mu=0.0, sigma=1.0, estimator="unbiased", seed=None,
-                        snapshots=(), method="inverse-cdf"):
+def simulate_truncation(c, M, generations, chains, *, mu=0.0, sigma2=1.0, estimator="unbiased", seed=None,
+                        snapshots=(), method="inverse-cdf", workers=1, progress=False):
     r"""Chains of truncated sampling and refitting: samples of :math:`N(\mu_n,\sigma_n^2)` restricted to :math:`\mu_n\pm c\sigma_n`.
 
     Each generation draws ``M`` samples of the current model truncated to
@@ -161,8 +114,8 @@ def simulate_truncation(c, M, generations, chains, *, mu=0.0, sigma=1.0, estimat
         Independent chains.
     mu : float, optional
         Mean of the original :math:`N(\mu, \sigma^2)` (finite).
-    sigma : float > 0, optional
-        Standard deviation of the original.
+    sigma2 : float > 0, optional
+        Variance of the original.
     estimator : {"unbiased", "mle"}
         Variance estimator of the refits.
     seed : int >= 0, numpy SeedSequence or None
@@ -206,11 +159,12 @@ def simulate_truncation(c, M, generations, chains, *, mu=0.0, sigma=1.0, estimat
         draw = lambda rng, size: special.ndtri(lo + (hi - lo) * rng.random(size))  # noqa: E731
     else:
         raise ValueError(f"method must be 'inverse-cdf' or 'truncnorm', got {method!r}")
-    return _simulate("truncation", c, draw, M, generations, chains, mu, sigma, estimator, seed, snapshots)
+    return _simulate("truncation", c, draw, M, generations, chains, mu, sigma2, estimator, seed, snapshots, workers,
+                     progress)
 
 
-def simulate_temperature(T, M, generations, chains, *, mu=0.0, sigma=1.0, estimator="unbiased", seed=None,
-                         snapshots=()):
+def simulate_temperature(T, M, generations, chains, *, mu=0.0, sigma2=1.0, estimator="unbiased", seed=None,
+                         snapshots=(), workers=1, progress=False):
     r"""Chains of sampling at temperature ``T`` and refitting.
 
     Sampling :math:`N(\mu_n, \sigma_n^2)` at temperature :math:`T` draws from
@@ -232,8 +186,8 @@ def simulate_temperature(T, M, generations, chains, *, mu=0.0, sigma=1.0, estima
         Independent chains.
     mu : float, optional
         Mean of the original (finite).
-    sigma : float > 0, optional
-        Standard deviation of the original.
+    sigma2 : float > 0, optional
+        Variance of the original.
     estimator : {"unbiased", "mle"}
         Variance estimator of the refits.
     seed : int >= 0, numpy SeedSequence or None
@@ -258,7 +212,7 @@ def simulate_temperature(T, M, generations, chains, *, mu=0.0, sigma=1.0, estima
     T = float(check_positive(T, "T"))
     st = math.sqrt(T)
     return _simulate("temperature", T, lambda rng, size: st * rng.standard_normal(size), M, generations, chains,
-                     mu, sigma, estimator, seed, snapshots)
+                     mu, sigma2, estimator, seed, snapshots, workers, progress)
 
 
 # ----------------------------------------------------------------------------- checks
@@ -270,33 +224,20 @@ def _fixed_seed(seed):
     return _rng.check_seed(seed)
 
 
-def _check_formulas(formulas, allowed):
-    """``formulas``: None or a mapping from known quantity names to callables."""
-    if formulas is None:
-        return {}
-    if not isinstance(formulas, Mapping):
-        raise ValueError(f"formulas must be a dict of callables (or None), got {type(formulas).__name__}")
-    for key, fn in formulas.items():
-        if key not in allowed:
-            raise ValueError(f"formulas has the unknown key {key!r}; known: {sorted(allowed)}")
-        if not callable(fn):
-            raise ValueError(f"formulas[{key!r}] must be callable, got {fn!r}")
-    return formulas
-
-
 def _check_mixture_arg(mixture):
     """``mixture = (weights, means, variances)`` as three float arrays; ValueError naming ``mixture`` otherwise."""
-    return tuple(np.array([float(t) for t in part]) for part in ta.unpack_mixture(mixture, "mixture",
-                                                                                   symbolic_ok=False))
+    return tuple(np.array([float(t) for t in part]) for part in ta.NUMERIC_MIXTURE.check(mixture, "mixture"))
 
 
 def _theory_moments(run, n):
     if run.kind == "truncation":
-        e1 = ta.truncation_expected_variance(n, run.parameter, run.M, run.sigma ** 2, run.estimator)
-        e2 = ta.truncation_variance_second_moment(n, run.parameter, run.M, run.sigma ** 2, run.estimator)
+        e1 = ta.truncation_expected_variance(n, run.parameter, run.M, sigma2=run.sigma2, estimator=run.estimator)
+        e2 = ta.truncation_variance_second_moment(n, run.parameter, run.M, sigma2=run.sigma2,
+                                                 estimator=run.estimator)
     else:
-        e1 = ta.temperature_expected_variance(n, run.parameter, run.M, run.sigma ** 2, run.estimator)
-        e2 = ta.temperature_variance_second_moment(n, run.parameter, run.M, run.sigma ** 2, run.estimator)
+        e1 = ta.temperature_expected_variance(n, run.parameter, run.M, sigma2=run.sigma2, estimator=run.estimator)
+        e2 = ta.temperature_variance_second_moment(n, run.parameter, run.M, sigma2=run.sigma2,
+                                                  estimator=run.estimator)
     return e1, e2 - e1 ** 2
 
 
@@ -345,7 +286,7 @@ def checks_for_run(run, n, formulas=None):
         raise ValueError(f"run must be the result of simulate_truncation or simulate_temperature, "
                          f"got {type(run).__name__}")
     n = ck.check_snapshot(n, run.snapshots)
-    formulas = _check_formulas(formulas, ("E[sigma_n^2]", "Var[sigma_n^2]"))
+    formulas = engine.check_formulas(formulas, ("E[sigma_n^2]", "Var[sigma_n^2]"))
     name = "c" if run.kind == "truncation" else "T"
     params = {name: run.parameter, "M": run.M, "n": n, "estimator": run.estimator}
     e1, var = _theory_moments(run, n)
@@ -476,7 +417,7 @@ def expressivity_checks(N, seed, chains=20_000, mixture=EXPRESSIVITY_MIXTURE, fo
         Chains of the recursive refit.
     mixture : (weights, means, variances)
         The mixture :math:`p` (numbers; validated by
-        :func:`theory.approximation.check_mixture`).
+        :data:`theory.mixture.MIXTURE`).
     formulas : dict, optional
         Override ``"mu"``, ``"sigma^2"``, ``"KL"`` (callables of no argument)
         or ``"E[W2^2]"`` (``f(n, M, estimator)``) to show a wrong formula is caught.
@@ -504,13 +445,13 @@ def expressivity_checks(N, seed, chains=20_000, mixture=EXPRESSIVITY_MIXTURE, fo
     ss = _fixed_seed(seed)
     chains = check_int(chains, "chains", minimum=2)
     w, m, v = _check_mixture_arg(mixture)
-    formulas = _check_formulas(formulas, ("mu", "sigma^2", "KL", "E[W2^2]"))
+    formulas = engine.check_formulas(formulas, ("mu", "sigma^2", "KL", "E[W2^2]"))
     mixture = (tuple(w), tuple(m), tuple(v))
     s_x, s_run = ss.spawn(2)
     rng = np.random.default_rng(s_x)
     comp = np.searchsorted(np.cumsum(w)[:-1], rng.random(N), side="right")
     x = m[comp] + np.sqrt(v[comp]) * rng.standard_normal(N)
-    mu, var = ta.mixture_moments(*mixture)
+    mu, var = ta.mixture_moments(mixture)
     label = _mixture_label(w, m, v)
     params = {"mixture": label, "N": N}
     rows = [ck.mean_check("approximation", "expressivity: fitted mean sum w_i mu_i", params,
@@ -520,19 +461,19 @@ def expressivity_checks(N, seed, chains=20_000, mixture=EXPRESSIVITY_MIXTURE, fo
     logp = np.log(ta.mixture_pdf(x, mixture))
     logq = stats.norm.logpdf(x, mu, math.sqrt(var))
     rows.append(ck.mean_check("approximation", "expressivity: KL(mixture || fitted Gaussian)", params,
-                              formulas.get("KL", lambda: ta.expressivity_kl(*mixture))(), logp - logq))
+                              formulas.get("KL", lambda: ta.expressivity_kl(mixture))(), logp - logq))
     rows.append(ck.exact_check("approximation", "expressivity: W2^2 irreducible, kappa form vs quantile quad",
                                {"mixture": label},
-                               ta.w2_squared(mixture, ((1.0,), (mu,), (var,))), ta.expressivity_w2_squared(*mixture),
+                               ta.w2_squared(mixture, ((1.0,), (mu,), (var,))), ta.expressivity_w2_squared(mixture),
                                rtol=1e-8))
     for M, est in ((100, "unbiased"), (20, "mle")):
         run = ng.simulate(M, 20, chains, mu=mu, sigma2=var, estimator=est, seed=s_run, record=(),
                           snapshots=(5, 20), quantiles=())
         for n in (5, 20):
             snap = run.snapshots[n]
-            w2 = ta.w2_squared_gaussians_to_mixture(snap["mean"], np.exp(0.5 * snap["log_variance"]), mixture)
+            w2 = ta.w2_squared_gaussians_to_mixture(snap["mean"], sigma2=np.exp(snap["log_variance"]), mixture=mixture)
             theory = formulas["E[W2^2]"](n, M, est) if "E[W2^2]" in formulas else \
-                ta.expressivity_recursive_w2_squared(n, M, *mixture, estimator=est)
+                ta.expressivity_recursive_w2_squared(n, M, mixture, estimator=est)
             rows.append(ck.mean_check("approximation", "expressivity: E[W2^2(N(mu_n,sigma_n^2), mixture)]",
                                       {"M": M, "n": n, "estimator": est, "chains": chains}, theory, w2))
     return rows
@@ -543,9 +484,17 @@ VERIFY_TRUNCATION = ((1.0, 10, "unbiased"), (2.0, 20, "unbiased"), (2.0, 20, "ml
 VERIFY_TEMPERATURE = ((0.9, 10, "unbiased"), (0.8, 20, "mle"))
 VERIFY_N = (1, 5, 20)
 VERIFY_CHAINS = 40_000
+#: Fewest chains :func:`verification_checks` accepts (the recursive expressivity runs use ``chains // 2`` chains, and
+#: a sample variance needs two).  Rows estimated from fewer than :data:`numerics.checks.MIN_SAMPLES` chains come out
+#: underpowered: they neither pass nor fail.
+MIN_CHAINS = 4
+#: Most chains :func:`verification_checks` accepts: one-generation samples of ``10 * chains`` draws and every chain's
+#: snapshots are kept (about 2.3 kB a chain at peak, measured), so peak memory stays near 2.3 GB at the limit (a
+#: larger budget would end in a MemoryError).
+MAX_CHAINS = 1_000_000
 
 
-def verification_checks(chains=None, seed=20240724, progress=True):
+def verification_checks(chains=None, seed=DEFAULT_SEED, progress=True):
     r"""All rows of process ``"approximation"`` for ``collapse verify`` (about 10 s at the default budget).
 
     * exact-vs-float (:func:`exact_checks`): :math:`r(c)` and the general
@@ -563,7 +512,7 @@ def verification_checks(chains=None, seed=20240724, progress=True):
 
     Parameters
     ----------
-    chains : int >= 100, optional
+    chains : int in [MIN_CHAINS, MAX_CHAINS] = [4, 10**6], optional
         Chains per Monte Carlo run (:data:`VERIFY_CHAINS` by default).
     seed : int >= 0 or numpy SeedSequence
         Master seed; the table must be reproducible, so None is refused.
@@ -577,14 +526,14 @@ def verification_checks(chains=None, seed=20240724, progress=True):
     Raises
     ------
     ValueError
-        ``chains`` not an integer >= 100, ``seed`` None or invalid.
+        ``chains`` not an integer in [MIN_CHAINS, MAX_CHAINS], ``seed`` None or invalid.
 
     References
     ----------
     Shumailov et al. (2024) (functional approximation and expressivity errors);
     Johnson, Kotz & Balakrishnan (1994), sec. 10.1.
     """
-    chains = VERIFY_CHAINS if chains is None else check_int(chains, "chains", minimum=100)
+    chains = VERIFY_CHAINS if chains is None else check_int(chains, "chains", minimum=MIN_CHAINS, maximum=MAX_CHAINS)
     ss = _fixed_seed(seed)
     seeds = iter(ss.spawn(len(VERIFY_TRUNCATION) + len(VERIFY_TEMPERATURE) + 4))
     rows = exact_checks()

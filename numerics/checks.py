@@ -30,6 +30,22 @@ in ``n`` (see :func:`theory.gaussian.variance_moment`), so a fixed budget of
 chains can verify it only up to a finite horizon.  Where the theory gives the
 kurtosis exactly it is used; otherwise the sample kurtosis is used (and the
 row says so), which is adequate for the light-tailed quantities it is used on.
+
+Two rules hold whatever the kurtosis:
+
+* **Too few draws.**  A row estimated from fewer than :data:`MIN_SAMPLES`
+  (= ``P`` = 100) draws is underpowered by rule.  The plug-in kurtosis of
+  ``N`` draws is at most ``N - 2 + 1/(N - 1)`` whatever the law (two draws
+  give exactly 1), so a few draws cannot reveal a heavy tail, and with
+  ``N < P`` the sample criterion passes exactly when the sample looks
+  lighter-tailed than ``kappa = 1 + N/P < 2``.
+  And ``z`` with a standard error from ``N`` draws has ``N - 1`` degrees of
+  freedom: :math:`P(|t_{N-1}| > 4.5)` is 2.7 times the normal tail at
+  ``N = 100`` but 220 times at ``N = 10``.  (``collapse verify --chains 2``
+  used to report a variance from two chains, standard error 1e-16, as a
+  disagreement.)
+* **No standard error.**  An infinite or undefined (NaN) standard error makes
+  a row underpowered, never a disagreement: nothing was measured.
 """
 
 from __future__ import annotations
@@ -43,12 +59,14 @@ from typing import Iterable, Mapping, Optional, Sequence
 import mpmath
 import numpy as np
 
-from theory._validation import check_int, check_positive, check_real_array
+from theory.validation import check_int, check_positive, check_real_array
 
 #: Agreement threshold on |z| for Monte Carlo checks.
 Z_MAX = 4.5
 #: Power factor: a mean of N draws is powered when N >= POWER_FACTOR * (kurtosis - 1).
 POWER_FACTOR = 100.0
+#: Fewest draws (chains) from which a z-row can agree or disagree; below it a row is underpowered by rule.
+MIN_SAMPLES = 100
 #: Relative tolerance of float64 evaluations compared with exact rationals.
 EXACT_RTOL = 1e-9
 
@@ -189,17 +207,21 @@ def check_snapshot(n, snapshots, name="n"):
 
 
 # ----------------------------------------------------------------------------- checks
-def z_check(process, quantity, params, theory, estimate, stderr, *, powered=True, note="", z_max=Z_MAX):
+def z_check(process, quantity, params, theory, estimate, stderr, *, powered=True, note="", z_max=Z_MAX,
+            n_samples=None):
     r"""Compare ``estimate +- stderr`` with ``theory``; return a :class:`Check`.
 
     .. math::  z = (\hat\theta - \theta) / \widehat{\mathrm{se}}, \qquad \text{agree iff } |z| < z_{\max}.
 
-    ``powered=False`` makes the row underpowered whatever ``z`` is.
-    A zero or non-finite standard error with a non-zero discrepancy is a
-    disagreement (a Monte Carlo estimate cannot be more exact than its SE).
-    A non-finite ``theory`` or ``estimate`` is a disagreement (never agreement,
-    never "underpowered"), noted in the row: these are the values being
-    judged, so the table reports them rather than aborting.
+    ``powered=False`` makes the row underpowered whatever ``z`` is, and so
+    does ``n_samples < MIN_SAMPLES`` (:data:`MIN_SAMPLES`, module docstring).
+    An infinite or undefined (NaN) standard error makes the row underpowered:
+    nothing was measured, so it neither passes nor fails.  A zero standard
+    error with a non-zero discrepancy is a disagreement (a Monte Carlo
+    estimate cannot be more exact than its SE).  A non-finite ``theory`` or
+    ``estimate`` is a disagreement (never agreement, never "underpowered"),
+    noted in the row: these are the values being judged, so the table reports
+    them rather than aborting.
 
     Parameters
     ----------
@@ -221,6 +243,9 @@ def z_check(process, quantity, params, theory, estimate, stderr, *, powered=True
         Text stored in the row.
     z_max : float > 0, default :data:`Z_MAX` (4.5)
         Agreement threshold on :math:`|z|`.
+    n_samples : int >= 1, optional
+        Number of draws the estimate and its standard error come from; fewer
+        than :data:`MIN_SAMPLES` make the row underpowered.
 
     Returns
     -------
@@ -231,11 +256,11 @@ def z_check(process, quantity, params, theory, estimate, stderr, *, powered=True
     ------
     ValueError
         ``theory``, ``estimate`` or ``stderr`` not a real number, ``stderr < 0``,
-        ``z_max`` not a positive finite number.
+        ``z_max`` not a positive finite number, ``n_samples`` not an int >= 1.
 
     References
     ----------
-    Casella & Berger (2002), "Statistical Inference", 2nd ed., ch. 5 (sample mean and variance) and ch. 10
+    [casellaberger2002]_, ch. 5 (sample mean and variance) and ch. 10
     (large-sample tests).
     """
     theory = _as_float(theory, "theory")
@@ -244,17 +269,28 @@ def z_check(process, quantity, params, theory, estimate, stderr, *, powered=True
     if stderr < 0:
         raise ValueError(f"stderr must be >= 0 (NaN or inf when unknown), got {stderr!r}")
     z_max = float(check_positive(z_max, "z_max"))
+    if n_samples is not None:
+        n_samples = check_int(n_samples, "n_samples", minimum=1)
     diff = estimate - theory
     if stderr > 0 and math.isfinite(stderr):
         z = diff / stderr
-    else:
+    elif stderr == 0:
         z = 0.0 if diff == 0 else math.copysign(math.inf, diff)
+    else:  # inf or NaN: no standard error, no z
+        z = math.nan
     if not math.isfinite(theory):
         status, z = DISAGREE, math.nan
         note = _append(note, "non-finite theory")
     elif not math.isfinite(estimate):
         status, z = DISAGREE, math.nan
         note = _append(note, "non-finite estimate")
+    elif not math.isfinite(stderr):
+        status = UNDERPOWERED
+        note = _append(note, f"underpowered: {'infinite' if stderr > 0 else 'undefined (NaN)'} standard error")
+    elif n_samples is not None and n_samples < MIN_SAMPLES:
+        status = UNDERPOWERED
+        if not note.startswith("underpowered"):
+            note = _append(note, f"underpowered: {n_samples} draws < {MIN_SAMPLES}, too few for a standard error")
     elif not powered:
         status = UNDERPOWERED
     else:
@@ -373,7 +409,7 @@ def kurtosis_from_raw_moments(raw: Sequence) -> float:
 
     References
     ----------
-    Pearson (1905) (kurtosis); Casella & Berger (2002), "Statistical Inference", 2nd ed., ch. 5 (sample mean and
+    Pearson (1905) (kurtosis); [casellaberger2002]_, ch. 5 (sample mean and
     variance) and ch. 10
     (large-sample tests).
     """
@@ -406,7 +442,7 @@ def kurtosis_of_square_from_raw_moments(raw: Sequence) -> float:
 
     References
     ----------
-    Casella & Berger (2002), "Statistical Inference", 2nd ed., ch. 5 (sample mean and variance) and ch. 10
+    [casellaberger2002]_, ch. 5 (sample mean and variance) and ch. 10
     (large-sample tests).
     """
     mu = _central_moments(_check_raw(raw, 8))
@@ -440,7 +476,7 @@ def sample_kurtosis(x: np.ndarray) -> float:
 
     References
     ----------
-    Casella & Berger (2002), "Statistical Inference", 2nd ed., ch. 5 (sample mean and variance) and ch. 10
+    [casellaberger2002]_, ch. 5 (sample mean and variance) and ch. 10
     (large-sample tests).
     """
     x = check_real_array(x, "x", finite=False)
@@ -452,9 +488,10 @@ def sample_kurtosis(x: np.ndarray) -> float:
 
 
 def is_powered(n_samples: int, kurtosis: float) -> bool:
-    r"""Power criterion ``N >= POWER_FACTOR * (kurtosis - 1)`` (see module docstring).
+    r"""Power criterion ``N >= POWER_FACTOR * (kurtosis - 1)`` and ``N >= MIN_SAMPLES`` (see module docstring).
 
-    ``kurtosis`` None, NaN (unknown) or inf gives False.
+    ``kurtosis`` None, NaN (unknown) or inf gives False, and so does
+    ``n_samples < MIN_SAMPLES`` whatever the kurtosis.
 
     Parameters
     ----------
@@ -466,25 +503,25 @@ def is_powered(n_samples: int, kurtosis: float) -> bool:
     Returns
     -------
     bool
-        ``N >= POWER_FACTOR * (kurtosis - 1)``; False for None, NaN or inf.
+        ``N >= POWER_FACTOR * (kurtosis - 1)`` and ``N >= MIN_SAMPLES``; False for None, NaN or inf.
 
     Notes
     -----
-    .. math:: N \ge P\,(\kappa - 1), \qquad P = 100
+    .. math:: N \ge \max(P\,(\kappa - 1),\ N_{\min}), \qquad P = N_{\min} = 100
 
     The relative SE of the estimated variance is :math:`\sqrt{(\kappa-1)/N}` (at most 10 % when powered).
 
     References
     ----------
-    Pearson (1916), kurtosis >= skewness^2 + 1, for the power criterion (module docstring);
-    Casella & Berger (2002), "Statistical Inference", 2nd ed., ch. 5 (sample mean and variance) and ch. 10
+    [pearson1916]_, kurtosis >= skewness^2 + 1, for the power criterion (module docstring);
+    [casellaberger2002]_, ch. 5 (sample mean and variance) and ch. 10
     (large-sample tests).
     """
     n_samples = check_int(n_samples, "n_samples", minimum=1)
     if kurtosis is None:
         return False
     kurtosis = _check_kurtosis(kurtosis, "kurtosis")
-    if not math.isfinite(kurtosis):
+    if not math.isfinite(kurtosis) or n_samples < MIN_SAMPLES:
         return False
     return n_samples >= POWER_FACTOR * max(kurtosis - 1.0, 0.0)
 
@@ -522,9 +559,9 @@ def mean_check(process, quantity, params, theory, sample, *, kurtosis=None, z_ma
 
     References
     ----------
-    Casella & Berger (2002), "Statistical Inference", 2nd ed., ch. 5 (sample mean and variance) and ch. 10
+    [casellaberger2002]_, ch. 5 (sample mean and variance) and ch. 10
     (large-sample tests);
-    Pearson (1916), kurtosis >= skewness^2 + 1, for the power criterion (module docstring).
+    [pearson1916]_, kurtosis >= skewness^2 + 1, for the power criterion (module docstring).
     """
     sample = _check_sample(sample)
     if kurtosis is not None:
@@ -573,13 +610,16 @@ def mean_check_from_summary(process, quantity, params, theory, estimate, stderr,
 
     Notes
     -----
-    .. math:: z = (\hat\theta - \theta)/\widehat{\mathrm{se}}, \qquad \text{powered iff } N \ge 100(\kappa - 1)
+    .. math:: z = (\hat\theta - \theta)/\widehat{\mathrm{se}}, \qquad
+        \text{powered iff } N \ge \max(100(\kappa - 1), 100)
+
+    (:data:`POWER_FACTOR`, :data:`MIN_SAMPLES`).
 
     References
     ----------
-    Casella & Berger (2002), "Statistical Inference", 2nd ed., ch. 5 (sample mean and variance) and ch. 10
+    [casellaberger2002]_, ch. 5 (sample mean and variance) and ch. 10
     (large-sample tests);
-    Pearson (1916), kurtosis >= skewness^2 + 1, for the power criterion (module docstring).
+    [pearson1916]_, kurtosis >= skewness^2 + 1, for the power criterion (module docstring).
     """
     n_samples = check_int(n_samples, "n_samples", minimum=1)
     if kurtosis is None:
@@ -588,13 +628,17 @@ def mean_check_from_summary(process, quantity, params, theory, estimate, stderr,
     powered = is_powered(n_samples, kurtosis)
     src = "exact" if kurtosis_is_exact else "sample"
     need = POWER_FACTOR * max(kurtosis - 1.0, 0.0) if kurtosis is not None and math.isfinite(kurtosis) else math.inf
-    if powered:
+    if n_samples < MIN_SAMPLES:
+        note = (f"underpowered: N={n_samples} < {MIN_SAMPLES} draws, too few to judge a standard error "
+                f"({src} kurtosis {kurtosis:.3g})")
+    elif powered:
         note = f"N={n_samples}, {src} kurtosis {kurtosis:.3g}"
     else:
         need_s = f"{need:.2g}" if math.isfinite(need) else "infinitely many"
         note = (f"underpowered: {src} kurtosis {kurtosis:.3g} needs N >= {need_s} chains, have {n_samples}; "
                 "the Monte Carlo mean is dominated by rare chains")
-    return z_check(process, quantity, params, theory, estimate, stderr, powered=powered, note=note, z_max=z_max)
+    return z_check(process, quantity, params, theory, estimate, stderr, powered=powered, note=note, z_max=z_max,
+                   n_samples=n_samples)
 
 
 def variance_check(process, quantity, params, theory, sample, *, kurtosis_of_square=None, z_max=Z_MAX):
@@ -636,9 +680,9 @@ def variance_check(process, quantity, params, theory, sample, *, kurtosis_of_squ
 
     References
     ----------
-    Casella & Berger (2002), "Statistical Inference", 2nd ed., ch. 5 (sample mean and variance) and ch. 10
+    [casellaberger2002]_, ch. 5 (sample mean and variance) and ch. 10
     (large-sample tests);
-    Pearson (1916), kurtosis >= skewness^2 + 1, for the power criterion (module docstring).
+    [pearson1916]_, kurtosis >= skewness^2 + 1, for the power criterion (module docstring).
     """
     sample = _check_sample(sample)
     if kurtosis_of_square is not None:
@@ -688,9 +732,9 @@ def interval_check(process, quantity, params, lower, upper, sample, *, z_max=Z_M
 
     References
     ----------
-    Casella & Berger (2002), "Statistical Inference", 2nd ed., ch. 5 (sample mean and variance) and ch. 10
+    [casellaberger2002]_, ch. 5 (sample mean and variance) and ch. 10
     (large-sample tests);
-    Pearson (1916), kurtosis >= skewness^2 + 1, for the power criterion (module docstring).
+    [pearson1916]_, kurtosis >= skewness^2 + 1, for the power criterion (module docstring).
     """
     sample = _check_sample(sample)
     lo = -math.inf if lower is None else _as_float(lower, "lower")
@@ -738,11 +782,11 @@ def proportion_check(process, quantity, params, theory, successes, trials, *, z_
     Returns
     -------
     Check
-        Underpowered when :math:`\min(p, 1-p) N < 10`.
+        Underpowered when :math:`\min(p, 1-p) N < 10` or :math:`N <` :data:`MIN_SAMPLES`.
 
     References
     ----------
-    Casella & Berger (2002), "Statistical Inference", 2nd ed., ch. 5 (sample mean and variance) and ch. 10
+    [casellaberger2002]_, ch. 5 (sample mean and variance) and ch. 10
     (large-sample tests) (score test).
     """
     p = _as_float(theory, "theory")
@@ -755,7 +799,8 @@ def proportion_check(process, quantity, params, theory, successes, trials, *, z_
     se = math.sqrt(max(p * (1 - p), 0.0) / trials)
     powered = min(p, 1 - p) * trials >= 10
     note = f"N={trials}" if powered else f"underpowered: expected count {min(p, 1 - p) * trials:.2g} < 10"
-    return z_check(process, quantity, params, p, est, se, powered=powered, note=note, z_max=z_max)
+    return z_check(process, quantity, params, p, est, se, powered=powered, note=note, z_max=z_max,
+                   n_samples=trials)
 
 
 def quantile_check(process, quantity, params, theory_quantile, sample, q, cdf, *, z_max=Z_MAX):
@@ -799,8 +844,8 @@ def quantile_check(process, quantity, params, theory_quantile, sample, q, cdf, *
 
     References
     ----------
-    Serfling (1980), "Approximation Theorems of Mathematical Statistics", sec. 2.3 (sample quantiles);
-    Casella & Berger (2002), "Statistical Inference", 2nd ed., ch. 5 (sample mean and variance) and ch. 10
+    [serfling1980]_, sec. 2.3 (sample quantiles);
+    [casellaberger2002]_, ch. 5 (sample mean and variance) and ch. 10
     (large-sample tests).
     """
     q = _as_float(q, "q")
@@ -814,7 +859,8 @@ def quantile_check(process, quantity, params, theory_quantile, sample, q, cdf, *
     below = int(np.count_nonzero(sample <= theory_quantile))
     chk = proportion_check(process, quantity, params, q, below, sample.size, z_max=z_max)
     return dataclasses.replace(chk, theory=float(theory_quantile), estimate=float(np.quantile(sample, q)),
-                               note=f"fraction below theory {below / sample.size:.5f} vs {q}; z from that binomial")
+                               note=f"fraction below theory {below / sample.size:.5f} vs {q}; z from that binomial"
+                               + (f"; {chk.note}" if chk.status == UNDERPOWERED else ""))
 
 
 # ----------------------------------------------------------------------------- reporting

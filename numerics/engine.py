@@ -353,7 +353,7 @@ def _quantiles(summaries, i, state, qs, names, mu, sigma2, hints):
 
 
 def _order_statistics(x, qs, hint=None):
-    """numpy's ``inverted_cdf`` quantiles, i.e. the order statistics :math:`x_{(\lceil qN\rceil)}`, exactly.
+    r"""numpy's ``inverted_cdf`` quantiles, i.e. the order statistics :math:`x_{(\lceil qN\rceil)}`, exactly.
 
     With a ``hint`` (the values and window half-widths of the previous call, updated in place), each
     order statistic is found by bracketing: two counts locate it inside a window around its previous

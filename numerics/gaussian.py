@@ -56,8 +56,6 @@ STATISTICS = ("variance", "std", "log_variance", "mean", "w2_squared")
 #: Default quantile levels of the streamed summaries.
 DEFAULT_QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 METHODS = ("exact", "naive")
-#: Fewest chains accepted by :func:`verification_checks` (fewer cannot estimate a standard error).
-MIN_CHAINS = 100
 #: Quantities of :func:`checks_for_run` (the keys a ``formulas`` override may use).
 QUANTITIES = ("E[sigma_n^2]", "Var[sigma_n^2]", "E[sigma_n]", "E[log sigma_n^2]", "Var[log sigma_n^2]",
               "median[sigma_n^2]", "E[mu_n]", "Var[mu_n]", "E[W2^2]")
@@ -165,6 +163,12 @@ def _step_naive(rng, mean, log_var, m, div, bias=1.0):
 VERIFY_M = (2, 5, 20, 100)
 VERIFY_N = (1, 5, 20, 100)
 VERIFY_CHAINS = 200_000
+#: Fewest chains :func:`verification_checks` accepts (a sample variance needs two draws).  Rows estimated from fewer
+#: than :data:`numerics.checks.MIN_SAMPLES` chains come out underpowered: they neither pass nor fail.
+MIN_CHAINS = 2
+#: Most chains :func:`verification_checks` accepts: the snapshots of every chain are kept (about 200 bytes a chain at
+#: peak, measured), so peak memory stays near 2 GB at the limit (a larger budget would end in a MemoryError).
+MAX_CHAINS = 10_000_000
 VERIFY_NAIVE = ((5, 10), (20, 10))  # (M, generations) checked with method="naive"
 VERIFY_NAIVE_CHAINS = 40_000
 VERIFY_SCHEDULE = tuple(range(2, 32))  # M_j = j + 2, 30 generations: the linear schedule
@@ -375,7 +379,7 @@ def verification_checks(chains=None, seed=DEFAULT_SEED, progress=True):
 
     Parameters
     ----------
-    chains : int >= 2, optional
+    chains : int in [MIN_CHAINS, MAX_CHAINS] = [2, 10**7], optional
         Chains per Monte Carlo run (default :data:`VERIFY_CHAINS` = 200000).
     seed : int >= 0, SeedSequence or None, default DEFAULT_SEED
         Root seed; each run uses its own spawned child.
@@ -397,7 +401,8 @@ def verification_checks(chains=None, seed=DEFAULT_SEED, progress=True):
     Shumailov et al., "AI models collapse when trained on recursively generated data", Nature 631 (2024),
     Gaussian model collapse; Cochran's theorem.
     """
-    chains = VERIFY_CHAINS if chains is None else V.check_int(chains, "chains", minimum=MIN_CHAINS)
+    chains = VERIFY_CHAINS if chains is None else V.check_int(chains, "chains", minimum=MIN_CHAINS,
+                                                             maximum=MAX_CHAINS)
     V.check_flag(progress, "progress")
     ss = _rng.check_seed(seed)
     n_runs = 2 * len(VERIFY_M) + 2 * len(VERIFY_NAIVE) + 1 + len(VERIFY_BIAS) + 1

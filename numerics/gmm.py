@@ -35,29 +35,86 @@ the distance to the original:
 
 Settings
 --------
-:data:`PAPER_SETTINGS` are those of the authors' experiment code (the
-``Normals_GMM_experiments`` notebook of the "curse_recurse" repository
-accompanying arXiv:2305.17493): ``M = 1000`` samples, 2 components, full
-covariance, ``tol = 1e-5``, ``max_iter = 2000``, sklearn's default k-means
-initialisation refitted from scratch each generation, 2050 generations,
-densities shown at generations {0, 50, 100, 150, 200, 350, 2000}, distance
-:math:`L_2` between the GMM densities.  A fresh fit with sklearn's k-means
-initialisation and these settings costs about 2-4 ms on 1000 samples (measured
-on this machine, one BLAS thread: median 3.3 ms for 30 fits to samples of
-:data:`ORIGINAL`, median 2.4 ms over the 300 generations of one chain), so the
-paper's single chain of 2050 generations takes seconds, not minutes.  The
-figure and CI use ``init="warm"``: EM starts from the previous generation's fit
-(``weights_init``, ``means_init``, ``precisions_init``), which costs about the
-same (2.6 ms per generation measured, sampling included); this changes where
-EM starts, not the model or the data.  Our original mixture is one-dimensional (the paper's figure shows two
-Gaussians in two dimensions): :data:`ORIGINAL` = 0.5 N(-2, 1) + 0.5 N(2, 1).
+:data:`SETTINGS` names the two settings of the experiment:
+
+* ``SETTINGS["one_dimensional"]`` (:data:`PAPER_SETTINGS` plus ``original``): the
+  EM settings of the authors' experiment code (the ``Normals_GMM_experiments``
+  notebook of the "curse_recurse" repository accompanying arXiv:2305.17493)
+  applied to OUR one-dimensional two-mode original
+  :data:`ORIGINAL` = 0.5 N(-2, 1) + 0.5 N(2, 1), run by :func:`simulate`:
+  ``M = 1000`` samples, 2 components, full covariance, ``tol = 1e-5``,
+  ``max_iter = 2000``, sklearn's default k-means initialisation refitted from
+  scratch each generation, 2050 generations, densities shown at generations
+  {0, 50, 100, 150, 200, 350, 2000}, distance :math:`L_2` between the GMM
+  densities.  A fresh fit with sklearn's k-means initialisation and these
+  settings costs about 2-4 ms on 1000 samples (measured on this machine, one
+  BLAS thread: median 3.3 ms for 30 fits to samples of :data:`ORIGINAL`,
+  median 2.4 ms over the 300 generations of one chain), so a chain of 2050
+  generations takes seconds, not minutes.  The figure and CI use
+  ``init="warm"``: EM starts from the previous generation's fit
+  (``weights_init``, ``means_init``, ``precisions_init``), which costs about the
+  same (2.6 ms per generation measured, sampling included); this changes where
+  EM starts, not the model or the data.
+* ``SETTINGS["authors"]`` (:data:`AUTHORS_SETTINGS`): the authors' notebook
+  exactly, run by :func:`simulate_authors` -- generation-0 data are ONE
+  two-dimensional blob N(0, I_2), not two Gaussians; see the section below.
+
+The authors' two-dimensional setting
+------------------------------------
+Cell 2 of ``Normals_GMM_experiments.ipynb`` (commit ``b48c90a`` of
+github.com/iliaishacked/curse_recurse), with ``vars = [1]`` and ``ns = [1000]``:
+
+1. ``X = make_blobs(n_samples=1000, n_features=1, centers=[[0, 0]], cluster_std=1)[0][:, ::-1]``
+   -- ``centers`` given as coordinates overrides ``n_features``, so this is 1000
+   draws of N(0, I_2) (the axis flip is cosmetic);
+2. the reference :math:`p_0` = ``GaussianMixture(n_components=2, tol=1e-5,
+   covariance_type="full", max_iter=2000)`` (:data:`AUTHORS_GMM`; sklearn's
+   defaults otherwise: k-means initialisation, ``n_init=1``,
+   ``reg_covar=1e-6``, no ``random_state``) fitted to ``X``;
+3. for ``m = 0, ..., 2049``: fit :math:`p^{(m)}` (same estimator, new
+   k-means initialisation) to ``X``; replace ``X`` by
+   ``p^{(m)}.sample(1000)``; record
+   :math:`\|p_0 - p^{(m)}\|_2^2` and the component standard deviations.
+   So :math:`p^{(0)}` is a second fit to the real data and :math:`p^{(m)}`
+   has been refitted ``m`` times on synthetic data only; no real data are
+   kept.  At ``m`` in {0, 50, 100, 150, 200, 350, 2000} the notebook plots
+   the 1000 samples of :math:`p^{(m)}` coloured by ``p^{(m)}.predict``, next
+   to the real data coloured by ``p_0.predict``, on ``[-3, 3]^2``.
+
+The distance is the closed form (:func:`l2_squared_mixtures`; the notebook's
+``L2_of_gmms`` computes the same sum with ``scipy.stats.multivariate_normal``)
+
+.. math::
+
+    \|f - g\|_2^2 = \langle f, f\rangle - 2\langle f, g\rangle + \langle g, g\rangle,\qquad
+    \langle f, g\rangle = \sum_{i,j} a_i b_j\, N(m_i;\, n_j,\, S_i + T_j)
+
+for :math:`f = \sum_i a_i N(m_i, S_i)` and :math:`g = \sum_j b_j N(n_j, T_j)`.
+The component standard deviation is the notebook's
+``np.sqrt(np.trace(cov_k) / ncomponents)``; with ``ncomponents = 2 = d`` this
+is :math:`\sqrt{\mathrm{tr}\,\Sigma_k / 2}`, the root mean square of the two
+marginal standard deviations, which equals the root mean square of the two
+principal standard deviations (the trace is rotation invariant).  We record
+this one (:attr:`AuthorsRun.component_sd`) because it is what the notebook
+prints (0.902 and 0.888 at the start, 0.0100 and 0.0112 at the end of its
+run); :meth:`AuthorsRun.principal_sds` gives the square roots of the
+eigenvalues, which show the shape of each component.
+
+:func:`simulate_authors` runs this loop with sklearn's own ``make_blobs``,
+``GaussianMixture`` and ``GaussianMixture.sample``; the only change is that
+every ``random_state`` (the blob, each k-means initialisation, each sample) is
+an integer drawn from the chain's seeded generator instead of numpy's global
+state, so a run is reproducible.  Cost: about 7.5 ms per generation, one
+chain of 2050 generations about 15 s on this machine (one BLAS thread).
 
 Reproducibility
 ---------------
 Chain ``i`` draws everything from ``numpy.random.default_rng(child_i)`` where
 ``child_i`` is child ``i`` of ``SeedSequence(seed)``; the integer
 ``random_state`` passed to ``GaussianMixture`` each generation is drawn from
-that generator.  Results are identical for any number of worker processes.
+that generator.  :func:`simulate_authors` does the same: every
+``random_state`` it passes to sklearn is an integer drawn from chain ``i``'s
+generator.  Results are identical for any number of worker processes.
 """
 
 from __future__ import annotations
@@ -74,25 +131,47 @@ from scipy import special
 from numerics import _rng
 from numerics import checks as ck
 from theory import approximation as ta
-from theory._validation import check_generation_list, check_int, check_positive, check_real_array
+from theory.validation import check_generation_list, check_int, check_positive, check_real_array
 
-__all__ = ["ORIGINAL", "PAPER_SETTINGS", "GMMRun", "simulate", "w2_squared_pair", "w2_squared_batch",
-           "l2_squared_batch", "fisher_information", "verification_checks"]
+__all__ = ["ORIGINAL", "PAPER_SETTINGS", "AUTHORS_DATA", "AUTHORS_GMM", "AUTHORS_SETTINGS", "SETTINGS", "GMMRun",
+           "AuthorsRun", "simulate", "simulate_authors", "w2_squared_pair", "w2_squared_batch", "l2_squared_batch",
+           "l2_squared_mixtures", "fisher_information", "verification_checks"]
 
 #: The original distribution, (weights, means, variances).
 ORIGINAL = ((0.5, 0.5), (-2.0, 2.0), (1.0, 1.0))
-#: The settings of the authors' GMM experiment (see module docstring).
+#: The authors' EM settings, for OUR one-dimensional original (see module docstring, "Settings").
 PAPER_SETTINGS = dict(samples=1000, generations=2050, tol=1e-5, max_iter=2000, init="kmeans",
                       snapshots=(0, 50, 100, 150, 200, 350, 2000))
+#: The notebook's generation-0 data: ``sklearn.datasets.make_blobs(**AUTHORS_DATA)`` (one N(0, I_2) blob).
+AUTHORS_DATA = dict(n_samples=1000, n_features=1, centers=[[0, 0]], cluster_std=1)
+#: The notebook's ``gmmparams`` (the estimator of every generation; sklearn defaults otherwise).
+AUTHORS_GMM = dict(n_components=2, tol=1e-5, covariance_type="full", max_iter=2000)
+#: The keyword arguments of :func:`simulate_authors` that reproduce the notebook (its defaults).
+AUTHORS_SETTINGS = dict(samples=1000, generations=2050, tol=1e-5, max_iter=2000,
+                        snapshots=(0, 50, 100, 150, 200, 350, 2000))
+#: The named settings of the experiment: ``"one_dimensional"`` for :func:`simulate` (drop ``snapshots``),
+#: ``"authors"`` for :func:`simulate_authors`.
+SETTINGS = {"one_dimensional": dict(PAPER_SETTINGS, original=ORIGINAL), "authors": AUTHORS_SETTINGS}
 INITS = ("warm", "kmeans", "k-means++", "random_from_data")
 REG_COVAR = 1e-6
+#: Monte Carlo sample size ``N`` of :func:`verification_checks` by default.
+VERIFY_CHAINS = 200_000
+#: Fewest samples :func:`verification_checks` accepts: its EM rows are z-tests against the asymptotic standard error
+#: :math:`\sqrt{[I^{-1}]_{jj}/N}` of the maximum-likelihood estimate, which needs a large ``N`` (at N = 1000 the two
+#: components hold about 500 samples each).
+MIN_CHAINS = 1000
+#: Most samples :func:`verification_checks` accepts: the samples, their densities and the EM responsibilities are held
+#: in memory (about 200 bytes a sample at peak, measured), so peak memory stays near 2 GB at the limit (a larger
+#: budget would end in a MemoryError).
+MAX_CHAINS = 10_000_000
+
 
 def _mixture(mix, name):
     """Validate a mixture given as ``(weights, means, variances)``; return three float arrays.
 
-    Errors of :func:`theory.approximation.check_mixture` are prefixed with ``name``.
+    Errors of :data:`theory.mixture.NUMERIC_MIXTURE` are prefixed with ``name``.
     """
-    return tuple(np.array([float(t) for t in part]) for part in ta.unpack_mixture(mix, name, symbolic_ok=False))
+    return tuple(np.array([float(t) for t in part]) for part in ta.NUMERIC_MIXTURE.check(mix, name))
 
 
 def _components(weights, means, sds, names, ndim):
@@ -402,8 +481,7 @@ def simulate(generations, chains, *, samples=1000, original=ORIGINAL, init="warm
     ----------
     Shumailov et al., "AI models collapse when trained on recursively generated data", Nature 631 (2024),
     Gaussian-mixture experiment (code: the "curse_recurse" repository of arXiv:2305.17493);
-    Dempster, Laird & Rubin (1977), "Maximum likelihood from incomplete data via the EM
-    algorithm", JRSS B 39 (EM); scikit-learn ``GaussianMixture``.
+    [dempster1977]_ (EM); scikit-learn ``GaussianMixture``.
     """
     generations = check_int(generations, "generations", minimum=0)
     chains = check_int(chains, "chains", minimum=1)
@@ -438,6 +516,364 @@ def simulate(generations, chains, *, samples=1000, original=ORIGINAL, init="warm
     l2 = l2_squared_batch(*flat, reference=ref).reshape(C, G1)
     return GMMRun(samples, generations, chains, init, tol, max_iter, ref, W, MU, V, w2_gens, W2, l2, NI, CV,
                   time.perf_counter() - t0)
+
+
+# ----------------------------------------------------------------------------- the authors' 2-D setting
+def _gaussian_overlaps(w1, m1, S1, w2, m2, S2):
+    r""":math:`\sum_{i,j} w_{1i} w_{2j} N(m_{1i}; m_{2j}, S_{1i} + S_{2j})` over leading batch axes (no validation).
+
+    Shapes ``(..., K1)``, ``(..., K1, d)``, ``(..., K1, d, d)`` and the same
+    with ``K2``; the batch axes broadcast.
+    """
+    S = S1[..., :, None, :, :] + S2[..., None, :, :, :]
+    diff = m1[..., :, None, :] - m2[..., None, :, :]
+    L = np.linalg.cholesky(S)
+    z = np.linalg.solve(L, diff[..., None])[..., 0]  # L z = diff, so |z|^2 = diff' S^-1 diff
+    log_det = 2.0 * np.sum(np.log(np.diagonal(L, axis1=-2, axis2=-1)), axis=-1)
+    d = diff.shape[-1]
+    dens = np.exp(-0.5 * np.sum(z * z, axis=-1) - 0.5 * log_det - 0.5 * d * math.log(2 * math.pi))
+    return np.sum(w1[..., :, None] * w2[..., None, :] * dens, axis=(-2, -1))
+
+
+def _l2_mvn(a, b):
+    """Closed-form L2^2 between mixtures ``a``, ``b`` = (weights, means, covariances) arrays (no validation)."""
+    return _gaussian_overlaps(*a, *a) + _gaussian_overlaps(*b, *b) - 2.0 * _gaussian_overlaps(*a, *b)
+
+
+def _mvn_mixture(t, name):
+    """Validate ``name = (weights, means, covariances)`` of shapes (..., K), (..., K, d), (..., K, d, d)."""
+    if t is None or isinstance(t, (str, bytes)) or not hasattr(t, "__len__") or len(t) != 3:
+        raise ValueError(f"{name} must be a (weights, means, covariances) triple, got {t!r}")
+    w = check_real_array(t[0], f"{name}.weights", ndim=None)
+    m = check_real_array(t[1], f"{name}.means", ndim=None)
+    S = check_real_array(t[2], f"{name}.covariances", ndim=None)
+    if w.ndim < 1:
+        raise ValueError(f"{name}.weights must have a component axis, got shape {w.shape}")
+    if m.ndim != w.ndim + 1 or m.shape[:-1] != w.shape or m.shape[-1] < 1:
+        raise ValueError(f"{name}.means must have shape weights.shape + (d,) = {w.shape} + (d,), got {m.shape}")
+    d = m.shape[-1]
+    if S.shape != m.shape + (d,):
+        raise ValueError(f"{name}.covariances must have shape means.shape + (d,) = {m.shape + (d,)}, "
+                         f"got {S.shape}")
+    if np.any(w < 0):
+        raise ValueError(f"{name}.weights must be >= 0, got min {w.min()!r}")
+    total = w.sum(axis=-1)
+    if np.any(np.abs(total - 1) > 1e-9):
+        raise ValueError(f"{name}.weights must sum to 1 (within 1e-9) in each mixture, got sums in "
+                         f"[{total.min()!r}, {total.max()!r}]")
+    asym = np.abs(S - np.swapaxes(S, -1, -2))
+    if np.any(asym > 1e-10 * np.maximum(np.abs(S).max(axis=(-2, -1), keepdims=True), 1e-300)):
+        raise ValueError(f"{name}.covariances must be symmetric, got max |S - S^T| = {asym.max()!r}")
+    if np.any(np.linalg.eigvalsh(S) <= 0):
+        raise ValueError(f"{name}.covariances must be positive definite, got min eigenvalue "
+                         f"{np.linalg.eigvalsh(S).min()!r}")
+    return w, m, S
+
+
+def l2_squared_mixtures(a, b):
+    r"""Closed-form :math:`\int_{\mathbb{R}^d} (f - g)^2\,dx` between two Gaussian mixtures in ``d`` dimensions.
+
+    .. math::
+
+        \|f - g\|_2^2 = \langle f, f\rangle - 2\langle f, g\rangle + \langle g, g\rangle,\qquad
+        \langle f, g\rangle = \sum_{i,j} a_i b_j\, N(m_i;\, n_j,\, S_i + T_j),
+
+    for :math:`f = \sum_i a_i N(m_i, S_i)`, :math:`g = \sum_j b_j N(n_j, T_j)`,
+    with :math:`N(x; \mu, \Sigma) = (2\pi)^{-d/2} \det\Sigma^{-1/2}
+    \exp(-\tfrac12 (x-\mu)^\top\Sigma^{-1}(x-\mu))`.
+
+    Derivation: completing the square in :math:`x`,
+    :math:`N(x; m, S)\,N(x; n, T) = N(m; n, S + T)\,N(x; c, C)` with
+    :math:`C = (S^{-1} + T^{-1})^{-1}` and :math:`c = C(S^{-1}m + T^{-1}n)`;
+    the second factor integrates to 1, so
+    :math:`\int N(x; m, S) N(x; n, T)\,dx = N(m; n, S + T)` (the density at
+    :math:`m - n` of the difference of independent :math:`N(m, S)` and
+    :math:`N(n, T)` vectors), and the double sum follows by bilinearity.  This
+    is the sum the authors' ``L2_of_gmms`` evaluates with
+    ``scipy.stats.multivariate_normal.pdf``; here it is vectorised, with a
+    Cholesky factor of each :math:`S_i + T_j`.
+
+    Parameters
+    ----------
+    a, b : (weights, means, covariances)
+        Arrays of shapes ``(..., K)``, ``(..., K, d)`` and ``(..., K, d, d)``
+        (``K`` may differ between ``a`` and ``b``, ``d`` may not); weights >= 0
+        summing to 1 (within 1e-9) over the last axis, finite means, symmetric
+        positive-definite covariances.  Leading batch axes broadcast.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        :math:`\|f - g\|_2^2 \ge 0` (up to rounding), in units of
+        :math:`x^{-d}`; an array of the broadcast batch shape when there are batch axes.
+
+    Raises
+    ------
+    ValueError
+        ``a`` or ``b`` is not a triple, or one of its arrays is malformed (the
+        message names ``a.weights``, ``b.covariances``, ...), or the batch
+        shapes do not broadcast, or the dimensions ``d`` differ.
+
+    References
+    ----------
+    Petersen & Pedersen, "The Matrix Cookbook" (2012), sec. 8.1.8 (product of Gaussian densities);
+    Shumailov et al., "AI models collapse when trained on recursively generated data", Nature 631 (2024),
+    Gaussian-mixture experiment (code: ``L2_of_gmms`` in ``Normals_GMM_experiments.ipynb`` of the
+    "curse_recurse" repository of arXiv:2305.17493).
+    """
+    A = _mvn_mixture(a, "a")
+    B = _mvn_mixture(b, "b")
+    if A[1].shape[-1] != B[1].shape[-1]:
+        raise ValueError(f"b.means must have the dimension d = {A[1].shape[-1]} of a.means, got {B[1].shape[-1]}")
+    try:
+        batch = np.broadcast_shapes(A[0].shape[:-1], B[0].shape[:-1])
+    except ValueError:
+        raise ValueError(f"b.weights: batch shape {B[0].shape[:-1]} does not broadcast with a's "
+                         f"{A[0].shape[:-1]}") from None
+    out = _l2_mvn(A, B)
+    return float(out) if batch == () else np.asarray(out)
+
+
+def _authors_estimator(random_state, tol=AUTHORS_GMM["tol"], max_iter=AUTHORS_GMM["max_iter"]):
+    """The notebook's ``GMM(**gmmparams)`` with a ``random_state`` (sklearn defaults otherwise)."""
+    from sklearn.mixture import GaussianMixture
+
+    return GaussianMixture(**dict(AUTHORS_GMM, tol=tol, max_iter=max_iter), random_state=random_state)
+
+
+@dataclasses.dataclass
+class AuthorsRun:
+    r"""Result of :func:`simulate_authors` (the authors' 2-D setting); ``C`` chains, ``G`` generations, ``K = 2``.
+
+    Fit ``m`` (``m = 0 .. G-1``) is the notebook's ``gmm`` at loop index ``m``:
+    fit 0 is a second fit to the real data, fit ``m`` has been refitted ``m``
+    times on synthetic data.  Components are sorted by the first coordinate of
+    their mean (labels renumbered accordingly); the reference :math:`p_0` is the
+    notebook's ``X_0_gmm``.
+
+    Attributes
+    ----------
+    reference_weights, reference_means, reference_covariances : arrays (C, K), (C, K, 2), (C, K, 2, 2)
+        :math:`p_0`, the fit to the real data.
+    weights, means, covariances : arrays (C, G, K), (C, G, K, 2), (C, G, K, 2, 2)
+        Fit ``m`` of each chain.
+    l2_squared : array (C, G)
+        :math:`\|p_0 - p^{(m)}\|_2^2` (:func:`l2_squared_mixtures`), units of :math:`x^{-2}`.
+    real_data, real_labels : arrays (C, N, 2), (C, N)
+        The generation-0 data and ``p_0.predict`` of them.
+    snapshots : array (S,)
+        Generations whose samples are kept.
+    snapshot_samples, snapshot_labels : arrays (C, S, N, 2), (C, S, N)
+        The ``N`` samples of fit ``m`` (the data of fit ``m + 1``) and fit ``m``'s ``predict`` of them.
+    n_iter, converged : arrays (C, G)
+        EM iterations and convergence flag of each fit.
+    seconds : float
+        Wall time of the run.
+    """
+
+    samples: int
+    generations: int
+    chains: int
+    tol: float
+    max_iter: int
+    snapshots: np.ndarray
+    real_data: np.ndarray
+    real_labels: np.ndarray
+    reference_weights: np.ndarray
+    reference_means: np.ndarray
+    reference_covariances: np.ndarray
+    weights: np.ndarray
+    means: np.ndarray
+    covariances: np.ndarray
+    l2_squared: np.ndarray
+    snapshot_samples: np.ndarray
+    snapshot_labels: np.ndarray
+    n_iter: np.ndarray
+    converged: np.ndarray
+    seconds: float
+
+    @property
+    def component_sd(self):
+        r"""The notebook's component standard deviation :math:`\sqrt{\mathrm{tr}\,\Sigma_k / 2}`, array (C, G, K)."""
+        return np.sqrt(np.trace(self.covariances, axis1=-2, axis2=-1) / 2)
+
+    @property
+    def reference_component_sd(self):
+        r""":math:`\sqrt{\mathrm{tr}\,\Sigma_k / 2}` of the reference fit :math:`p_0`, array (C, K)."""
+        return np.sqrt(np.trace(self.reference_covariances, axis1=-2, axis2=-1) / 2)
+
+    def principal_sds(self):
+        r"""Square roots of the eigenvalues of each fitted covariance, ascending: array (C, G, K, 2)."""
+        return np.sqrt(np.linalg.eigvalsh(self.covariances))
+
+    def summary(self, generation=None, quantiles=(0.25, 0.5, 0.75)):
+        r"""Quantiles over chains at one generation of :math:`L_2^2` and of the two component sds.
+
+        Parameters
+        ----------
+        generation : int, optional
+            Fit index ``m`` in ``0 .. generations - 1`` (default: the last, ``generations - 1``).
+        quantiles : sequence of float in [0, 1]
+            Default: the quartiles.
+
+        Returns
+        -------
+        dict
+            ``"generation"``, ``"quantiles"``, and arrays of the quantiles of
+            ``"l2_squared"``, ``"sd_smaller"`` and ``"sd_larger"`` (per chain the
+            smaller and the larger of the two :attr:`component_sd`), each by
+            ``numpy.quantile`` (linear interpolation) over the ``C`` chains.
+
+        Notes
+        -----
+        :math:`\hat q_p` = ``numpy.quantile(x, p)`` of the ``C`` per-chain values ``x``.
+
+        References
+        ----------
+        Hyndman & Fan (1996), "Sample quantiles in statistical packages", definition 7.
+        """
+        g = self.generations - 1 if generation is None else check_int(generation, "generation", minimum=0,
+                                                                       maximum=self.generations - 1)
+        q = check_real_array(quantiles, "quantiles", minimum=0.0, maximum=1.0)
+        sd = self.component_sd[:, g]
+        return {"generation": g, "quantiles": q, "l2_squared": np.quantile(self.l2_squared[:, g], q),
+                "sd_smaller": np.quantile(sd.min(axis=1), q), "sd_larger": np.quantile(sd.max(axis=1), q)}
+
+
+def _sorted_fit(gm):
+    """(order, rank) sorting the components of a fitted GaussianMixture by the first coordinate of the mean."""
+    order = np.argsort(gm.means_[:, 0], kind="stable")
+    rank = np.empty_like(order)
+    rank[order] = np.arange(order.size)
+    return order, rank
+
+
+def _run_authors_chain(args):
+    """One chain of the notebook's loop (runs in a worker process)."""
+    from sklearn.datasets import make_blobs
+    from sklearn.exceptions import ConvergenceWarning
+    from threadpoolctl import threadpool_limits
+
+    seed_seq, samples, generations, tol, max_iter, snaps = args
+    rng = np.random.default_rng(seed_seq)
+
+    def state():
+        return int(rng.integers(0, 2 ** 31 - 1))
+
+    K, d = AUTHORS_GMM["n_components"], 2
+    W, MU = np.empty((generations, K)), np.empty((generations, K, d))
+    COV = np.empty((generations, K, d, d))
+    n_iter = np.empty(generations, dtype=np.int64)
+    conv = np.empty(generations, dtype=bool)
+    snap_x = np.empty((len(snaps), samples, d))
+    snap_l = np.empty((len(snaps), samples), dtype=np.int8)
+    where = {int(g): i for i, g in enumerate(snaps)}
+    with threadpool_limits(1), warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        blob = dict(AUTHORS_DATA, n_samples=samples)
+        X0 = np.ascontiguousarray(make_blobs(**blob, random_state=state())[0][:, ::-1])  # the notebook's flip
+        ref = _authors_estimator(state(), tol, max_iter).fit(X0)
+        order, rank = _sorted_fit(ref)
+        real_labels = rank[ref.predict(X0)].astype(np.int8)
+        reference = (ref.weights_[order], ref.means_[order], ref.covariances_[order])
+        X = X0
+        for m in range(generations):
+            gm = _authors_estimator(state(), tol, max_iter).fit(X)
+            gm.set_params(random_state=state())  # the stream of gm.sample (the notebook: numpy's global state)
+            X = gm.sample(samples)[0]
+            order, rank = _sorted_fit(gm)
+            W[m], MU[m], COV[m] = gm.weights_[order], gm.means_[order], gm.covariances_[order]
+            n_iter[m], conv[m] = gm.n_iter_, gm.converged_
+            if m in where:
+                snap_x[where[m]] = X
+                snap_l[where[m]] = rank[gm.predict(X)]
+    l2 = _l2_mvn(tuple(a[None] for a in reference), (W, MU, COV))
+    return (X0, real_labels, *reference, W, MU, COV, l2, snap_x, snap_l, n_iter, conv)
+
+
+def simulate_authors(chains, *, generations=2050, samples=1000, tol=1e-5, max_iter=2000,
+                     snapshots=AUTHORS_SETTINGS["snapshots"], seed=None, workers=1, progress=False):
+    r"""Run ``chains`` independent, seeded copies of the authors' GMM notebook loop (``SETTINGS["authors"]``).
+
+    Each chain: ``X`` = 1000 draws of N(0, I_2) (``make_blobs(**AUTHORS_DATA)``,
+    axes flipped); :math:`p_0` = ``GaussianMixture(**AUTHORS_GMM)`` fitted to
+    ``X``; then for ``m = 0 .. generations - 1``: :math:`p^{(m)}` = a fresh
+    ``GaussianMixture(**AUTHORS_GMM)`` (k-means initialisation) fitted to ``X``,
+    ``X`` = ``p^{(m)}.sample(samples)``, record
+    :math:`\|p_0 - p^{(m)}\|_2^2` and the parameters.  No real data are kept
+    after fit 0.  See the module docstring, "The authors' two-dimensional
+    setting", for the notebook lines and :func:`l2_squared_mixtures` for
+
+    .. math::
+
+        \|p_0 - p^{(m)}\|_2^2 = \sum_{i,j} a_i a_j N(m_i; m_j, S_i + S_j)
+        - 2\sum_{i,j} a_i b_j N(m_i; n_j, S_i + T_j) + \sum_{i,j} b_i b_j N(n_i; n_j, T_i + T_j).
+
+    Parameters
+    ----------
+    chains : int >= 1
+    generations : int >= 1
+        Number of fits ``m = 0 .. generations - 1`` (the notebook's ``evolutions = 2050``).
+    samples : int >= 2
+        ``N``: the real data and every generation's sample (notebook: 1000).
+    tol, max_iter : EM stopping rule (notebook: 1e-5, 2000).
+    snapshots : sequence of int in ``0 .. generations - 1``
+        Generations whose samples (and predicted labels) are kept (notebook:
+        0, 50, 100, 150, 200, 350, 2000).
+    seed : int >= 0, SeedSequence or None
+        Chain ``i`` uses ``default_rng`` of child ``i`` of ``SeedSequence(seed)``;
+        every ``random_state`` passed to sklearn is drawn from it.
+    workers : int >= 1
+        Worker processes; results do not depend on it.
+    progress : bool
+        One line per quarter of the chains on stderr (in place on a terminal).
+
+    Returns
+    -------
+    AuthorsRun
+
+    Raises
+    ------
+    ValueError
+        A parameter out of range (the message names it).
+
+    Notes
+    -----
+    Cost (measured on this machine, one BLAS thread per worker): about 7.5 ms
+    per generation, 15 s for one chain of 2050 generations; ``workers=2`` halves
+    the wall time of several chains.  Fits that stop at ``max_iter`` are kept
+    (as in the notebook) and flagged in ``converged``.
+
+    References
+    ----------
+    Shumailov et al., "AI models collapse when trained on recursively generated data", Nature 631 (2024),
+    Gaussian-mixture experiment; code: ``Normals_GMM_experiments.ipynb``, commit b48c90a of
+    github.com/iliaishacked/curse_recurse (arXiv:2305.17493); scikit-learn ``make_blobs``,
+    ``GaussianMixture``.
+    """
+    chains = check_int(chains, "chains", minimum=1)
+    generations = check_int(generations, "generations", minimum=1)
+    samples = check_int(samples, "samples", minimum=2)
+    tol = float(check_positive(tol, "tol"))
+    max_iter = check_int(max_iter, "max_iter", minimum=1)
+    snaps = check_generation_list(snapshots, "snapshots", generations - 1)
+    workers = _rng.check_workers(workers)
+    children = _rng.check_seed(seed).spawn(chains)
+    jobs = [(children[i], samples, generations, tol, max_iter, tuple(snaps.tolist())) for i in range(chains)]
+    bar = _rng.Progress(chains, f"gmm authors N={samples} generations={generations}", progress)
+    t0 = time.perf_counter()
+    results = []
+    if workers == 1 or chains == 1:
+        for i, job in enumerate(jobs):
+            results.append(_run_authors_chain(job))
+            bar.update(i + 1)
+    else:
+        with ProcessPoolExecutor(min(workers, chains)) as pool:
+            for i, res in enumerate(pool.map(_run_authors_chain, jobs)):
+                results.append(res)
+                bar.update(i + 1)
+    arrays = [np.stack([r[j] for r in results]) for j in range(13)]
+    return AuthorsRun(samples, generations, chains, tol, max_iter, snaps, *arrays, time.perf_counter() - t0)
 
 
 # ----------------------------------------------------------------------------- verification
@@ -511,8 +947,8 @@ def verification_checks(chains=None, seed=20240724, progress=True):
 
     Parameters
     ----------
-    chains : int >= 1000, optional
-        Monte Carlo sample size ``N`` (default 200000).
+    chains : int in [MIN_CHAINS, MAX_CHAINS] = [1000, 10**7], optional
+        Monte Carlo sample size ``N`` (default :data:`VERIFY_CHAINS` = 200000).
     seed : int >= 0, SeedSequence or None, default 20240724
         Root seed (three spawned children).
     progress : bool, default True
@@ -539,7 +975,7 @@ def verification_checks(chains=None, seed=20240724, progress=True):
     """
     from sklearn.mixture import GaussianMixture
 
-    N = 200_000 if chains is None else check_int(chains, "chains", minimum=1000)
+    N = VERIFY_CHAINS if chains is None else check_int(chains, "chains", minimum=MIN_CHAINS, maximum=MAX_CHAINS)
     ss = _rng.check_seed(seed)
     s_fit, s_run, s_mc = ss.spawn(3)
     rows = []
@@ -557,7 +993,7 @@ def verification_checks(chains=None, seed=20240724, progress=True):
     truth = [w[0], m[0], m[1], v[0], v[1]]
     for name, t, e, s in zip(names, truth, est, se):
         rows.append(ck.z_check("gmm", f"EM fit {name} (one generation)", {"N": N, "original": "0.5N(-2,1)+0.5N(2,1)"},
-                               t, e, s, note="SE from the Fisher information (quadrature)"))
+                               t, e, s, note="SE from the Fisher information (quadrature)", n_samples=N))
     # 2. fast W2 vs quad reference on fitted mixtures of a short chain
     run = simulate(30, 1, samples=200, seed=s_run, w2_generations=(1, 10, 30))
     for g in (1, 10, 30):
@@ -579,7 +1015,7 @@ def verification_checks(chains=None, seed=20240724, progress=True):
     se_l2 = math.sqrt(da.var(ddof=1) / N + db.var(ddof=1) / N)
     params = {"N": N, "p_n": "chain fit, M=200, n=30"}
     rows.append(ck.z_check("gmm", "L2^2(p_n, p_0) closed form", params, ta.l2_squared(pa, pb), l2, se_l2,
-                           note="MC: E_p0[p0-pn] - E_pn[p0-pn]"))
+                           note="MC: E_p0[p0-pn] - E_pn[p0-pn]", n_samples=N))
     rows.append(ck.mean_check("gmm", "TV(p_0, p_n) quadrature", params, ta.total_variation(pa, pb),
                               np.maximum(0.0, 1.0 - fb(xa) / fa(xa))))
     rows.append(ck.mean_check("gmm", "KL(p_0 || p_n) quadrature", params, ta.kl_divergence(pa, pb),

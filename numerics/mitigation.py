@@ -51,8 +51,6 @@ PROCESS = "mitigation"
 #: Per-chain statistics of the Gaussian runs.
 STATISTICS = ("mean", "mean_error_sq", "variance", "std", "w2_squared")
 METHODS = ("exact", "naive")
-#: Fewest chains accepted by :func:`verification_checks`.
-MIN_CHAINS = 100
 #: Quantities a ``formulas`` override of :func:`checks_for_run` may name, by scheme.
 QUANTITIES = {"mix": ("E[mu_n] (mix)", "E[(mu_n-mu)^2] (mix)", "E[sigma_n^2] (mix)"),
               "accumulate": ("E[(mu_n-mu)^2] (accumulate)", "E[sigma_n^2] (accumulate)",
@@ -813,6 +811,12 @@ def sweep(alphas, Ms, generations, chains, *, seed, n_jobs=1, estimator="unbiase
 
 # ----------------------------------------------------------------------------- verification
 VERIFY_CHAINS = 100_000
+#: Fewest chains :func:`verification_checks` accepts (a sample variance needs two draws).  Rows estimated from fewer
+#: than :data:`numerics.checks.MIN_SAMPLES` chains come out underpowered: they neither pass nor fail.
+MIN_CHAINS = 2
+#: Most chains :func:`verification_checks` accepts: the snapshots of every chain are kept (about 150 bytes a chain at
+#: peak, measured), so peak memory stays near 1.5 GB at the limit (a larger budget would end in a MemoryError).
+MAX_CHAINS = 10_000_000
 #: (alpha, M, estimator, generations checked) for the exact mixing simulator.
 VERIFY_MIX = ((0.1, 20, "unbiased", (1, 5, 60)), (0.5, 4, "unbiased", (1, 3, 40)), (0.1, 20, "mle", (1, 5, 60)),
               (1 / 3, 3, "mle", (2, 40)), (0.05, 20, "unbiased", (10, 60)))
@@ -846,7 +850,7 @@ def verification_checks(chains=None, seed=DEFAULT_SEED, progress=True):
 
     Parameters
     ----------
-    chains : int >= MIN_CHAINS, optional
+    chains : int in [MIN_CHAINS, MAX_CHAINS], optional
         Chains per exact Monte Carlo run (default :data:`VERIFY_CHAINS`; naive and discrete runs use at
         most :data:`VERIFY_NAIVE_CHAINS` and :data:`VERIFY_DISCRETE_CHAINS`).
     seed : int >= 0 or SeedSequence, default DEFAULT_SEED
@@ -856,7 +860,8 @@ def verification_checks(chains=None, seed=DEFAULT_SEED, progress=True):
     -------
     list of numerics.checks.Check
     """
-    chains = VERIFY_CHAINS if chains is None else V.check_int(chains, "chains", minimum=MIN_CHAINS)
+    chains = VERIFY_CHAINS if chains is None else V.check_int(chains, "chains", minimum=MIN_CHAINS,
+                                                             maximum=MAX_CHAINS)
     V.check_flag(progress, "progress")
     ss = _rng.check_seed(seed)
     seeds = iter(ss.spawn(len(VERIFY_MIX) + len(VERIFY_ACC) + len(VERIFY_DISCRETE) + 2 + len(VERIFY_SUBSAMPLE)

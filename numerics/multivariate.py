@@ -49,6 +49,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import math
+from fractions import Fraction
 from typing import Dict
 
 import mpmath
@@ -60,7 +61,7 @@ from numerics import checks as ck
 from numerics.gaussian import Summary
 from theory import gaussian as tg
 from theory import multivariate as th
-from theory._validation import check_estimator, check_generation_list, check_int, check_real_array
+from theory.validation import check_estimator, check_generation_list, check_int, check_real_array
 
 __all__ = ["simulate", "MultivariateRun", "Summary", "verification_checks", "checks_for_run",
            "exact_value_checks", "STATISTICS"]
@@ -128,15 +129,12 @@ def _check_inputs(d, M, Sigma, mu):
     M = check_int(M, "M", minimum=2)
     if M < d + 1:
         raise ValueError(f"M must be >= d + 1 = {d + 1} (non-singular sample covariance), got {M}")
-    if Sigma is None:
-        S = np.eye(d)
-    else:
-        if isinstance(Sigma, (int, float, np.floating, np.integer)) and not isinstance(Sigma, bool):
-            th.check_sigma(Sigma, d)
-            S = float(Sigma) * np.eye(d)
-        else:
-            S = check_real_array(Sigma, "Sigma", ndim=None, finite=False)
-            th.check_sigma(S, d)
+    S = th.COVARIANCE.check(Sigma, "Sigma")  # None, a scalar s2 (s2 I) or a symmetric positive-definite matrix
+    if isinstance(S, sp.Basic) and S.free_symbols or isinstance(S, sp.MatrixBase) and S.free_symbols:
+        raise ValueError(f"Sigma must be numeric, got {S!r}")
+    S = np.eye(d) if S is None else float(S) * np.eye(d) if np.ndim(S) == 0 else np.array(S, dtype=float)
+    if S.shape != (d, d):
+        raise ValueError(f"Sigma must be a d x d matrix with d = {d}, got shape {S.shape}")
     if mu is None:
         m = np.zeros(d)
     else:
@@ -345,6 +343,14 @@ VERIFY_N = (1, 5, 20)
 VERIFY_CHAINS = {2: 60_000, 5: 25_000, 20: 4_000}
 VERIFY_NAIVE = ((2, 4, 5), (5, 8, 5))  # (d, M, generations) with method="naive"
 VERIFY_NAIVE_CHAINS = 20_000
+#: Fewest chains :func:`verification_checks` accepts (a sample variance needs two draws; every d gets at least two
+#: chains).  Rows estimated from fewer than :data:`numerics.checks.MIN_SAMPLES` chains come out underpowered: they
+#: neither pass nor fail.
+MIN_CHAINS = 2
+#: Most chains :func:`verification_checks` accepts: the snapshots of every chain, d x d factors included, are kept
+#: (about 1.5 kB per chain at d = 2, measured), so peak memory stays near 1.5 GB at the limit (a larger budget would
+#: end in a MemoryError).
+MAX_CHAINS = 1_000_000
 PROCESS = "multivariate"
 
 
@@ -371,8 +377,7 @@ def example_sigma(d):
 
     References
     ----------
-    None (a test covariance; AR(1) correlation, e.g. Brockwell & Davis (1991), "Time Series: Theory and
-    Methods", sec. 3.1).
+    A test covariance: the AR(1) correlation, [brockwelldavis1991]_, sec. 3.1.
     """
     idx = np.arange(d)
     s = 1.0 + idx / d
@@ -389,8 +394,9 @@ def _moments_from_cumulants(kappa):
 
 @functools.lru_cache(maxsize=None)
 def _log_det_step_cumulants(d, M, estimator):
-    """Cumulants 2..8 of one refit's log-determinant increment (theory at n = 1, 40 digits)."""
-    return tuple(th.log_det_cumulant(j, 1, d, M, None, estimator, dps=40) for j in range(2, 9))
+    """Cumulants 2..8 of one refit's log-determinant increment (the exact theory at n = 1, to 40 digits)."""
+    return tuple(mpmath.mpf(sp.N(th.log_det_cumulant(j, 1, d, M, estimator=estimator, exact=True), 40))
+                 for j in range(2, 9))
 
 
 def log_det_kurtoses(n, d, M, estimator):
@@ -437,8 +443,9 @@ def log_det_kurtoses(n, d, M, estimator):
 
 @functools.lru_cache(maxsize=None)
 def _det_step_moments(d, M, estimator, power):
-    """E[(det Sigma_1/det Sigma)^(power j)], j = 1..8, from the theory at 60 digits."""
-    return tuple(th.det_moment(1, d, M, power * j, None, estimator, dps=60) for j in range(1, 9))
+    """E[(det Sigma_1/det Sigma)^(power j)], j = 1..8, from the exact theory to 60 digits."""
+    return tuple(mpmath.mpf(sp.N(th.det_moment(1, d, M, power * j, estimator=estimator, exact=True), 60))
+                 for j in range(1, 9))
 
 
 def det_kurtoses(n, d, M, estimator, power=1):
@@ -528,7 +535,7 @@ def checks_for_run(run, n, formulas=None):
     P = PROCESS
 
     def theory(name, f):
-        return formulas[name](n, d, M, S, est) if name in formulas else f(n, d, M, S, est)
+        return formulas[name](n, d, M, S, est) if name in formulas else f(n, d, M, Sigma=S, estimator=est)
 
     rows = []
     ld = run.statistic("log_det", n)
@@ -546,18 +553,18 @@ def checks_for_run(run, n, formulas=None):
     dk, dk_sq = det_kurtoses(n, d, M, est)
     rows.append(ck.mean_check_from_summary(
         P, "E[det Sigma_n]/det Sigma", params,
-        theory("E[det Sigma_n]/det Sigma", lambda *a: th.expected_det(n, d, M, None, est)),
+        theory("E[det Sigma_n]/det Sigma", lambda *a, **k: th.expected_det(n, d, M, estimator=est)),
         det.mean(), det.std(ddof=1) / math.sqrt(det.size), det.size, kurtosis=dk))
     rows.append(ck.variance_check(P, "Var[det Sigma_n]/det Sigma^2", params,
                                   theory("Var[det Sigma_n]/det Sigma^2",
-                                         lambda *a: th.variance_of_det(n, d, M, None, est)), det,
+                                         lambda *a, **k: th.variance_of_det(n, d, M, estimator=est)), det,
                                   kurtosis_of_square=dk_sq))
     root = det ** (1.0 / (2 * d))
     rk, _ = det_kurtoses(n, d, M, est, sp.Rational(1, 2 * d))
     rows.append(ck.mean_check_from_summary(
         P, "E[(det Sigma_n/det Sigma)^(1/2d)]", params,
         theory("E[(det Sigma_n/det Sigma)^(1/2d)]",
-               lambda *a: th.det_moment(n, d, M, sp.Rational(1, 2 * d), None, est)),
+               lambda *a, **k: th.det_moment(n, d, M, Fraction(1, 2 * d), estimator=est)),
         root.mean(), root.std(ddof=1) / math.sqrt(root.size), root.size, kurtosis=rk))
     tr = run.statistic("trace", n)
     rows.append(ck.mean_check(P, "E[tr Sigma_n]", params, theory("E[tr Sigma_n]", th.expected_trace), tr))
@@ -601,23 +608,23 @@ def exact_value_checks():
              "E[log det Sigma_n]": th.expected_log_det, "Var[log det Sigma_n]": th.variance_of_log_det,
              "E[tr Sigma_n^2]": th.expected_trace_of_square, "E[(tr Sigma_n)^2]": th.expected_squared_trace,
              "Var[tr Sigma_n]": th.variance_of_trace, "E[|mu_n-mu|^2]": th.mean_squared_displacement,
-             "E[F_n] lower": lambda *a: th.fidelity_bounds(*a)[0],
-             "E[F_n] upper": lambda *a: th.fidelity_bounds(*a)[1],
-             "E[W2^2] lower": lambda *a: th.w2_squared_bounds(*a)[0],
-             "E[W2^2] upper": lambda *a: th.w2_squared_bounds(*a)[1]}
+             "E[F_n] lower": lambda *a, **k: th.fidelity_bounds(*a, **k).lower,
+             "E[F_n] upper": lambda *a, **k: th.fidelity_bounds(*a, **k).upper,
+             "E[W2^2] lower": lambda *a, **k: th.w2_squared_bounds(*a, **k).lower,
+             "E[W2^2] upper": lambda *a, **k: th.w2_squared_bounds(*a, **k).upper}
     rows = []
     for d, M, n, est in ((2, 3, 7, "unbiased"), (5, 9, 4, "mle"), (20, 25, 3, "unbiased")):
         for name, f in funcs.items():
-            exact = f(sp.Integer(n), sp.Integer(d), sp.Integer(M), sp.Integer(2), est)
+            exact = f(sp.Integer(n), sp.Integer(d), sp.Integer(M), Sigma=sp.Integer(2), estimator=est)
             rows.append(ck.exact_check(PROCESS, name, {"d": d, "M": M, "n": n, "estimator": est, "Sigma": "2I"},
-                                       sp.N(exact, 30), f(n, d, M, 2.0, est),
+                                       sp.N(exact, 30), f(n, d, M, Sigma=2.0, estimator=est),
                                        note=f"exact value {sp.sstr(exact)[:40]}"))
     for M, n, est in ((3, 7, "unbiased"), (10, 50, "mle")):
         exact = tg.expected_w2_squared(n, M, estimator=est, exact=True)
         for side, k in (("lower", 0), ("upper", 1)):
             rows.append(ck.exact_check(PROCESS, f"E[W2^2] {side} (d=1) = theory.gaussian",
                                        {"d": 1, "M": M, "n": n, "estimator": est}, sp.N(exact, 30),
-                                       th.w2_squared_bounds(n, 1, M, None, est)[k]))
+                                       th.w2_squared_bounds(n, 1, M, estimator=est)[k]))
     return rows
 
 
@@ -639,7 +646,7 @@ def verification_checks(chains=None, seed=20240724, progress=True):
 
     Parameters
     ----------
-    chains : int >= 2, optional
+    chains : int in [MIN_CHAINS, MAX_CHAINS] = [2, 10**6], optional
         Chains at ``d = 2`` (default: :data:`VERIFY_CHAINS` per ``d``); larger ``d`` use
         ``round(chains * VERIFY_CHAINS[d] / VERIFY_CHAINS[2])`` (at least 2).
     seed : int >= 0, SeedSequence or None, default 20240724
@@ -663,7 +670,7 @@ def verification_checks(chains=None, seed=20240724, progress=True):
     Muirhead (1982), "Aspects of Multivariate Statistical Theory", ch. 3.
     """
     if chains is not None:
-        chains = check_int(chains, "chains", minimum=2)
+        chains = check_int(chains, "chains", minimum=MIN_CHAINS, maximum=MAX_CHAINS)
     ss = _rng.check_seed(seed)
     seeds = iter(ss.spawn(len(VERIFY_RUNS) + len(VERIFY_NAIVE)))
     rows = []

@@ -19,7 +19,8 @@ of probability :math:`x_i` is lost in one generation with probability
 :math:`(1 - x_i)^M`; the absorbing states are exactly the point masses; every
 other state reaches a point mass in one step with positive probability; and the
 fixation probability of a category equals its initial frequency (optional
-stopping).
+stopping).  :func:`derive_eigenvalues` derives the spectrum of the two-type chain
+(Feller): in the falling-factorial basis the transition operator is triangular.
 
 References
 ----------
@@ -30,8 +31,13 @@ DNA Sequence Evolution* (2008).
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import sympy as sp
 from sympy.stats import Bernoulli, Binomial
+
+from theory import discrete as td
+from theory import validation as V
 
 from .core import (Assume, Bound, Claim, Ex, Model, Notation, Pr, Step, Theorem, by_claims, instance_of,
                    sequence)
@@ -189,3 +195,32 @@ WRIGHT_FISHER = _wright_fisher()
 
 #: The discrete theorems in document order.
 THEOREMS = (WRIGHT_FISHER,)
+
+
+# ----------------------------------------------------------------------------- the spectrum of the two-type chain
+class EigenvalueDerivation(NamedTuple):
+    """:func:`derive_eigenvalues`: the triangular form ``T``, its diagonal, and whether ``P V = V T`` holds exactly."""
+    T: sp.Matrix
+    eigenvalues: list
+    similar: bool
+
+
+def derive_eigenvalues(M):
+    r"""Triangular form of the two-type transition operator in the falling-factorial basis, for a numeric ``M``.
+
+    :math:`(P(\cdot)_k)(i) = E[(X')_k \mid i] = \frac{(M)_k}{M^k} i^k = \frac{(M)_k}{M^k}\sum_{m \le k} S(k, m)(i)_m`
+    (the factorial moments of :math:`\mathrm{Bin}(M, i/M)`, and Stirling numbers of the second kind), so the
+    matrix ``T`` with ``T[m, k]`` the coefficient of :math:`(i)_m` in :math:`P(i)_k` is upper triangular with
+    diagonal :math:`\lambda_k = (M)_k/M^k` (Feller 1951).  ``similar`` is True when :math:`PV = VT` exactly
+    for the falling-factorial Vandermonde :math:`V_{ik} = (i)_k`, i.e. ``T`` *is* the transition matrix of
+    :func:`theory.discrete.transition_matrix` in that basis.  ``1 <= M <= 60``.
+    """
+    M = V.Integer(1, 60).check(M, "M")
+    T = sp.zeros(M + 1, M + 1)
+    for k in range(M + 1):
+        lam = sp.ff(M, k) / sp.Integer(M) ** k
+        for m in range(k + 1):
+            T[m, k] = lam * sp.functions.combinatorial.numbers.stirling(k, m)
+    Vm = sp.Matrix(M + 1, M + 1, lambda i, k: sp.ff(i, k))
+    P = sp.Matrix(td.transition_matrix(M, exact=True))
+    return EigenvalueDerivation(T, [T[k, k] for k in range(M + 1)], bool((P * Vm - Vm * T).is_zero_matrix))

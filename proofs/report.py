@@ -28,7 +28,8 @@ import sympy as sp
 from .core import FAILED, NUMERIC, PROVED, _LATEX_REL
 
 #: Modules holding ``THEOREMS``, in document order.
-THEOREM_MODULES = ("proofs.gaussian", "proofs.discrete", "proofs.mitigation", "proofs.multivariate")
+THEOREM_MODULES = ("proofs.gaussian", "proofs.discrete", "proofs.mitigation", "proofs.multivariate",
+                   "proofs.regression")
 
 _MARK = {PROVED: "proved", NUMERIC: "checked numerically", FAILED: "FAILED"}
 
@@ -220,17 +221,26 @@ def to_markdown(result) -> str:
 
 
 def write_documents(results, fmt, out):
-    """Write one document per theorem; return the paths."""
-    os.makedirs(out, exist_ok=True)
+    """Write one document per theorem; return the paths.
+
+    Every document is rendered before anything is written, and each is written
+    under a temporary name and renamed into place: no half-written file.
+    """
     ext = {"latex": "tex", "markdown": "md"}[fmt]
     render = to_latex if fmt == "latex" else to_markdown
-    paths = []
-    for r in results:
-        path = os.path.join(out, f"{r.theorem.name}.{ext}")
-        with open(path, "w") as fh:
-            fh.write(render(r))
-        paths.append(path)
-    return paths
+    docs = [(os.path.join(out, f"{r.theorem.name}.{ext}"), render(r)) for r in results]
+    os.makedirs(out, exist_ok=True)
+    for path, text in docs:
+        tmp = os.path.join(out, f".{os.path.basename(path)}.{os.getpid()}.tmp")
+        try:
+            with open(tmp, "w") as fh:
+                fh.write(text)
+            os.replace(tmp, path)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise
+    return [path for path, _ in docs]
 
 
 def main(fmt=None, out=None, theorems=None) -> int:

@@ -80,3 +80,47 @@ def test_interval_check():
     assert ck.interval_check("t", "E[X] >= l", {}, 1.1, None, x).status == ck.DISAGREE
     with pytest.raises(ValueError, match="lower"):
         ck.interval_check("t", "q", {}, 2.0, 1.0, x)
+
+
+def test_infinite_or_undefined_stderr_is_underpowered_not_disagree():
+    for se in (math.inf, math.nan):
+        row = ck.z_check("t", "q", {}, 1.0, 1.5, se)
+        assert row.status == ck.UNDERPOWERED and "standard error" in row.note
+        assert ck.z_check("t", "q", {}, 1.0, 1.0, se).status == ck.UNDERPOWERED
+    # a zero standard error with a discrepancy is still a disagreement, and the judged values stay judged
+    assert ck.z_check("t", "q", {}, 1.0, 1.5, 0.0).status == ck.DISAGREE
+    assert ck.z_check("t", "q", {}, 1.0, math.inf, math.inf).status == ck.DISAGREE
+    assert ck.z_check("t", "q", {}, math.nan, 1.0, math.nan).status == ck.DISAGREE
+
+
+def test_too_few_draws_are_underpowered_by_rule():
+    n = ck.MIN_SAMPLES
+    assert not ck.is_powered(n - 1, 1.0) and ck.is_powered(n, 1.0)
+    # two draws: the sample variance has a standard error of ~1e-16 and the sample kurtosis is exactly 1,
+    # so without the rule a wrong-looking variance from two chains was reported as DISAGREE
+    two = np.array([0.3, 1.7])
+    assert ck.sample_kurtosis(two) == pytest.approx(1.0)
+    for row in (ck.variance_check("t", "Var", {}, 5.0, two), ck.mean_check("t", "E", {}, 5.0, two),
+                ck.interval_check("t", "E bounds", {}, 4.0, 6.0, two),
+                ck.quantile_check("t", "median", {}, 5.0, two, 0.5, None),
+                ck.proportion_check("t", "p", {}, 0.5, 0, 20),
+                ck.z_check("t", "q", {}, 5.0, 1.0, 0.01, n_samples=n - 1)):
+        assert row.status == ck.UNDERPOWERED, row
+        assert "underpowered" in row.note
+    # at the minimum the same rows are judged: a wrong value disagrees, a right one agrees
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal(400)  # normal: kurtosis 3 needs N >= 200
+    assert ck.mean_check("t", "E", {}, 0.0, x).status == ck.AGREE
+    assert ck.mean_check("t", "E", {}, 1.0, x).status == ck.DISAGREE
+    assert ck.z_check("t", "q", {}, 5.0, 1.0, 0.01, n_samples=n).status == ck.DISAGREE
+
+
+def test_two_chains_cannot_cry_wolf():
+    """`collapse verify --chains 2` reported 36 false DISAGREE rows for the Gaussian process."""
+    from numerics import gaussian as ng
+
+    for est in ("unbiased", "mle"):
+        run = ng.simulate(2, 100, 2, estimator=est, seed=4, record=(), snapshots=(1, 5, 20, 100), quantiles=())
+        rows = [r for n in (1, 5, 20, 100) for r in ng.checks_for_run(run, n)]
+        assert rows and all(r.status == ck.UNDERPOWERED for r in rows), ck.format_table(
+            [r for r in rows if r.status != ck.UNDERPOWERED])

@@ -1,6 +1,10 @@
-"""The teaching notebooks run top to bottom, within a minute each, and are stored without outputs."""
+"""The teaching notebooks run top to bottom and are stored without outputs.
 
-import time
+How fast they run is measured in ``benchmarks/bench_notebooks.py`` (a ratio to a
+kernel start measured in the same run), not asserted here.
+"""
+
+import os
 from pathlib import Path
 
 import nbformat
@@ -9,7 +13,8 @@ from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
-TIME_LIMIT_S = 60
+#: Per-cell guard against a hung kernel (not a speed claim: a cell takes seconds).
+CELL_TIMEOUT_S = 600
 
 
 def test_there_are_notebooks():
@@ -33,14 +38,13 @@ def test_solutions_hidden_by_default(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def test_runs_top_to_bottom(path):
+def test_runs_top_to_bottom(path, monkeypatch):
+    # the kernel imports this checkout (as the tests do), not whatever copy of the toolkit is installed
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
     nb = nbformat.read(path, as_version=4)
-    t0 = time.perf_counter()
-    NotebookClient(nb, timeout=TIME_LIMIT_S * 2, kernel_name="python3",
+    NotebookClient(nb, timeout=CELL_TIMEOUT_S, kernel_name="python3",
                    resources={"metadata": {"path": str(ROOT / "notebooks")}}).execute()
-    elapsed = time.perf_counter() - t0
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     assert not errors
     images = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if "image/png" in o.get("data", {})]
     assert images, f"{path.name} shows no figure (is a non-interactive backend forced?)"
-    assert elapsed < TIME_LIMIT_S * 1.5, f"{path.name} took {elapsed:.0f} s (target {TIME_LIMIT_S} s)"

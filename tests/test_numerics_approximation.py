@@ -90,10 +90,10 @@ def test_expressivity_w2_per_chain_uses_the_public_vectorised_function():
     assert not hasattr(na, "_quantile_grid") and not hasattr(na, "_gaussian_w2_to_mixture")
     rng = np.random.default_rng(SEED)
     mean, sd = rng.normal(0, 0.5, 1000), np.sqrt(5.0 * rng.chisquare(99, 1000) / 99)
-    w2 = ta.w2_squared_gaussians_to_mixture(mean, sd, na.EXPRESSIVITY_MIXTURE)
+    w2 = ta.w2_squared_gaussians_to_mixture(mean, sigma2=sd ** 2, mixture=na.EXPRESSIVITY_MIXTURE)
     # the closest Gaussian in W2 has m = mu, s = kappa: W2^2 >= sigma^2 - kappa^2 > 0
-    _, var = ta.mixture_moments(*na.EXPRESSIVITY_MIXTURE)
-    k = ta.kappa(*na.EXPRESSIVITY_MIXTURE)
+    _, var = ta.mixture_moments(na.EXPRESSIVITY_MIXTURE)
+    k = ta.kappa(na.EXPRESSIVITY_MIXTURE)
     assert w2.shape == (1000,) and np.all(w2 >= var - k * k - 1e-12) and var - k * k > 0
 
 
@@ -121,7 +121,7 @@ def test_verification_checks_small_budget():
     (lambda: na.simulate_truncation(2, 10, 3, 100, method="exact"), "method"),
     (lambda: na.simulate_temperature(0, 10, 3, 100), "T"),
     (lambda: na.simulate_temperature(-0.5, 10, 3, 100), "T"),
-    (lambda: na.simulate_temperature(0.5, 10, 3, 100, sigma=0), "sigma"),
+    (lambda: na.simulate_temperature(0.5, 10, 3, 100, sigma2=0), "sigma2"),
     (lambda: na.simulate_temperature(0.5, 10, 3, 100, estimator="x"), "estimator"),
     (lambda: na.simulate_temperature(0.5, 10, 3, 100, snapshots=(4,)), "snapshots"),
 ])
@@ -144,3 +144,17 @@ def test_expressivity_checks_label_the_mixture_given():
     assert rows[0].params["mixture"] == "0.25N(-1,1)+0.75N(3,2)"
     with pytest.raises(ValueError, match="seed"):
         na.expressivity_checks(2000, None)
+
+
+def test_runs_are_engine_runs_and_independent_of_workers():
+    a = na.simulate_truncation(1.0, 8, 4, 40_000, seed=3, snapshots=(4,))
+    b = na.simulate_truncation(1.0, 8, 4, 40_000, seed=3, snapshots=(4,), workers=2)
+    np.testing.assert_array_equal(a.variance(4), b.variance(4))
+    assert a.process == "approximation" and a.kind == "truncation" and a.parameter == 1.0
+
+
+def test_low_temperature_collapse_keeps_an_exact_log_variance():
+    # T = 0.5 for 1200 generations: sigma_n^2 ~ 0.5^1200 = 1e-361, below the smallest float
+    run = na.simulate_temperature(0.5, 10, 1200, 100, seed=4, snapshots=(1200,))
+    lv = run.statistic("log_variance", 1200)
+    assert np.all(np.isfinite(lv)) and np.median(lv) < -800

@@ -37,7 +37,7 @@ WRONG = {
     # E det with prod (M-i+1)/(M-1): ignores the lost degree of freedom per dimension
     "E[det Sigma_n]/det Sigma": lambda n, d, M, S, e: math.prod((M - i + 1) / (M - 1) for i in range(1, d + 1)) ** n,
     # log-det drift with psi((M-i+1)/2)
-    "E[log det Sigma_n]": lambda n, d, M, S, e: th.expected_log_det(n, d, M, S, e)
+    "E[log det Sigma_n]": lambda n, d, M, S, e: th.expected_log_det(n, d, M, Sigma=S, estimator=e)
     - n * sum(special.digamma((M - i) / 2) - special.digamma((M - i + 1) / 2) for i in range(1, d + 1)),
     # mean walk counting generation 0 as a refit
     "E[|mu_n-mu|^2]": lambda n, d, M, S, e: (n + 1) * np.trace(S) / M,
@@ -101,11 +101,9 @@ def test_largest_eigenvalue_collapses_at_the_top_lyapunov_exponent():
     assert rate < 0
 
 
-def test_d100_runs_in_seconds_and_statistics_are_consistent():
-    import time
-    t0 = time.perf_counter()
+def test_d100_statistics_are_consistent():
+    # its speed (exact vs naive refit at d = 100, same run) is measured in benchmarks/bench_multivariate.py
     run = nm.simulate(100, 200, 10, 200, seed=7, record=(0, 10), quantiles=(0.5,))
-    assert time.perf_counter() - t0 < 20
     s = run.summaries
     assert s["trace"].mean[0] == 100 and s["log_det"].mean[0] == 0
     cov = run.final_covariance()

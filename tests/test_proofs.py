@@ -13,8 +13,8 @@ from proofs.core import FAILED, NUMERIC, PROVED, Bound, Claim, Ex, Step, Theorem
 
 
 @pytest.fixture(scope="module")
-def results():
-    return report.check_all()
+def results(proof_results):
+    return proof_results
 
 
 def _by_name(results, name):
@@ -26,7 +26,9 @@ def _by_name(results, name):
 ALL_THEOREMS = ["gaussian_unbiased", "gaussian_mle", "gaussian_schedule", "discrete_wright_fisher",
                 "mixing_unbiased", "mixing_mle", "mixing_discrete", "accumulation",
                 "accumulate_subsample", "accumulate_subsample_limits", "weighted_fresh_data", "sampling_bias",
-                "kde_chain", "multivariate_unbiased"]
+                "kde_chain", "multivariate_unbiased",
+                "regression_replace", "regression_fixed_design", "regression_strong_collapse", "regression_minnorm",
+                "regression_weighted", "regression_subsample_infinite"]
 
 
 def test_all_theorems_are_present(results):

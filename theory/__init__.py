@@ -9,7 +9,11 @@ float out; sympy symbols in, a sympy expression out; sympy numbers or ``exact=Tr
 * :mod:`theory.discrete` -- categorical resampling = the neutral Wright-Fisher chain.
 * :mod:`theory.mitigation` -- fresh real data, accumulation.
 * :mod:`theory.multivariate` -- the multivariate Gaussian (Wishart recursion).
-* :mod:`theory.approximation` -- functional approximation and expressivity errors.
+* :mod:`theory.approximation` -- the three error sources; gathers the next three modules.
+* :mod:`theory.truncation` -- functional approximation error: truncated and low-temperature sampling.
+* :mod:`theory.mixture` -- 1-D Gaussian mixtures (the ``Mixture`` type), their moments and distances.
+* :mod:`theory.expressivity` -- functional expressivity error: one Gaussian fitted to a mixture.
+* :mod:`theory.regression` -- linear regression chains (replace, accumulate, strong collapse, weighting).
 
 This package imports nothing else of the toolkit.  The bibliography cited by key (``[shumailov2024]_``)
 is ``docs/references.md``.

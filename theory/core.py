@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import math
 import numbers
 import re
 from collections import OrderedDict
@@ -108,6 +109,8 @@ def to_exact(result):
     if isinstance(result, list):
         return [to_exact(v) for v in result]
     if isinstance(result, sp.MatrixBase):
+        if isinstance(result, sp.ImmutableMatrix):  # already sympy numbers: nothing to convert
+            return result
         return sp.ImmutableMatrix(result.applyfunc(exact_number))
     if hasattr(result, "nrows") and hasattr(result, "ncols") and hasattr(result, "entries"):  # flint matrix
         return sp.ImmutableMatrix(result.nrows(), result.ncols(), [exact_number(v) for v in result.entries()])
@@ -163,16 +166,22 @@ def mp_eval(f, args, context="expression"):
     The working precision starts at 30 digits and rises (:data:`PRECISIONS`) only where the value
     needs it -- a difference of nearly equal terms, a tail probability, a power with a huge exponent --
     so the float returned is the correctly rounded value of the formula, not of its float rounding.
-    A value that is exactly 0 is returned as 0.0 at the highest precision.
+    A value that is 0 to within the smallest float (both last precisions round to 0.0) is 0.0; a value
+    whose digits keep changing up to 400 digits raises :class:`ArithmeticError` -- never a silent guess.
+    Integer arguments are exact: the precision starts above their number of digits (``M - j`` at
+    :math:`M = 10^{100}` keeps every digit).
     """
     prev = None
-    for dps in PRECISIONS:
+    digits = max((len(str(abs(int(a)))) for a in args if isinstance(a, (int, np.integer))), default=0)
+    for dps in (PRECISIONS if digits < 10 else tuple(p + digits for p in PRECISIONS)):
         with mpmath.workdps(dps):
             val = _real(f(*[_mpf(a) for a in args]), context)
             if prev is not None and (val == prev or abs(val - prev) <= AGREEMENT * abs(val)):
                 return float(val)
         prev = val
-    return float(prev)
+    if float(val) == 0.0 and float(prev) == 0.0 or abs(val - prev) <= 1e-12 * abs(val):
+        return float(val)
+    raise ArithmeticError(f"{context}: no stable value up to {dps} digits ({val} vs {prev})")
 
 
 def _float_eval(expr, symbols, values, context):
@@ -180,12 +189,16 @@ def _float_eval(expr, symbols, values, context):
     if _is_namedtuple(expr) or isinstance(expr, tuple):
         parts = [_float_eval(e, symbols, values, context) for e in expr]
         return type(expr)(*parts) if _is_namedtuple(expr) else tuple(parts)
-    if isinstance(expr, sp.MatrixBase):  # a column vector becomes a 1-D array
-        out = np.array([[_float_eval(e, symbols, values, context) for e in row] for row in expr.tolist()])
-        return out[:, 0] if expr.shape[1] == 1 else out
+    if isinstance(expr, sp.MatrixBase):  # a column vector becomes a 1-D array; array n: shape n.shape + (r, c)
+        entries = [[_float_eval(e, symbols, values, context) for e in row] for row in expr.tolist()]
+        shape = np.broadcast_shapes(*(np.shape(e) for row in entries for e in row))
+        out = np.stack([np.stack([np.broadcast_to(e, shape) for e in row], axis=-1) for row in entries], axis=-2)
+        return out[..., 0] if expr.shape[1] == 1 else out
     expr = sp.sympify(expr)
     if not expr.free_symbols & set(symbols):
         return float(expr) if expr.is_Number else float(sp.N(expr, 50))
+    if _digits(expr) > 300:  # lambdify prints numbers as Python ints: keep 450 digits of the huge ones
+        expr = expr.xreplace({r: _float450(r) for r in expr.atoms(sp.Rational) if _rational_digits(r) > 300})
     f = _lambdified(expr, symbols)
     arrays = [i for i, v in enumerate(values) if isinstance(v, np.ndarray)]
     if not arrays:
@@ -198,10 +211,29 @@ def _float_eval(expr, symbols, values, context):
     return out
 
 
+def _digits(expr):
+    """About the most decimal digits of the numerator and denominator of a rational in ``expr``."""
+    return max((_rational_digits(r) for r in expr.atoms(sp.Rational)), default=0)
+
+
+def _float450(r):
+    """A huge rational as a 450-digit sympy Float (without printing its integers)."""
+    with mpmath.workprec(1500):
+        return sp.Float._new((mpmath.mpf(int(r.p)) / int(r.q))._mpf_, 1500)
+
+
+def _rational_digits(r):
+    return int((abs(int(r.p)).bit_length() + int(r.q).bit_length()) * 0.30103) + 1
+
+
 def _tidy(expr):
-    """Simplify a fully numeric sympy result cheaply: rationals stay, gamma ratios are reduced."""
+    """Simplify a fully numeric sympy result cheaply: rationals stay, gamma ratios are reduced.
+
+    Expressions holding numbers of more than 60 digits are left as they are: ``simplify`` can take
+    minutes on them and would not make them shorter.
+    """
     expr = expr.doit() if hasattr(expr, "doit") else expr
-    if expr.is_Rational or expr.is_Float:
+    if expr.is_Rational or expr.is_Float or _digits(expr) > 60:
         return expr
     if expr.has(sp.gamma, sp.factorial, sp.binomial):
         expr = sp.gammasimp(expr)
@@ -282,12 +314,11 @@ class _Spec:
         return FLOAT
 
     def guard_exact(self, values):
-        for name in self.slots:
+        for name in self.domains:  # symbol slots and the integers that shape a formula alike
             dom = self.domains[name]
             limit = getattr(dom, "exact_max", None) or getattr(getattr(dom, "inner", None), "exact_max", None)
             v = values.get(name)
-            if limit is not None and v is not None and not V.is_symbolic(v) and not isinstance(v, np.ndarray) \
-                    and abs(int(v)) > limit:
+            if limit is not None and isinstance(v, (int, np.integer, sp.Integer)) and abs(int(v)) > limit:
                 raise ValueError(f"{name} = {v} is beyond exact evaluation (limit {name} <= {limit}: the exact "
                                  f"value would have too many digits); evaluate in floats instead")
 
@@ -451,9 +482,12 @@ def computed(*, exact=False, symbolic=False, requires=None, **domains):
 def _exactify_plain(value):
     """Float arguments read as decimals (Fractions) for exact algorithmic bodies; the rest unchanged."""
     if isinstance(value, float):
-        return Fraction(repr(value))
-    if isinstance(value, np.ndarray) and value.dtype.kind == "f":
-        return tuple(Fraction(repr(float(v))) for v in value.ravel())
+        return Fraction(repr(value)) if math.isfinite(value) else (sp.oo if value > 0 else -sp.oo)
+    if isinstance(value, np.ndarray) and value.dtype.kind == "f":  # keeps the shape, as an object array
+        out = np.empty(value.shape, dtype=object)
+        out.ravel()[:] = [Fraction(repr(float(v))) if math.isfinite(v) else (sp.oo if v > 0 else -sp.oo)
+                          for v in value.ravel()]
+        return out
     if isinstance(value, tuple) and not _is_namedtuple(value):
         return tuple(_plain(_exactify_plain(v)) for v in value)
     return value

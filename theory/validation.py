@@ -352,7 +352,7 @@ class Generations(Integer):
 
 def _vector_items(values, name, *, ndim=1):
     """The elements of a 1-D (or ``ndim``-D) sequence as an object array, refusing strings and scalars."""
-    if values is None or isinstance(values, (str, bytes, dict, set, frozenset)) or np.isscalar(values) \
+    if values is None or isinstance(values, (str, bytes, dict, set, frozenset)) or (np.isscalar(values) and ndim) \
             or isinstance(values, sp.Basic) and not isinstance(values, sp.MatrixBase):
         raise ValueError(f"{name} must be a {ndim}-D array of numbers, got {short_repr(values)}")
     if isinstance(values, sp.MatrixBase):
@@ -451,6 +451,8 @@ class RealArray(Domain):
         else:
             if isinstance(value, np.ndarray) and value.dtype.kind in "bcSUV":
                 raise ValueError(f"{name} must be an array of real numbers, got dtype {value.dtype}")
+            if self.ndim is None and (np.isscalar(value) or isinstance(value, (numbers.Number, np.number))):
+                value = np.array([value], dtype=object).reshape(())  # a 0-D array, element-checked below
             obj = _vector_items(value, name, ndim=self.ndim if self.ndim is not None else np.ndim(
                 np.asarray(value, dtype=object)))
             items, kind = _check_elements(obj, name, allow_symbols=self.keep_exact) if self.finite else \

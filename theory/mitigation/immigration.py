@@ -53,6 +53,9 @@ class _OriginalLaw(V.Domain):
 
 P = _OriginalLaw()
 P_TYPE1 = V.Real(0, 1, doc="Original probability of type 1.", example=0.3)
+#: alpha and M of a (M + 1) x (M + 1) matrix: numbers only (its size is M + 1)
+ALPHA_NUMBER = V.Real(0, 1, doc=ALPHA.doc, example=0.5, symbolic=False)
+M_NUMBER = V.Integer(2, doc="Samples per generation.", example=6, symbolic=False)
 
 
 class HeterozygosityRecursion(NamedTuple):
@@ -164,13 +167,14 @@ def _binomial_exact(m, q):
     return [sp.binomial(m, i) * q ** i * (1 - q) ** (m - i) for i in range(m + 1)]
 
 
-@computed(exact=True, symbolic=True, alpha=ALPHA, M=MIX_M.with_doc("Samples per generation.", example=6),
-          p=P_TYPE1, requires=lambda alpha, M, p: require_split(alpha, M))
+@computed(exact=True, symbolic=True, alpha=ALPHA_NUMBER, M=M_NUMBER, p=P_TYPE1,
+          requires=lambda alpha, M, p: require_split(alpha, M))
 def wf_mixing_transition_matrix(alpha, M, p, *, exact=False):
     r"""Transition matrix of the two-type count chain with immigration: :math:`P_{ij}` is the law of
     :math:`\mathrm{Bin}(m_r, p) + \mathrm{Bin}(m_s, i/M)` at ``j`` (states :math:`0..M`).
 
-    A convolution of two binomial laws (exact-split convention); ``p`` may be a sympy symbol.
+    A convolution of two binomial laws (exact-split convention); ``p`` may be a sympy symbol (``alpha`` and
+    ``M``, which fix the size of the matrix, must be numbers).
 
     Parameters
     ----------
@@ -192,8 +196,6 @@ def wf_mixing_transition_matrix(alpha, M, p, *, exact=False):
     ----------
     [ewens2004]_; [durrett2008]_.
     """
-    if V.is_symbolic(alpha, M):
-        raise ValueError("M and alpha must be numbers for a transition matrix")
     mr = int(fresh_count(alpha, M))
     ms = M - mr
     if exact:
@@ -214,14 +216,15 @@ def wf_mixing_transition_matrix(alpha, M, p, *, exact=False):
     return P
 
 
-@computed(exact=True, alpha=ALPHA, M=MIX_M.with_doc("Samples per generation.", example=6), p=P_TYPE1,
+@computed(exact=True, alpha=ALPHA_NUMBER, M=M_NUMBER, p=P_TYPE1,
           requires=lambda alpha, M, p: _require_fresh(alpha, M, None))
 def wf_mixing_stationary(alpha, M, p, *, exact=False):
     r"""Stationary distribution :math:`\pi P = \pi`, :math:`\sum_i\pi_i = 1` of
     :func:`wf_mixing_transition_matrix` (``alpha > 0``).
 
     Unique: with :math:`m_r \ge 1` and :math:`0 < p < 1` the chain is irreducible and aperiodic; ``p``
-    in ``{0, 1}`` gives the point mass at 0 or ``M``.  Exact rational linear algebra with ``exact=True``.
+    in ``{0, 1}`` gives the point mass at 0 or ``M``.  Exact rational linear algebra with ``exact=True``,
+    floats otherwise (exact or numeric only: no closed form in symbols).
 
     Parameters
     ----------
@@ -254,8 +257,7 @@ def wf_mixing_stationary(alpha, M, p, *, exact=False):
     return np.linalg.lstsq(A, b, rcond=None)[0]
 
 
-@computed(exact=True, alpha=ALPHA, M=MIX_M.with_doc("Samples per generation.", example=6),
-          requires=require_split)
+@computed(exact=True, alpha=ALPHA_NUMBER, M=M_NUMBER, requires=require_split)
 def wf_mixing_eigenvalues(alpha, M, *, exact=False):
     r"""Eigenvalues :math:`\lambda_j = m_s!/((m_s-j)!\,M^j)` (:math:`j \le m_s`), 0 beyond, of the two-type
     transition matrix with immigration.
@@ -263,7 +265,8 @@ def wf_mixing_eigenvalues(alpha, M, *, exact=False):
     :math:`E[(\text{count})^{\underline j}\mid i]` is a polynomial in ``i`` of degree
     :math:`\min(j, m_s)` with leading coefficient :math:`m_s^{\underline j}/M^j`, so ``P`` is triangular
     on the polynomial basis; ``alpha = 0`` gives Feller's :math:`M!/((M-j)!M^j)`.  Floats by a
-    cumulative product (no big integers), exact with ``exact=True``.
+    cumulative product (no big integers), exact with ``exact=True`` (exact or numeric only: a list of
+    ``M + 1`` values).
 
     Parameters
     ----------
