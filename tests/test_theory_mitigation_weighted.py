@@ -80,9 +80,13 @@ def test_optimal_real_weight():
         best = optimize.minimize_scalar(lambda x: tm.weighted_fresh_data_moments(None, n, m, x).mean_error,
                                         bounds=(1e-9, 1 - 1e-9), method="bounded", options={"xatol": 1e-12})
         assert best.x == pytest.approx(tm.optimal_real_weight(n / m), rel=1e-6)
-    # the definition is the one shared with the regression chain: importable from the module itself
+    # one definition, shared with the regression chain, whose factor is the Gaussian mean error's
+    from theory import regression
     from theory.mitigation.weighted import optimal_real_weight
-    assert optimal_real_weight is tm.optimal_real_weight
+    assert optimal_real_weight is tm.optimal_real_weight is regression.optimal_real_weight
+    for n, m, w in ((10, 10, sp.Rational(1, 3)), (20, 5, sp.Rational(3, 4))):
+        assert tm.weighted_fresh_data_moments(None, n, m, w, exact=True).mean_error == \
+            regression.weighted_stationary_factor(w, sp.Rational(n, m), exact=True) / n
 
 
 def test_threshold_is_where_rho_is_one():

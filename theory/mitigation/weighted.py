@@ -20,8 +20,10 @@ Because :math:`E v_t = \sigma^2` for every ``t``, the errors :math:`D_t = E(\hat
     \rho = (1-w)^2\frac{m+1}{m-1},
 
 :math:`D_0 = \sigma^2/n`, :math:`V_0 = 2\sigma^4/(n-1)`.  The mean error is stationary for every
-:math:`w > 0`; with :math:`m = n/k` its stationary value is smallest at :func:`optimal_real_weight`, the
-reciprocal of the golden ratio when :math:`k = 1`.  The variance error has **no stationary value** when
+:math:`w > 0`; with :math:`m = n/k` it is :math:`\frac{\sigma^2}{n}g(w)`, :math:`g` the factor
+:func:`theory.regression.weighted_stationary_factor` of the weighted OLS chains, smallest at
+:func:`optimal_real_weight` (one definition, shared with :mod:`theory.regression`), the reciprocal of the
+golden ratio when :math:`k = 1`.  The variance error has **no stationary value** when
 :math:`\rho \ge 1`, i.e. :math:`w \le w_c = 1 - \sqrt{(m-1)/(m+1)}` (:func:`weighted_variance_error_threshold`):
 then it grows geometrically (linearly at :math:`\rho = 1`).  The derivation is the theorem
 ``WEIGHTED_FRESH_DATA`` of :mod:`proofs.mitigation`.  Source: [he2025]_.
@@ -36,6 +38,7 @@ import numpy as np
 import sympy as sp
 
 from theory import validation as V
+from theory._weighting import optimal_real_weight
 from theory.core import closed_form, computed
 from theory.mitigation import _common as C
 
@@ -153,37 +156,6 @@ def weighted_fresh_data_moments(t, n, m, w, *, sigma2=1, exact=False):
     if exact:
         return _exact(t, n, m, w, sigma2)
     return WeightedMoments(*_float(t, n, m, w, sigma2))
-
-
-@closed_form(k=V.Real(0, lower_open=True, doc="Ratio :math:`k = n/m` of real to synthetic samples per step.",
-                      example=1.0))
-def optimal_real_weight(k):
-    r"""The real-data weight minimising the stationary mean error when :math:`m = n/k`:
-    :math:`w^*(k) = (\sqrt{k^2+4k}-k)/2`.
-
-    :math:`D_\infty = \frac{\sigma^2}{n}g(w)`, :math:`g(w) = \frac{k(1-w)^2 + w^2}{w(2-w)}` has
-    :math:`g'(w) = \frac{2(w^2+kw-k)}{w^2(2-w)^2}`, whose root in :math:`(0, 1)` is :math:`w^*`.  At
-    :math:`k = 1` (as many real as synthetic samples) :math:`w^* = (\sqrt5-1)/2 = 1/\varphi`, the
-    reciprocal of the golden ratio.  The same factor is the optimal weight of real data in the weighted
-    least-squares risk of the regression chain (one definition, imported there).
-
-    Parameters
-    ----------
-    %(parameters)s
-
-    Examples
-    --------
-    >>> optimal_real_weight(1, exact=True)
-    -1/2 + sqrt(5)/2
-    >>> import sympy as sp
-    >>> sp.simplify(optimal_real_weight(1, exact=True) - 1 / sp.GoldenRatio)
-    0
-
-    References
-    ----------
-    [he2025]_ (golden ratio weighting).
-    """
-    return (sp.sqrt(k ** 2 + 4 * k) - k) / 2
 
 
 @closed_form(m=M_SYN)
