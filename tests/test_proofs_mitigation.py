@@ -15,7 +15,8 @@ from proofs import report
 from proofs.core import FAILED, PROVED, Claim, Ex, Step, Theorem
 
 NAMES = ["mixing_unbiased", "mixing_mle", "mixing_discrete", "accumulation", "accumulate_subsample",
-         "accumulate_subsample_limits", "weighted_fresh_data", "sampling_bias", "kde_chain", "multivariate_unbiased"]
+         "accumulate_subsample_limits", "weighted_fresh_data", "sampling_bias", "kde_chain", "multivariate_unbiased",
+         "multivariate_sampling_bias"]
 
 
 @pytest.fixture(scope="module")
@@ -51,6 +52,7 @@ def test_every_proof_checks(results):
     ("sampling_bias", ["a", "b", "c", "d", "e"]),
     ("kde_chain", ["a", "b", "c", "d", "e", "f", "g", "i", "j", "k", "l", "m"]),
     ("multivariate_unbiased", ["a", "b", "c", "d", "e", "f", "h", "i", "n", "o"]),
+    ("multivariate_sampling_bias", ["a", "b", "c", "d", "e", "h", "j", "k"]),
 ])
 def test_key_steps_are_proved_by_sympy_not_numeric(results, name, labels):
     r = results[name]
@@ -422,6 +424,36 @@ def test_bias_agrees_with_theory_module():
     for n, M, lam in ((3, 4, sp.Rational(1, 2)), (7, 2, sp.Rational(4, 5))):
         stated = c.rhs.subs({mi.n: n, mi.M: M, mi.lam_b: lam, mi.sigma: 1})
         assert sp.simplify(stated - tg.mean_variance(n, M, bias=lam, exact=True)) == 0
+
+
+def test_wrong_multivariate_bias_walk_fails():
+    """The d-dimensional walk without the lambda of the mean's step is caught."""
+    T = mv.MULTIVARIATE_SAMPLING_BIAS
+    n, M, lam, tr0 = mv.n, mv.M, mv.lam, mv.tr0
+    wrong = tr0 * (1 - lam ** n) / (M * (1 - lam))
+    keep = [c for c in T.claims if c.label in "defghi"]
+    walk = Claim("j", Ex(mv.E2(n)), "=", wrong, [
+        Step("=", Ex(Ex(mv.E2(n + 1), mv.F)), "tower property", rule=mv.TOWER),
+        Step("=", Ex(mv.E2(n)) + lam * Ex(mv.T(n)) / M, "(i)"),
+        Step("=", wrong.subs(n, n + 1), "induction hypothesis"),
+    ], induction=n)
+    r = _theorem(T, keep + [walk]).check()
+    assert r.claims[-1].status == FAILED
+    assert r.claims[-2].status == PROVED  # (i), the step with lambda, is right
+
+
+def test_multivariate_bias_agrees_with_theory_module():
+    from theory import multivariate as tmv
+    claims = {c.label: c for c in mv.MULTIVARIATE_SAMPLING_BIAS.claims}
+    for n, d, M, lam in ((3, 2, 5, sp.Rational(1, 2)), (4, 3, 7, sp.Rational(4, 5))):
+        sub = {mv.n: n, mv.d: d, mv.M: M, mv.lam: lam}
+        msd = claims["j"].rhs.xreplace({**sub, mv.tr0: d})
+        assert sp.simplify(msd - tmv.mean_squared_displacement(n, d, M, bias=lam, exact=True)) == 0
+        det_pr = mv._encode_k(claims["b"].rhs).xreplace({**sub, mv.det0: 1}).doit()
+        assert sp.simplify(det_pr - tmv.expected_det(n, d, M, bias=lam, exact=True)) == 0
+        ld_pr = mv._encode_k(claims["c"].rhs).xreplace({**sub, mv.det0: 1}).doit()
+        assert abs(sp.N(ld_pr - tmv.expected_log_det(n, d, M, bias=lam, exact=True), 30)) < 1e-25
+        assert claims["g"].rhs.xreplace({**sub, mv.tr0: d}) == tmv.expected_trace(n, d, M, bias=lam, exact=True)
 
 
 def test_wrong_kde_kernel_variance_fails():
