@@ -283,7 +283,7 @@ def checks_for_run(run, n, formulas=None):
     if bias != 1:
         params["bias"] = bias
     s2 = run.sigma2
-    lam = {} if bias == 1 else {"bias": bias}
+    kw = dict(sigma2=s2, estimator=est, **({} if bias == 1 else {"bias": bias}))
 
     def theory(name, value):
         return formulas[name](n, M, est) if name in formulas else value
@@ -292,32 +292,32 @@ def checks_for_run(run, n, formulas=None):
     x = run.statistic("variance", n)
     kurt, kurt_sq = exact_kurtosis(n, M, est, 1)
     rows.append(ck.mean_check_from_summary(
-        "gaussian", "E[sigma_n^2]", params, theory("E[sigma_n^2]", th.expected_variance(n, M, sigma2=s2, estimator=est, **lam)),
+        "gaussian", "E[sigma_n^2]", params, theory("E[sigma_n^2]", th.expected_variance(n, M, **kw)),
         x.mean(), x.std(ddof=1) / math.sqrt(x.size), x.size, kurtosis=kurt))
     rows.append(ck.variance_check("gaussian", "Var[sigma_n^2]", params,
-                                  theory("Var[sigma_n^2]", th.variance_of_variance(n, M, sigma2=s2, estimator=est, **lam)), x,
+                                  theory("Var[sigma_n^2]", th.variance_of_variance(n, M, **kw)), x,
                                   kurtosis_of_square=kurt_sq))
     sd = run.statistic("std", n)
     kurt_sd, _ = exact_kurtosis(n, M, est, sp.Rational(1, 2))
     rows.append(ck.mean_check_from_summary(
-        "gaussian", "E[sigma_n]", params, theory("E[sigma_n]", th.expected_std(n, M, sigma2=s2, estimator=est, **lam)),
+        "gaussian", "E[sigma_n]", params, theory("E[sigma_n]", th.expected_std(n, M, **kw)),
         sd.mean(), sd.std(ddof=1) / math.sqrt(sd.size), sd.size, kurtosis=kurt_sd))
     lv = run.statistic("log_variance", n)
     rows.append(ck.mean_check_from_summary(
         "gaussian", "E[log sigma_n^2]", params,
-        theory("E[log sigma_n^2]", th.expected_log_variance(n, M, sigma2=s2, estimator=est, **lam)),
+        theory("E[log sigma_n^2]", th.expected_log_variance(n, M, **kw)),
         lv.mean(), lv.std(ddof=1) / math.sqrt(lv.size), lv.size, kurtosis=_log_variance_kurtosis(n, M, est)))
     rows.append(ck.variance_check("gaussian", "Var[log sigma_n^2]", params,
-                                  theory("Var[log sigma_n^2]", th.log_variance_cumulant(2, n, M, sigma2=s2, estimator=est)), lv))
+                                  theory("Var[log sigma_n^2]", th.log_variance_cumulant(2, n, M, **kw)), lv))
     rows.append(ck.quantile_check("gaussian", "median[sigma_n^2]", params,
-                                  theory("median[sigma_n^2]", th.median_variance(n, M, sigma2=s2, estimator=est, **lam)), x, 0.5, None))
+                                  theory("median[sigma_n^2]", th.median_variance(n, M, **kw)), x, 0.5, None))
     m = run.statistic("mean", n)
     rows.append(ck.mean_check("gaussian", "E[mu_n]", params, theory("E[mu_n]", th.expected_mean(n, M, run.mu)), m))
     rows.append(ck.variance_check("gaussian", "Var[mu_n]", params,
-                                  theory("Var[mu_n]", th.mean_variance(n, M, sigma2=s2, estimator=est, **lam)), m))
+                                  theory("Var[mu_n]", th.mean_variance(n, M, **kw)), m))
     w = run.statistic("w2_squared", n)
     rows.append(ck.mean_check("gaussian", "E[W2^2]", params,
-                              theory("E[W2^2]", th.expected_w2_squared(n, M, sigma2=s2, estimator=est, **lam)), w))
+                              theory("E[W2^2]", th.expected_w2_squared(n, M, **kw)), w))
     return rows
 
 

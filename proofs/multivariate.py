@@ -306,8 +306,8 @@ def _sampling_bias():
             Step("=", Ex(Ex(E2(n + 1), F)), "tower property", rule=TOWER),
             Step("=", Ex(E2(n)) + lam * Ex(T(n)) / M, "(i) and linearity"),
             Step("=", walk.subs(n, n + 1), "induction hypothesis and (g); algebra"),
-        ], text=r"$\mathbb{E}\|\mu_n - \mu\|^2 = \frac{\lambda\operatorname{tr}\Sigma}{M}\frac{1-\lambda^n}{1-\lambda}$",
-            induction=n),
+        ], text=(r"$\mathbb{E}\|\mu_n - \mu\|^2 = "
+                 r"\frac{\lambda\operatorname{tr}\Sigma}{M}\frac{1-\lambda^n}{1-\lambda}$"), induction=n),
         Claim("k", walk, "<=", lam * tr0 / (M * (1 - lam)), [
             Step("<=", lam * tr0 / (M * (1 - lam)), r"$0 < \lambda^n \le 1$",
                  bounds=[Bound(lam ** n, "(0,1]", "hypothesis on lambda")]),

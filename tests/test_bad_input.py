@@ -210,7 +210,7 @@ kinds(tmv.w2_squared_limit, dict(d=2, M=4), d=(0, NAN), M=(2, 1), Sigma=(np.eye(
 kinds(tmv.log_det_cdf, dict(MV, y=0.0), y=(NAN, INF, True), n=(-1,), d=(0,), M=(2,), Sigma=(np.eye(3),))
 kinds(tmv.median_log_det, dict(MV), n=(-1, NAN), d=(0,), M=(2,), Sigma=(-1.0,), estimator=("x",))
 
-# ----------------------------------------------------------------------------- sampling bias lambda in (0, 1] (issue 13)
+# ---------------------------------------------------------------- sampling bias lambda in (0, 1] (issue 13)
 BAD_BIAS = (0.0, -0.5, 1.5, NAN, INF, True, "0.5", None)
 for f in (tg.variance_moment, tg.expected_variance, tg.variance_of_variance, tg.expected_std, tg.expected_log_variance,
           tg.mean_variance, tg.expected_w2_squared, tg.median_variance_asymptotic, tg.median_variance):

@@ -57,8 +57,8 @@ ORDER = V.Integer(1, doc="Order :math:`j` of the cumulant.", example=2, symbolic
 POWER = V.Real(doc=r"Order :math:`r > -(M-d)/2` of the moment (``r = 1/(2d)`` enters :func:`fidelity_bounds`).",
                example=2).as_value()
 SCALAR_N = V.Integer(0, doc="Number of refits (a scalar).", example=3)
-BIAS = _BIAS_1D.with_doc(r"Sampling bias :math:`\lambda`: every generation samples from :math:`N(\mu_n, \lambda\Sigma_n)` "
-                         r"(1: unbiased sampling).")
+BIAS = _BIAS_1D.with_doc(r"Sampling bias :math:`\lambda`: every generation samples from "
+                         r":math:`N(\mu_n, \lambda\Sigma_n)` (1: unbiased sampling).")
 
 
 def _require(**v):
