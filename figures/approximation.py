@@ -16,6 +16,7 @@ import numpy as np
 from figures import style
 from numerics import approximation as na
 from numerics import gaussian as ng
+from numerics.engine import DEFAULT_SEED
 from theory import approximation as ta
 
 __all__ = ["FIGURES", "truncation_figure", "expressivity_figure"]
@@ -28,7 +29,7 @@ CUTS = (1.5, 2.0, 3.0)
 TEMPERATURES = (0.8, 0.95)
 
 
-def truncation_figure(out_dir, seed=20240724, quick=False):
+def truncation_figure(out_dir, seed=DEFAULT_SEED, quick=False):
     """E[sigma_n^2] under truncated (+-c sigma) and low-temperature sampling: theory lines, MC markers, M = 20."""
     chains = QUICK_CHAINS_FIG if quick else CHAINS_FIG
     n = np.arange(N_FIG + 1)
@@ -72,7 +73,7 @@ CHAINS_EXPR = 5_000
 QUICK_CHAINS_EXPR = 500
 
 
-def expressivity_figure(out_dir, seed=20240724, quick=False):
+def expressivity_figure(out_dir, seed=DEFAULT_SEED, quick=False):
     """One Gaussian fitted to a two-component mixture: the fit, the irreducible error, and its recursive refit."""
     fig, (a, b, c) = style.new_figure(style.FULL, 2.5, ncols=3)
     col = style.COLORS

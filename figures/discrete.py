@@ -12,6 +12,7 @@ import numpy as np
 
 from figures import style
 from numerics import discrete as nd
+from numerics.engine import DEFAULT_SEED
 from theory import discrete as th
 
 #: Chains of the Monte Carlo figures at paper and at quick scale.
@@ -22,7 +23,7 @@ KIMURA_MS = np.array([4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096])
 QUICK_KIMURA_MAX_M = 512
 
 
-def fig_diversity(out_dir, seed=20240724, quick=False):
+def fig_diversity(out_dir, seed=DEFAULT_SEED, quick=False):
     """Diversity decay: E[H_n]/H_0 = (1 - 1/M)^n (lines) against Monte Carlo (points, +-2 SE)."""
     fig, ax = style.new_figure()
     data = {}
@@ -52,7 +53,7 @@ def fig_diversity(out_dir, seed=20240724, quick=False):
     return style.save(fig, out_dir, "discrete_diversity", {"generation": n, **data})
 
 
-def fig_survival(out_dir, seed=20240724, quick=False):
+def fig_survival(out_dir, seed=DEFAULT_SEED, quick=False):
     """Survival probability of a category against its initial probability i/M, for several n (tails vanish first).
 
     Exact theory only: ``quick`` changes nothing.
@@ -76,7 +77,7 @@ def fig_survival(out_dir, seed=20240724, quick=False):
     return style.save(fig, out_dir, "discrete_survival", data)
 
 
-def fig_absorption_time(out_dir, seed=20240724, quick=False):
+def fig_absorption_time(out_dir, seed=DEFAULT_SEED, quick=False):
     """Absorption-time distribution: exact pmf (from the chain) against a Monte Carlo histogram."""
     fig, ax = style.new_figure()
     M, horizon = 20, 120
@@ -99,7 +100,7 @@ def fig_absorption_time(out_dir, seed=20240724, quick=False):
     return style.save(fig, out_dir, "discrete_absorption_time", data)
 
 
-def fig_kimura_error(out_dir, seed=20240724, quick=False):
+def fig_kimura_error(out_dir, seed=DEFAULT_SEED, quick=False):
     """Relative error of Kimura's diffusion approximation of the mean absorption time against M."""
     fig, ax = style.new_figure()
     Ms = KIMURA_MS[KIMURA_MS <= QUICK_KIMURA_MAX_M] if quick else KIMURA_MS

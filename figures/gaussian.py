@@ -15,6 +15,7 @@ import numpy as np
 from figures import style
 from numerics import checks as ck
 from numerics import gaussian as ng
+from numerics.engine import DEFAULT_SEED
 from theory import gaussian as th
 
 __all__ = ["FIGURES", "collapse_figure", "w2_schedule_figure"]
@@ -27,7 +28,7 @@ PATHS_FIG = 4
 QUICK_CHAINS_FIG = 1_000
 
 
-def collapse_figure(out_dir, seed=20240724, quick=False):
+def collapse_figure(out_dir, seed=DEFAULT_SEED, quick=False):
     """Variance collapse at constant mean (left) and the growth of E[W2^2] (right), M = 20."""
     chains = QUICK_CHAINS_FIG if quick else CHAINS_FIG
     n = np.arange(N_FIG + 1)
@@ -101,7 +102,7 @@ SCHEDULES = {
 N_SCHEDULE, QUICK_N_SCHEDULE = 10_000, 1_000
 
 
-def w2_schedule_figure(out_dir, seed=20240724, quick=False):
+def w2_schedule_figure(out_dir, seed=DEFAULT_SEED, quick=False):
     """E[W2^2] under sample-size schedules M_j: bounded only for superlinear growth (exact theory)."""
     n_max = QUICK_N_SCHEDULE if quick else N_SCHEDULE
     j = np.arange(n_max)

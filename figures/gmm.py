@@ -20,6 +20,7 @@ import numpy as np
 
 from figures import style
 from numerics import gmm
+from numerics.engine import DEFAULT_SEED
 from theory import approximation as ta
 
 __all__ = ["FIGURES", "gmm_collapse_figure", "gmm_authors_figure"]
@@ -31,7 +32,7 @@ QUICK_GENERATIONS = 200
 QUICK_CHAINS = 2
 
 
-def gmm_collapse_figure(out_dir, seed=20240724, generations=None, chains=None, workers=2, quick=False):
+def gmm_collapse_figure(out_dir, seed=DEFAULT_SEED, generations=None, chains=None, workers=2, quick=False):
     """GMM refitted by EM on its own samples: densities of chain 0 (top) and distances of every chain (bottom)."""
     if generations is None:
         generations = QUICK_GENERATIONS if quick else GENERATIONS
@@ -102,7 +103,7 @@ AUTHORS_FINAL = {"generation": 2049, "sd": (0.010000734451561242, 0.011150078586
 QUICK_AUTHORS = dict(generations=60, chains=2)
 
 
-def gmm_authors_figure(out_dir, seed=20240724, generations=None, chains=None, workers=2, quick=False):
+def gmm_authors_figure(out_dir, seed=DEFAULT_SEED, generations=None, chains=None, workers=2, quick=False):
     r"""The authors' 2-D setting (``SETTINGS["authors"]``) in the layout of their notebook.
 
     Top: the real data and the 1000 samples of chain 0 at generations 0, 50,

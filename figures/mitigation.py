@@ -16,6 +16,7 @@ from figures import style
 from numerics import checks as ck
 from numerics import gaussian as ng
 from numerics import mitigation as nm
+from numerics.engine import DEFAULT_SEED
 from theory import gaussian as thg
 from theory import mitigation as th
 
@@ -30,7 +31,7 @@ QUICK_CHAINS_FIG = 1_000
 QUICK_DISC_CHAINS = 500
 
 
-def replace_vs_accumulate_figure(out_dir, seed=20240724, quick=False):
+def replace_vs_accumulate_figure(out_dir, seed=DEFAULT_SEED, quick=False):
     """E[(mu_n-mu)^2] and E[W2^2] vs n: replace grows, accumulate and 10 % fresh data stay bounded (M = 20)."""
     chains = QUICK_CHAINS_FIG if quick else CHAINS_FIG
     n = np.arange(N_FIG + 1)
@@ -103,7 +104,7 @@ DISC_N = 150
 DISC_CHAINS = 4000
 
 
-def fresh_data_figure(out_dir, seed=20240724, quick=False):
+def fresh_data_figure(out_dir, seed=DEFAULT_SEED, quick=False):
     """Stationary error vs real-data fraction (Gaussian) and diversity kept by fresh data (categorical)."""
     c = style.COLORS
     cols = [c["blue"], c["vermillion"], c["green"], c["orange"]]

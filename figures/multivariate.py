@@ -12,6 +12,7 @@ import numpy as np
 
 from figures import style
 from numerics import multivariate as nm
+from numerics.engine import DEFAULT_SEED
 from theory import multivariate as th
 
 __all__ = ["FIGURES", "collapse_figure"]
@@ -27,7 +28,7 @@ QUICK_CHAINS_FIG = {2: 1_000, 5: 400, 20: 100}
 QUICK_W2_CHAINS = 400
 
 
-def collapse_figure(out_dir, seed=20240724, quick=False):
+def collapse_figure(out_dir, seed=DEFAULT_SEED, quick=False):
     """(a) log det Sigma_n / d: exact mean and median vs Monte Carlo; (b) E[W2^2] Monte Carlo inside its exact bracket."""
     n = np.arange(N_FIG + 1)
     marks = np.arange(0, N_FIG + 1, 4)

@@ -41,7 +41,9 @@ from numerics.engine import DEFAULT_SEED, ChainRun
 from theory import approximation as ta
 from theory.validation import check_estimator, check_int, check_positive
 
-__all__ = ["ApproximationRun", "simulate_truncation", "simulate_temperature", "checks_for_run",
+PROCESS = "approximation"
+
+__all__ = ["PROCESS", "MIN_CHAINS", "MAX_CHAINS", "exact_checks", "ApproximationRun", "simulate_truncation", "simulate_temperature", "checks_for_run",
            "expressivity_checks", "verification_checks", "EXPRESSIVITY_MIXTURE"]
 
 #: Mixture used for the expressivity checks and figure, (weights, means, variances).
@@ -80,7 +82,7 @@ def _simulate(kind, parameter, draw, M, generations, chains, mu, sigma2, estimat
         state["mean"] += np.exp(0.5 * state["log_variance"]) * zbar
         state["log_variance"] += np.log(np.einsum("ij,ij->i", z, z) / div)
 
-    run = engine.run_chains(step, process="approximation",
+    run = engine.run_chains(step, process=PROCESS,
                             params={"kind": kind, "parameter": float(parameter), "M": M, "estimator": estimator},
                             generations=generations, chains=chains, mu=mu, sigma2=sigma2, seed=seed, record=(),
                             snapshots=snapshots, workers=workers, progress=progress, label=f"{kind} M={M}")
@@ -295,8 +297,8 @@ def checks_for_run(run, n, formulas=None):
     if "Var[sigma_n^2]" in formulas:
         var = formulas["Var[sigma_n^2]"](n, run.parameter, run.M, run.estimator)
     x = run.variance(n)
-    return [ck.mean_check("approximation", f"E[sigma_n^2] ({run.kind})", params, e1, x),
-            ck.variance_check("approximation", f"Var[sigma_n^2] ({run.kind})", params, var, x)]
+    return [ck.mean_check(PROCESS, f"E[sigma_n^2] ({run.kind})", params, e1, x),
+            ck.variance_check(PROCESS, f"Var[sigma_n^2] ({run.kind})", params, var, x)]
 
 
 def one_generation_truncation_check(c, N, seed, formula=None):
@@ -340,7 +342,7 @@ def one_generation_truncation_check(c, N, seed, formula=None):
     rng = np.random.default_rng(ss)
     x = stats.truncnorm(-c, c).rvs(size=N, random_state=rng)
     theory = formula(c) if formula else ta.truncation_variance_factor(c)
-    return ck.variance_check("approximation", "r(c) = Var of truncated N(0,1) (one generation, M=inf)",
+    return ck.variance_check(PROCESS, "r(c) = Var of truncated N(0,1) (one generation, M=inf)",
                              {"c": c, "N": N}, theory, x)
 
 
@@ -366,20 +368,20 @@ def exact_checks():
     """
     rows = []
     for c in (0.5, 1, 2, 3):
-        rows.append(ck.exact_check("approximation", "r(c) vs scipy truncnorm.var(-c, c)", {"c": c},
+        rows.append(ck.exact_check(PROCESS, "r(c) vs scipy truncnorm.var(-c, c)", {"c": c},
                                    stats.truncnorm.var(-c, c), ta.truncation_variance_factor(c)))
         exact = ta.truncation_variance_factor(sp.nsimplify(c))
-        rows.append(ck.exact_check("approximation", "r(c) exact (sympy) vs float", {"c": c}, sp.N(exact, 30),
+        rows.append(ck.exact_check(PROCESS, "r(c) exact (sympy) vs float", {"c": c}, sp.N(exact, 30),
                                    ta.truncation_variance_factor(c), note=f"exact {sp.sstr(exact)[:40]}"))
     for a, b in ((-1.0, 2.5), (0.0, 3.0), (-2.0, -0.5)):
-        rows.append(ck.exact_check("approximation", "Var truncated N(0,1) on [a,b] vs scipy", {"a": a, "b": b},
+        rows.append(ck.exact_check(PROCESS, "Var truncated N(0,1) on [a,b] vs scipy", {"a": a, "b": b},
                                    stats.truncnorm.var(a, b), ta.truncated_normal_variance(a, b)))
-        rows.append(ck.exact_check("approximation", "mean truncated N(0,1) on [a,b] vs scipy", {"a": a, "b": b},
+        rows.append(ck.exact_check(PROCESS, "mean truncated N(0,1) on [a,b] vs scipy", {"a": a, "b": b},
                                    stats.truncnorm.mean(a, b), ta.truncated_normal_mean(a, b)))
-    rows.append(ck.exact_check("approximation", "m_4 truncated N(0,1) vs scipy", {"a": -2, "b": 2},
+    rows.append(ck.exact_check(PROCESS, "m_4 truncated N(0,1) vs scipy", {"a": -2, "b": 2},
                                stats.truncnorm.moment(4, -2, 2), ta.truncated_normal_raw_moment(4, -2, 2)))
     for T in (sp.Rational(1, 2), sp.Rational(9, 10)):
-        rows.append(ck.exact_check("approximation", "temperature factor (sympy integral) = T", {"T": str(T)},
+        rows.append(ck.exact_check(PROCESS, "temperature factor (sympy integral) = T", {"T": str(T)},
                                    T, ta.temperature_variance_factor(float(T))))
     return rows
 
@@ -454,15 +456,15 @@ def expressivity_checks(N, seed, chains=20_000, mixture=EXPRESSIVITY_MIXTURE, fo
     mu, var = ta.mixture_moments(mixture)
     label = _mixture_label(w, m, v)
     params = {"mixture": label, "N": N}
-    rows = [ck.mean_check("approximation", "expressivity: fitted mean sum w_i mu_i", params,
+    rows = [ck.mean_check(PROCESS, "expressivity: fitted mean sum w_i mu_i", params,
                           formulas.get("mu", lambda: mu)(), x),
-            ck.variance_check("approximation", "expressivity: fitted variance", params,
+            ck.variance_check(PROCESS, "expressivity: fitted variance", params,
                               formulas.get("sigma^2", lambda: var)(), x)]
     logp = np.log(ta.mixture_pdf(x, mixture))
     logq = stats.norm.logpdf(x, mu, math.sqrt(var))
-    rows.append(ck.mean_check("approximation", "expressivity: KL(mixture || fitted Gaussian)", params,
+    rows.append(ck.mean_check(PROCESS, "expressivity: KL(mixture || fitted Gaussian)", params,
                               formulas.get("KL", lambda: ta.expressivity_kl(mixture))(), logp - logq))
-    rows.append(ck.exact_check("approximation", "expressivity: W2^2 irreducible, kappa form vs quantile quad",
+    rows.append(ck.exact_check(PROCESS, "expressivity: W2^2 irreducible, kappa form vs quantile quad",
                                {"mixture": label},
                                ta.w2_squared(mixture, ((1.0,), (mu,), (var,))), ta.expressivity_w2_squared(mixture),
                                rtol=1e-8))
@@ -474,7 +476,7 @@ def expressivity_checks(N, seed, chains=20_000, mixture=EXPRESSIVITY_MIXTURE, fo
             w2 = ta.w2_squared_gaussians_to_mixture(snap["mean"], sigma2=np.exp(snap["log_variance"]), mixture=mixture)
             theory = formulas["E[W2^2]"](n, M, est) if "E[W2^2]" in formulas else \
                 ta.expressivity_recursive_w2_squared(n, M, mixture, estimator=est)
-            rows.append(ck.mean_check("approximation", "expressivity: E[W2^2(N(mu_n,sigma_n^2), mixture)]",
+            rows.append(ck.mean_check(PROCESS, "expressivity: E[W2^2(N(mu_n,sigma_n^2), mixture)]",
                                       {"M": M, "n": n, "estimator": est, "chains": chains}, theory, w2))
     return rows
 

@@ -53,11 +53,17 @@ from scipy.special import gammaln
 
 from numerics import checks
 from numerics import _rng
-from numerics._rng import Progress, blocks
+from numerics._rng import BlockRunner, Progress, blocks
+from numerics.engine import DEFAULT_SEED, Run, Summary, check_formulas
 from theory import validation as V
 from theory import discrete as th
 
 PROCESS = "discrete"
+
+__all__ = ["PROCESS", "MIN_CHAINS", "MAX_CHAINS", "DEFAULT_CHAINS", "FORMULAS", "SimulationResult", "simulate",
+           "simulate_naive", "checks_for_run", "exact_checks", "verification_checks", "check_heterozygosity",
+           "check_fixation", "check_loss", "check_survival", "check_absorption_time",
+           "check_absorption_distribution", "check_surviving_categories", "check_time_to_collapse"]
 #: Default number of chains of :func:`verification_checks`.
 DEFAULT_CHAINS = 100_000
 #: Fewest chains :func:`verification_checks` accepts (a sample variance needs two draws).  Rows estimated from fewer
@@ -69,15 +75,23 @@ MIN_CHAINS = 2
 MAX_CHAINS = 10_000_000
 
 
+def _summary(sums, chains):
+    """Mean, standard error and standard deviation per generation from the power sums ``sum X^k``."""
+    mean = sums[:, 0] / chains
+    var = np.maximum(sums[:, 1] / chains - mean * mean, 0.0) * chains / max(chains - 1, 1)
+    std = np.sqrt(var)
+    return Summary(mean, std / math.sqrt(chains), std)
+
+
 @dataclasses.dataclass
-class SimulationResult:
-    """Summary of a :func:`simulate` run.
+class SimulationResult(Run):
+    """Summary of a :func:`simulate` run (an :class:`numerics.engine.Run`: ``M`` and ``K`` are its ``params``;
+    ``summaries`` hold the heterozygosity ``"H"`` and surviving categories ``"S"`` at every generation).
 
     Attributes
     ----------
     p : ndarray (K,)
         Original model (generation 0).
-    M, generations, chains : int
     absorption_time : ndarray (chains,) int64
         First ``n`` with a delta model; ``-1`` if not absorbed by ``generations``.
     fixed_category : ndarray (chains,) int64
@@ -92,16 +106,23 @@ class SimulationResult:
         Live chain-generations simulated (the work done).
     """
 
-    p: np.ndarray
-    M: int
-    generations: int
-    chains: int
-    absorption_time: np.ndarray
-    fixed_category: np.ndarray
-    H_moments: np.ndarray
-    S_moments: np.ndarray
-    alive: np.ndarray
-    chain_generations: int
+    p: np.ndarray = None
+    absorption_time: np.ndarray = None
+    fixed_category: np.ndarray = None
+    H_moments: np.ndarray = None
+    S_moments: np.ndarray = None
+    alive: np.ndarray = None
+    chain_generations: int = 0
+
+    @classmethod
+    def from_sums(cls, p, M, generations, chains, absorption_time, fixed_category, H_moments, S_moments, alive,
+                  chain_generations):
+        """The result, with :class:`numerics.engine.Summary` of ``H_n`` and ``S_n`` from their power sums."""
+        return cls(process=PROCESS, params={"M": M, "K": int(np.size(p))}, generations=generations, chains=chains,
+                   record=np.arange(generations + 1), summaries={"H": _summary(H_moments, chains),
+                                                                 "S": _summary(S_moments, chains)},
+                   p=p, absorption_time=absorption_time, fixed_category=fixed_category, H_moments=H_moments,
+                   S_moments=S_moments, alive=alive, chain_generations=chain_generations)
 
     def mean_heterozygosity(self):
         """Monte Carlo ``E[H_n]``, ``n = 0..generations``."""
@@ -438,7 +459,7 @@ def _run_block(p, M, generations, n_chains, rng, drop=True, table=None):
     return st.T, st.fixed, st.Hm, st.Sm, st.alive, work
 
 
-def simulate(p, M, generations, chains, *, seed=None, stop_when_absorbed=True, progress=False):
+def simulate(p, M, generations, chains, *, seed=None, stop_when_absorbed=True, workers=1, progress=False):
     r"""Simulate ``chains`` independent runs of categorical refitting for ``generations`` generations.
 
     Generation 0 is the model ``p``; generation ``n+1`` is the empirical
@@ -459,6 +480,9 @@ def simulate(p, M, generations, chains, *, seed=None, stop_when_absorbed=True, p
         Remove absorbed chains from the active set (their future is known: the
         delta stays).  ``False`` simulates every chain every generation (same
         distribution, for benchmarking the bookkeeping).
+    workers : int, ``>= 1``
+        Threads running blocks of chains at once; the result does not depend on it (block ``b`` always
+        draws from child ``b`` of the seed, and block results are summed in block order).
     progress : bool
         One-line progress on stderr.
 
@@ -474,6 +498,7 @@ def simulate(p, M, generations, chains, *, seed=None, stop_when_absorbed=True, p
     M = V.check_int(M, "M", minimum=1)
     generations = V.check_int(generations, "generations", minimum=0)
     chains = V.check_int(chains, "chains", minimum=1)
+    workers = _rng.check_workers(workers)
     if not isinstance(stop_when_absorbed, (bool, np.bool_)):
         raise ValueError(f"stop_when_absorbed must be True or False, got {stop_when_absorbed!r}")
     K = p.size
@@ -489,16 +514,25 @@ def simulate(p, M, generations, chains, *, seed=None, stop_when_absorbed=True, p
     table = _binomial_table(M) if use_table else None
     blist = blocks(seed, chains)
     prog = Progress(len(blist), f"discrete K={K} M={M}", progress)
-    for b, (sl, rng) in enumerate(blist):
-        n_b = sl.stop - sl.start
-        t, f, h, s, a, w = _run_block(p, M, generations, n_b, rng, drop=bool(stop_when_absorbed), table=table)
+    drop = bool(stop_when_absorbed)
+    with BlockRunner(workers) as runner:
+        done = []
+
+        def one(item):
+            sl, rng = item
+            out = _run_block(p, M, generations, sl.stop - sl.start, rng, drop=drop, table=table)
+            done.append(1)
+            prog.update(len(done))
+            return out
+
+        results = runner.map(one, blist)
+    for (sl, _), (t, f, h, s, a, w) in zip(blist, results):  # summed in block order: independent of workers
         T[sl], fixed[sl] = t, f
         Hm += h
         Sm += s
         alive += a
         work += w
-        prog.update(b + 1)
-    return SimulationResult(p, M, generations, chains, T, fixed, Hm, Sm, alive, int(work))
+    return SimulationResult.from_sums(p, M, generations, chains, T, fixed, Hm, Sm, alive, int(work))
 
 
 def simulate_naive(p, M, generations, chains, *, seed=None):
@@ -850,6 +884,54 @@ def check_time_to_collapse(sim, counts, formula=th.expected_time_to_collapse):
                               float(formula(counts)), sim.absorption_time)]
 
 
+#: The ``formulas`` keys of :func:`checks_for_run`, with the callable each replaces.
+FORMULAS = ("heterozygosity", "surviving_categories", "survival", "fixation", "absorption_time",
+            "time_to_collapse")
+
+
+def checks_for_run(run, n, formulas=None):
+    r"""Every Monte Carlo row of one :func:`simulate` run at generation ``n`` (the check protocol).
+
+    Always :math:`E[H_n]`; when ``p * M`` are whole counts, also :math:`E[S_n]` and the survival of every
+    category to ``n``; when every chain is absorbed by the end of the run, the fixation probabilities
+    :math:`p_k`, the expected collapse time and, for two categories, :math:`E[T \mid X_0 = i]`.
+
+    Parameters
+    ----------
+    run : SimulationResult
+    n : int in ``0..run.generations``
+    formulas : dict, optional
+        Replacement closed forms by name (:data:`FORMULAS`; the signatures of :func:`check_heterozygosity`,
+        :func:`check_surviving_categories`, :func:`check_survival`, :func:`check_fixation`,
+        :func:`check_absorption_time`, :func:`check_time_to_collapse`); an unknown name is a ValueError.
+
+    Returns
+    -------
+    list of numerics.checks.Check
+    """
+    _check_sim(run)
+    n = V.check_int(n, "n", minimum=0, maximum=run.generations)
+    f = check_formulas(formulas, FORMULAS)
+    rows = check_heterozygosity(run, (n,), formula=f.get("heterozygosity", th.expected_heterozygosity))
+    counts = run.p * run.M
+    whole = np.allclose(counts, np.round(counts), rtol=0, atol=1e-9)
+    counts = np.round(counts).astype(int).tolist()
+    if whole:
+        rows += check_surviving_categories(run, counts, (n,), formula=f.get("surviving_categories",
+                                                                           th.expected_surviving_categories))
+        for k, c in enumerate(counts):
+            rows += check_survival(run, k, c, (n,), formula=f.get("survival", th.survival_probability))
+    if (run.absorption_time >= 0).all():
+        rows += check_fixation(run, formula=f.get("fixation"))
+        if whole:
+            rows += check_time_to_collapse(run, counts, formula=f.get("time_to_collapse",
+                                                                      th.expected_time_to_collapse))
+            if len(counts) == 2 and 0 < counts[0] < run.M:
+                rows += check_absorption_time(run, counts[0], formula=f.get("absorption_time",
+                                                                            th.expected_absorption_time))
+    return rows
+
+
 def _rel_max(exact_list, float_arr):
     e = np.array([float(v) for v in exact_list])
     f = np.asarray(float_arr, dtype=float)
@@ -867,7 +949,7 @@ def _identity_row(quantity, params, expected, value):
     return row
 
 
-def exact_rows():
+def exact_checks():
     """Exact-vs-float and exact-vs-closed-form rows (no Monte Carlo)."""
     rows = []
     ec = checks.exact_check
@@ -936,7 +1018,7 @@ def exact_rows():
     return rows
 
 
-def verification_checks(chains=None, seed=20240724, progress=True):
+def verification_checks(chains=None, seed=DEFAULT_SEED, progress=True):
     """Every closed form and exact quantity of :mod:`theory.discrete` against Monte Carlo and exact arithmetic.
 
     Parameters
@@ -982,5 +1064,5 @@ def verification_checks(chains=None, seed=20240724, progress=True):
     # K = 4 collapse time
     s5 = simulate(np.array([3, 3, 2, 2]) / 10, 10, 600, chains, seed=next(seeds), progress=progress)
     rows += check_time_to_collapse(s5, [3, 3, 2, 2])
-    rows += exact_rows()
+    rows += exact_checks()
     return rows

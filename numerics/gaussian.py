@@ -48,7 +48,7 @@ from theory import gaussian as th
 from theory import validation as V
 
 __all__ = ["simulate", "ChainRun", "Summary", "checks_for_run", "schedule_checks", "exact_checks",
-           "verification_checks", "exact_kurtosis", "STATISTICS", "PROCESS", "MIN_CHAINS", "QUANTITIES"]
+           "verification_checks", "exact_kurtosis", "STATISTICS", "PROCESS", "MIN_CHAINS", "MAX_CHAINS", "QUANTITIES"]
 
 PROCESS = "gaussian"
 #: Per-chain statistics summarised each recorded generation.

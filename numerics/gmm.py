@@ -129,13 +129,16 @@ import numpy as np
 from scipy import special
 
 from numerics import _rng
+from numerics.engine import DEFAULT_SEED, Run, Summary, check_formulas
 from numerics import checks as ck
 from theory import approximation as ta
 from theory.validation import check_generation_list, check_int, check_positive, check_real_array
 
 __all__ = ["ORIGINAL", "PAPER_SETTINGS", "AUTHORS_DATA", "AUTHORS_GMM", "AUTHORS_SETTINGS", "SETTINGS", "GMMRun",
-           "AuthorsRun", "simulate", "simulate_authors", "w2_squared_pair", "w2_squared_batch", "l2_squared_batch",
+           "AuthorsRun", "PROCESS", "MIN_CHAINS", "MAX_CHAINS", "checks_for_run", "exact_checks", "simulate", "simulate_authors", "w2_squared_pair", "w2_squared_batch", "l2_squared_batch",
            "l2_squared_mixtures", "fisher_information", "verification_checks"]
+
+PROCESS = "gmm"
 
 #: The original distribution, (weights, means, variances).
 ORIGINAL = ((0.5, 0.5), (-2.0, 2.0), (1.0, 1.0))
@@ -354,32 +357,34 @@ def l2_squared_batch(weights, means, sds, reference=ORIGINAL):
 
 
 # ----------------------------------------------------------------------------- simulation
-@dataclasses.dataclass
-class GMMRun:
-    """Result of :func:`simulate`: per-chain, per-generation fitted parameters and distances.
+def _summary(values):
+    """:class:`numerics.engine.Summary` over chains (axis 0) of ``values`` (chains, generations)."""
+    n = values.shape[0]
+    std = values.std(axis=0, ddof=1) if n > 1 else np.full(values.shape[1], np.nan)
+    return Summary(values.mean(axis=0), std / math.sqrt(n), std)
 
-    Arrays have shape ``(chains, generations + 1, K)`` (parameters, components
-    sorted by mean) or ``(chains, generations + 1)`` (``l2_squared``, EM
-    diagnostics); ``w2_squared`` has shape ``(chains, len(w2_generations))``.
-    Generation index 0 is the original distribution.
+
+@dataclasses.dataclass
+class GMMRun(Run):
+    """Result of :func:`simulate` (an :class:`numerics.engine.Run`: ``samples``, ``init``, ``tol`` and
+    ``max_iter`` are its ``params``; ``summaries["l2_squared"]`` summarises :math:`L_2^2(p_n, p_0)` over chains).
+
+    Arrays have shape ``(chains, generations + 1, K)`` (``weights``, ``means``, ``variances``; components
+    sorted by mean) or ``(chains, generations + 1)`` (``l2_squared``, EM diagnostics ``n_iter``,
+    ``converged``); ``w2_squared`` has shape ``(chains, len(w2_generations))``.  Generation index 0 is the
+    ``original`` distribution; ``seconds`` is the wall time of the run.
     """
 
-    samples: int
-    generations: int
-    chains: int
-    init: str
-    tol: float
-    max_iter: int
-    original: tuple
-    weights: np.ndarray
-    means: np.ndarray
-    variances: np.ndarray
-    w2_generations: np.ndarray
-    w2_squared: np.ndarray
-    l2_squared: np.ndarray
-    n_iter: np.ndarray
-    converged: np.ndarray
-    seconds: float
+    original: tuple = None
+    weights: np.ndarray = None
+    means: np.ndarray = None
+    variances: np.ndarray = None
+    w2_generations: np.ndarray = None
+    w2_squared: np.ndarray = None
+    l2_squared: np.ndarray = None
+    n_iter: np.ndarray = None
+    converged: np.ndarray = None
+    seconds: float = 0.0
 
     def mixture(self, chain, generation):
         """``(weights, means, variances)`` of one chain at one generation."""
@@ -514,8 +519,11 @@ def simulate(generations, chains, *, samples=1000, original=ORIGINAL, init="warm
     flat = (W.reshape(-1, K), MU.reshape(-1, K), np.sqrt(V.reshape(-1, K)))
     ref = tuple(tuple(a.tolist()) for a in original)
     l2 = l2_squared_batch(*flat, reference=ref).reshape(C, G1)
-    return GMMRun(samples, generations, chains, init, tol, max_iter, ref, W, MU, V, w2_gens, W2, l2, NI, CV,
-                  time.perf_counter() - t0)
+    return GMMRun(process=PROCESS, params={"samples": samples, "init": init, "tol": tol, "max_iter": max_iter},
+                  generations=generations, chains=chains, record=np.arange(generations + 1),
+                  summaries={"l2_squared": _summary(l2)}, original=ref, weights=W, means=MU, variances=V,
+                  w2_generations=w2_gens, w2_squared=W2, l2_squared=l2, n_iter=NI, converged=CV,
+                  seconds=time.perf_counter() - t0)
 
 
 # ----------------------------------------------------------------------------- the authors' 2-D setting
@@ -642,8 +650,9 @@ def _authors_estimator(random_state, tol=AUTHORS_GMM["tol"], max_iter=AUTHORS_GM
 
 
 @dataclasses.dataclass
-class AuthorsRun:
-    r"""Result of :func:`simulate_authors` (the authors' 2-D setting); ``C`` chains, ``G`` generations, ``K = 2``.
+class AuthorsRun(Run):
+    r"""Result of :func:`simulate_authors` (the authors' 2-D setting); ``C`` chains, ``G`` generations, ``K = 2``
+    (an :class:`numerics.engine.Run`: ``samples``, ``tol`` and ``max_iter`` are its ``params``).
 
     Fit ``m`` (``m = 0 .. G-1``) is the notebook's ``gmm`` at loop index ``m``:
     fit 0 is a second fit to the real data, fit ``m`` has been refitted ``m``
@@ -661,36 +670,31 @@ class AuthorsRun:
         :math:`\|p_0 - p^{(m)}\|_2^2` (:func:`l2_squared_mixtures`), units of :math:`x^{-2}`.
     real_data, real_labels : arrays (C, N, 2), (C, N)
         The generation-0 data and ``p_0.predict`` of them.
-    snapshots : array (S,)
-        Generations whose samples are kept.
+    snapshots : dict of int -> dict of str -> array
+        For each kept generation ``m``: ``"samples"`` (C, N, 2), the ``N`` samples of fit ``m`` (the data of
+        fit ``m + 1``), and ``"labels"`` (C, N), fit ``m``'s ``predict`` of them.
     snapshot_samples, snapshot_labels : arrays (C, S, N, 2), (C, S, N)
-        The ``N`` samples of fit ``m`` (the data of fit ``m + 1``) and fit ``m``'s ``predict`` of them.
+        The same, stacked over the kept generations in increasing order.
     n_iter, converged : arrays (C, G)
         EM iterations and convergence flag of each fit.
     seconds : float
         Wall time of the run.
     """
 
-    samples: int
-    generations: int
-    chains: int
-    tol: float
-    max_iter: int
-    snapshots: np.ndarray
-    real_data: np.ndarray
-    real_labels: np.ndarray
-    reference_weights: np.ndarray
-    reference_means: np.ndarray
-    reference_covariances: np.ndarray
-    weights: np.ndarray
-    means: np.ndarray
-    covariances: np.ndarray
-    l2_squared: np.ndarray
-    snapshot_samples: np.ndarray
-    snapshot_labels: np.ndarray
-    n_iter: np.ndarray
-    converged: np.ndarray
-    seconds: float
+    real_data: np.ndarray = None
+    real_labels: np.ndarray = None
+    reference_weights: np.ndarray = None
+    reference_means: np.ndarray = None
+    reference_covariances: np.ndarray = None
+    weights: np.ndarray = None
+    means: np.ndarray = None
+    covariances: np.ndarray = None
+    l2_squared: np.ndarray = None
+    snapshot_samples: np.ndarray = None
+    snapshot_labels: np.ndarray = None
+    n_iter: np.ndarray = None
+    converged: np.ndarray = None
+    seconds: float = 0.0
 
     @property
     def component_sd(self):
@@ -872,8 +876,15 @@ def simulate_authors(chains, *, generations=2050, samples=1000, tol=1e-5, max_it
             for i, res in enumerate(pool.map(_run_authors_chain, jobs)):
                 results.append(res)
                 bar.update(i + 1)
-    arrays = [np.stack([r[j] for r in results]) for j in range(13)]
-    return AuthorsRun(samples, generations, chains, tol, max_iter, snaps, *arrays, time.perf_counter() - t0)
+    (real, real_lab, rw, rm, rc, w, m, c, l2, s_samples, s_labels, n_iter, conv) = (
+        np.stack([r[j] for r in results]) for j in range(13))
+    kept = {int(g): {"samples": s_samples[:, i], "labels": s_labels[:, i]} for i, g in enumerate(snaps.tolist())}
+    return AuthorsRun(process=PROCESS, params={"samples": samples, "tol": tol, "max_iter": max_iter},
+                      generations=generations, chains=chains, record=np.arange(generations),
+                      summaries={"l2_squared": _summary(l2)}, snapshots=kept, real_data=real, real_labels=real_lab,
+                      reference_weights=rw, reference_means=rm, reference_covariances=rc, weights=w, means=m,
+                      covariances=c, l2_squared=l2, snapshot_samples=s_samples, snapshot_labels=s_labels,
+                      n_iter=n_iter, converged=conv, seconds=time.perf_counter() - t0)
 
 
 # ----------------------------------------------------------------------------- verification
@@ -932,7 +943,83 @@ def fisher_information(mixture=ORIGINAL):
     return (sc * p) @ sc.T * dx
 
 
-def verification_checks(chains=None, seed=20240724, progress=True):
+#: The ``formulas`` keys of :func:`checks_for_run`: the reference values of the recorded distances.
+FORMULAS = ("w2_squared", "l2_squared")
+
+#: Fixed mixture pairs of :func:`exact_checks` ``(weights, means, variances)``: the original against a
+#: narrowed, a shifted and a collapsed (one nearly empty, very narrow component) mixture.
+_EXACT_PAIRS = (((0.5, 0.5), (-1.5, 1.5), (0.5, 0.5)), ((0.7, 0.3), (-2.5, 2.0), (1.0, 2.0)),
+                ((0.98, 0.02), (-0.1, 3.0), (1.5, 1e-4)))
+
+
+def checks_for_run(run, n, formulas=None):
+    r"""The rows of one :func:`simulate` run at generation ``n`` (the check protocol): for every chain,
+    the recorded :math:`L_2^2(p_n, p_0)` (closed form, vectorised) against
+    :func:`theory.approximation.l2_squared`, and, when ``n`` is in ``run.w2_generations``, the fast
+    quantile-grid :math:`W_2^2` (:func:`w2_squared_pair`) against the ``scipy.integrate.quad`` reference
+    :func:`theory.approximation.w2_squared` (relative 1e-6).  The GMM chain has no closed-form law of
+    :math:`p_n`, so these rows check the distances a figure plots, not a theory of their mean.
+
+    Parameters
+    ----------
+    run : GMMRun
+    n : int in ``0..run.generations``
+    formulas : dict, optional
+        Replacement reference callables ``(mixture_n, original) -> float`` by name (:data:`FORMULAS`);
+        an unknown name is a ValueError.
+
+    Returns
+    -------
+    list of numerics.checks.Check
+    """
+    if not isinstance(run, GMMRun):
+        raise ValueError(f"run must be a GMMRun from simulate(), got {type(run).__name__}")
+    n = check_int(n, "n", minimum=0, maximum=run.generations)
+    f = check_formulas(formulas, FORMULAS)
+    w2_ref, l2_ref = f.get("w2_squared", ta.w2_squared), f.get("l2_squared", ta.l2_squared)
+    rows = []
+    for c in range(run.chains):
+        mix = run.mixture(c, n)
+        params = {"M": run.samples, "n": n, "chain": c}
+        rows.append(ck.exact_check(PROCESS, "L2^2(p_n, p_0) batch vs closed form", params, l2_ref(mix, run.original),
+                                   run.l2_squared[c, n], rtol=1e-9))
+        hit = np.flatnonzero(run.w2_generations == n)
+        if hit.size:
+            rows.append(ck.exact_check(PROCESS, "W2^2(p_n, p_0) grid vs quad", params, w2_ref(mix, run.original),
+                                       run.w2_squared[c, int(hit[0])], rtol=1e-6))
+    return rows
+
+
+def exact_checks():
+    r"""Deterministic rows (no sampling): on fixed mixture pairs, the closed-form :math:`L_2^2` (batch and
+    :func:`l2_squared_mixtures` in one dimension) against ``scipy.integrate.quad`` of :math:`(p - p_0)^2`
+    (relative 1e-8), and the quantile-grid :math:`W_2^2` against the quadrature reference (relative 1e-6).
+
+    Returns
+    -------
+    list of numerics.checks.Check
+    """
+    from scipy import integrate
+
+    rows = []
+    for i, mix in enumerate(_EXACT_PAIRS):
+        params = {"pair": i}
+        w, m, v = (np.asarray(a, float) for a in mix)
+        diff = lambda x: (ta.mixture_pdf(x, mix) - ta.mixture_pdf(x, ORIGINAL)) ** 2  # noqa: E731
+        pts = sorted(set(m.tolist()) | {-2.0, 2.0})
+        quad = sum(integrate.quad(diff, lo, hi, limit=400, epsabs=0, epsrel=1e-12)[0]
+                   for lo, hi in zip([-np.inf] + pts, pts + [np.inf]))
+        batch = float(np.ravel(l2_squared_batch(w, m, np.sqrt(v)))[0])
+        rows.append(ck.exact_check(PROCESS, "L2^2 closed form (batch) vs quad", params, quad, batch, rtol=1e-8))
+        w0, m0, v0 = (np.asarray(a, float) for a in ORIGINAL)
+        d2 = float(l2_squared_mixtures((w, m[:, None], v[:, None, None]), (w0, m0[:, None], v0[:, None, None])))
+        rows.append(ck.exact_check(PROCESS, "L2^2 closed form (d-dim, d = 1) vs quad", params, quad, d2, rtol=1e-8))
+        rows.append(ck.exact_check(PROCESS, "W2^2 grid vs quad", params, ta.w2_squared(mix, ORIGINAL),
+                                   w2_squared_pair((w, m, np.sqrt(v)), (w0, m0, np.sqrt(v0))), rtol=1e-6))
+    return rows
+
+
+def verification_checks(chains=None, seed=DEFAULT_SEED, progress=True):
     r"""Rows of ``collapse verify`` for the GMM experiment (process ``"gmm"``), about 10 s.
 
     * one EM generation on ``N = 200 000`` samples of the original recovers
@@ -994,14 +1081,10 @@ def verification_checks(chains=None, seed=20240724, progress=True):
     for name, t, e, s in zip(names, truth, est, se):
         rows.append(ck.z_check("gmm", f"EM fit {name} (one generation)", {"N": N, "original": "0.5N(-2,1)+0.5N(2,1)"},
                                t, e, s, note="SE from the Fisher information (quadrature)", n_samples=N))
-    # 2. fast W2 vs quad reference on fitted mixtures of a short chain
+    # 2. the recorded distances of a short chain (fast W2 grid vs quad, batch L2 vs closed form)
     run = simulate(30, 1, samples=200, seed=s_run, w2_generations=(1, 10, 30))
     for g in (1, 10, 30):
-        mix = run.mixture(0, g)
-        ref = ta.w2_squared(mix, ORIGINAL)
-        i = int(np.searchsorted(run.w2_generations, g))
-        rows.append(ck.exact_check("gmm", "W2^2(p_n, p_0) grid vs quad", {"M": 200, "n": g}, ref,
-                                   run.w2_squared[0, i], rtol=1e-6))
+        rows += checks_for_run(run, g)
     # 3. L2, TV, KL vs Monte Carlo
     rng = np.random.default_rng(s_mc)
     other = run.mixture(0, 30)
@@ -1020,4 +1103,4 @@ def verification_checks(chains=None, seed=20240724, progress=True):
                               np.maximum(0.0, 1.0 - fb(xa) / fa(xa))))
     rows.append(ck.mean_check("gmm", "KL(p_0 || p_n) quadrature", params, ta.kl_divergence(pa, pb),
                               np.log(fa(xa)) - np.log(fb(xa))))
-    return rows
+    return rows + exact_checks()

@@ -45,7 +45,7 @@ from theory import validation as V
 __all__ = ["simulate_mixing", "simulate_accumulate", "simulate_discrete_mixing", "DiscreteMixingRun",
            "simulate_accumulate_subsample", "simulate_weighted_fresh_data", "simulate_kde_chain", "MAX_STORED_POINTS",
            "checks_for_run", "exact_checks", "sweep", "verification_checks", "STATISTICS", "discrete_law",
-           "PROCESS", "MIN_CHAINS", "QUANTITIES", "remedy_exact_checks"]
+           "PROCESS", "MIN_CHAINS", "MAX_CHAINS", "QUANTITIES", "remedy_exact_checks"]
 
 PROCESS = "mitigation"
 #: Per-chain statistics of the Gaussian runs.

@@ -57,14 +57,15 @@ import numpy as np
 import sympy as sp
 
 from numerics import _rng
+from numerics.engine import DEFAULT_SEED
 from numerics import checks as ck
-from numerics.gaussian import Summary
+from numerics.engine import Run, Summary, check_formulas
 from theory import gaussian as tg
 from theory import multivariate as th
 from theory.validation import check_estimator, check_generation_list, check_int, check_real, check_real_array
 
-__all__ = ["simulate", "MultivariateRun", "Summary", "verification_checks", "checks_for_run",
-           "exact_value_checks", "STATISTICS"]
+__all__ = ["PROCESS", "MIN_CHAINS", "simulate", "MultivariateRun", "Summary", "verification_checks",
+           "checks_for_run", "exact_checks", "STATISTICS", "QUANTITIES", "MAX_CHAINS"]
 
 #: Per-chain statistics available at recorded generations and snapshots.
 STATISTICS = ("log_det", "trace", "trace_of_square", "squared_trace", "mean_sq_disp", "fidelity",
@@ -75,44 +76,28 @@ _CHUNK_ELEMENTS = 1 << 22  # float64 elements per temporary array (32 MiB)
 
 
 @dataclasses.dataclass
-class MultivariateRun:
-    r"""Result of :func:`simulate`.
+class MultivariateRun(Run):
+    r"""Result of :func:`simulate` (an :class:`numerics.engine.Run`: ``d``, ``M``, ``estimator``, ``method`` and the
+    sampling bias ``bias`` are its ``params``; ``summaries`` hold one :class:`numerics.engine.Summary` per name in :data:`STATISTICS`).
 
     Attributes
     ----------
-    record : ndarray of int
-        Generations at which summaries were taken.
-    summaries : dict of str -> numerics.gaussian.Summary
-        One per name in :data:`STATISTICS`.
-    snapshots : dict of int -> dict of str -> ndarray
-        Every chain's value of every statistic at the requested generations.
+    mu : ndarray (d,), Sigma : ndarray (d, d)
+        The original :math:`N(\\mu, \\Sigma)`.
     final_mean : ndarray (chains, d)
     final_log_det : ndarray (chains,)
         Exact :math:`\\log\\det\\Sigma_n` after the last generation.
     final_chol : ndarray (chains, d, d), final_log_scale : ndarray (chains,)
         :math:`\\Sigma_n = e^{2s}\\tilde L\\tilde L^\\top` with ``final_chol`` the
         normalised Cholesky factor :math:`\\tilde L` and ``final_log_scale`` = s.
-    bias : float
-        The sampling bias :math:`\\lambda` of the run (1: unbiased sampling).
     """
 
-    d: int
-    M: int
-    generations: int
-    chains: int
-    mu: np.ndarray
-    Sigma: np.ndarray
-    estimator: str
-    method: str
-    record: np.ndarray
-    summaries: Dict[str, Summary]
-    quantile_levels: tuple
-    snapshots: Dict[int, Dict[str, np.ndarray]]
-    final_mean: np.ndarray
-    final_log_det: np.ndarray
-    final_chol: np.ndarray
-    final_log_scale: np.ndarray
-    bias: float = 1.0
+    mu: np.ndarray = None
+    Sigma: np.ndarray = None
+    final_mean: np.ndarray = None
+    final_log_det: np.ndarray = None
+    final_chol: np.ndarray = None
+    final_log_scale: np.ndarray = None
 
     def statistic(self, name, generation):
         """Values of statistic ``name`` for every chain at a snapshot ``generation``."""
@@ -123,7 +108,7 @@ class MultivariateRun:
     def final_covariance(self):
         r""":math:`\\Sigma_n` of every chain after the last generation, shape (chains, d, d)."""
         L = self.final_chol
-        return np.exp(2 * self.final_log_scale)[:, None, None] * (L @ np.swapaxes(L, 1, 2))
+        return np.exp(2 * self.final_log_scale)[:, None, None] * np.einsum("bij,bkj->bik", L, L)
 
 
 # ----------------------------------------------------------------------------- validation
@@ -263,8 +248,11 @@ def simulate(d, M, generations, chains, *, Sigma=None, mu=None, estimator="unbia
                                         M, c, bias), blocks)
             observe(g)
             bar.update(g)
-    return MultivariateRun(d, M, generations, chains, m0, S, estimator, method, record, summaries,
-                           tuple(qs.tolist()), snaps, mean, log_det, Lt, log_scale, bias)
+    return MultivariateRun(process=PROCESS, params={"d": d, "M": M, "estimator": estimator, "method": method,
+                                                    "bias": bias},
+                           generations=generations, chains=chains, record=record, summaries=summaries,
+                           quantile_levels=tuple(qs.tolist()), snapshots=snaps, mu=m0, Sigma=S, final_mean=mean,
+                           final_log_det=log_det, final_chol=Lt, final_log_scale=log_scale)
 
 
 def _renormalise(Lt, log_scale):
@@ -505,6 +493,12 @@ def det_kurtoses(n, d, M, estimator, power=1):
     return ck.kurtosis_from_raw_moments(raw), ck.kurtosis_of_square_from_raw_moments(raw)
 
 
+#: The quantities of :func:`checks_for_run` (the keys ``formulas`` may replace).
+QUANTITIES = ("E[log det Sigma_n]", "Var[log det Sigma_n]", "median[log det Sigma_n]", "E[det Sigma_n]/det Sigma",
+              "Var[det Sigma_n]/det Sigma^2", "E[(det Sigma_n/det Sigma)^(1/2d)]", "E[tr Sigma_n]", "Var[tr Sigma_n]",
+              "E[tr Sigma_n^2]", "E[(tr Sigma_n)^2]", "E[|mu_n-mu|^2]", "E[F_n] bounds", "E[W2^2] bounds")
+
+
 def checks_for_run(run, n, formulas=None):
     r"""Checks of every closed form of :mod:`theory.multivariate` at generation ``n`` of ``run``.
 
@@ -546,7 +540,7 @@ def checks_for_run(run, n, formulas=None):
     if not isinstance(run, MultivariateRun):
         raise ValueError(f"run must be the result of simulate, got {type(run).__name__}")
     n = ck.check_snapshot(n, run.snapshots)
-    formulas = formulas or {}
+    formulas = check_formulas(formulas, QUANTITIES)
     d, M, est, S = run.d, run.M, run.estimator, run.Sigma
     params = {"d": d, "M": M, "n": n, "estimator": est, "method": run.method,
               "Sigma": "I" if np.array_equal(S, np.eye(d)) else "general"}
@@ -604,7 +598,7 @@ def checks_for_run(run, n, formulas=None):
     return rows
 
 
-def exact_value_checks():
+def exact_checks():
     r"""Float evaluation of each closed form against its exact sympy value at sympy integers,
     and the reduction of the ``d = 1`` bracket of E[W2^2] to the exact :mod:`theory.gaussian` value.
 
@@ -659,14 +653,14 @@ def _verify_chains(chains, d):
     return max(2, round(chains * VERIFY_CHAINS[d] / VERIFY_CHAINS[2]))
 
 
-def verification_checks(chains=None, seed=20240724, progress=True):
+def verification_checks(chains=None, seed=DEFAULT_SEED, progress=True):
     """All multivariate rows of ``collapse verify``: every closed form on the built-in grid.
 
     Grid :data:`VERIFY_RUNS` (``d`` in {2, 5, 20}, identity and
     :func:`example_sigma` covariances, both estimators) at ``n`` in
     :data:`VERIFY_N` with the exact simulator, :data:`VERIFY_NAIVE` with the
     naive one, a sampling bias on :data:`VERIFY_BIAS` (exact) and :data:`VERIFY_BIAS_NAIVE` (naive), and
-    :func:`exact_value_checks`.  ``chains`` (default
+    :func:`exact_checks`.  ``chains`` (default
     :data:`VERIFY_CHAINS`) is the number of chains at ``d = 2``; larger ``d``
     use proportionally fewer (the state is chains x d^2 floats).
 
@@ -721,5 +715,5 @@ def verification_checks(chains=None, seed=20240724, progress=True):
     run = simulate(d, M, gens, min(_verify_chains(chains, 2), VERIFY_NAIVE_CHAINS), method="naive", bias=lam,
                    seed=next(seeds), record=(), snapshots=(gens,), quantiles=(), progress=progress)
     rows += checks_for_run(run, gens)
-    rows += exact_value_checks()
+    rows += exact_checks()
     return rows

@@ -71,8 +71,16 @@ def test_deterministic_and_bookkeeping_is_distribution_preserving():
     assert row.ok
 
 
+def test_same_seed_same_numbers_with_one_or_two_workers():
+    a = nd.simulate([0.5, 0.3, 0.2], 6, 30, 40_000, seed=5)  # several blocks of chains
+    b = nd.simulate([0.5, 0.3, 0.2], 6, 30, 40_000, seed=5, workers=2)
+    for field in ("absorption_time", "fixed_category", "H_moments", "S_moments", "alive"):
+        np.testing.assert_array_equal(getattr(a, field), getattr(b, field))
+    assert a.chain_generations == b.chain_generations
+
+
 def test_exact_rows_agree():
-    rows = nd.exact_rows()
+    rows = nd.exact_checks()
     assert rows and all(r.status == checks.AGREE for r in rows), [dataclasses.asdict(r) for r in rows if not r.ok]
 
 
@@ -92,6 +100,7 @@ def test_identity_row_catches_wrong_fraction():
     (dict(p=[0.5, 0.5], M=5, generations=-1, chains=10), "generations"),
     (dict(p=[0.5, 0.5], M=5, generations=3, chains=0), "chains"),
     (dict(p=[0.5, 0.5], M=5, generations=3, chains=10, seed=-3), "seed"),
+    (dict(p=[0.5, 0.5], M=5, generations=3, chains=10, workers=0), "workers"),
 ])
 def test_simulate_bad_input(kwargs, match):
     with pytest.raises(ValueError, match=match):

@@ -235,7 +235,10 @@ def mixing_moments(n, alpha, M, *, sigma2=1, estimator="unbiased", exact=False):
         An = (lp ** n * (A - lm * I2) - lm ** n * (A - lp * I2)) / (lp - lm)
         xinf = (I2 - A).LUsolve(c)
         x = xinf + An * (sp.Matrix([0, sigma2]) - xinf)
-        return GaussianMoments(sp.simplify(x[1]), sp.simplify(x[0]))
+        # simplify is cheap for numeric alpha and M (symbolic n, sigma2) but takes minutes on the general
+        # symbolic expression, where it also barely shortens it: keep that one as derived
+        tidy = sp.simplify if not V.is_symbolic(a, M) else (lambda e: e)
+        return GaussianMoments(tidy(x[1]), tidy(x[0]))
     A, c, x0 = _numbers(alpha, M, sigma2, estimator, exact)
     d, v = _augmented_power(A, c, x0, int(n))
     return GaussianMoments(v, d)
