@@ -22,6 +22,10 @@ Theorem :data:`WISHART` proves :math:`E[\det\Sigma_n] = \det\Sigma\,\rho^n`,
 the log-determinant drift :math:`\sum_i[\psi(\tfrac{M-i}{2}) + \log\tfrac{2}{M-1}] < 0`
 (Jensen), hence :math:`\det\Sigma_n \to 0` almost surely; :math:`E[\Sigma_n] = \Sigma`;
 and :math:`E\|\mu_n - \mu\|^2 = n\operatorname{tr}\Sigma/M \to \infty`.
+Theorem :data:`MULTIVARIATE_SAMPLING_BIAS` does the same when every generation samples from
+:math:`N(\mu_n, \lambda\Sigma_n)`, :math:`\lambda < 1` (Alemohammad et al. 2024):
+:math:`E[\Sigma_n] = \lambda^n\Sigma`, the log-determinant drift gains :math:`d\log\lambda` and the mean
+freezes, :math:`E\|\mu_n - \mu\|^2 \le \lambda\operatorname{tr}\Sigma/(M(1-\lambda))`.
 
 The degrees of freedom :math:`k_i = M - i` are kept as the positive symbols
 :math:`k_i` while expectations are taken (so that :mod:`sympy.stats` knows the
