@@ -173,7 +173,7 @@ VERIFY_NAIVE = ((5, 10), (20, 10))  # (M, generations) checked with method="naiv
 VERIFY_NAIVE_CHAINS = 40_000
 VERIFY_SCHEDULE = tuple(range(2, 32))  # M_j = j + 2, 30 generations: the linear schedule
 #: (M, sampling bias, estimator, generations checked) for the exact simulator with a sampling bias.
-VERIFY_BIAS = ((5, 0.8, "unbiased", (1, 5, 20)), (20, 0.5, "mle", (1, 5, 20)), (2, 0.9, "unbiased", (1, 5)))
+VERIFY_BIAS = ((5, 0.8, "unbiased", (1, 5, 20)), (20, 0.5, "mle", (5, 20)), (2, 0.9, "unbiased", (5,)))
 #: (M, sampling bias, estimator, generations) for the naive simulator with a sampling bias.
 VERIFY_BIAS_NAIVE = (5, 0.7, "unbiased", 6)
 
