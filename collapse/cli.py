@@ -8,6 +8,7 @@ Sub-commands
 ``collapse verify``   every closed form against Monte Carlo / exact arithmetic
 ``collapse figures``  the paper-ready figure set (PDF, PNG, CSV)
 ``collapse proofs``   the machine-checked derivations
+``collapse sweep``    the checks of a process over a parameter grid, on Dask (:mod:`numerics.sweep`)
 
 User errors
 -----------
@@ -30,7 +31,7 @@ from numerics.engine import DEFAULT_SEED
 
 #: Processes, in the order their rows and figures appear.  Each name is a module
 #: in numerics/ (``verification_checks``, ``MIN_CHAINS``, ``MAX_CHAINS``) and figures/ (``FIGURES``).
-PROCESSES = ("gaussian", "discrete", "mitigation", "multivariate", "approximation", "gmm", "regression")
+PROCESSES = ("gaussian", "discrete", "mitigation", "multivariate", "approximation", "gmm", "regression", "tails")
 
 
 class UsageError(Exception):
@@ -252,6 +253,20 @@ def _cmd_proofs(args):
     return report.main(fmt=args.format, out=args.out)
 
 
+# ----------------------------------------------------------------------------- sweep
+def _check_sweep(args):
+    check_output_file(args.out, "--out")
+    if args.json:
+        check_output_file(args.json, "--json")
+
+
+def _cmd_sweep(args):
+    # numerics.sweep validates the spec (one line naming the field, exit status 2) and runs it on Dask
+    return importlib.import_module("numerics.sweep").main(
+        args.spec, args.out, json_path=args.json, workers=args.workers, scheduler=args.scheduler,
+        max_blocks=args.max_blocks, quiet=args.quiet, processes=PROCESSES)
+
+
 # ----------------------------------------------------------------------------- parser
 def build_parser():
     p = _Parser(prog="collapse", description="Reference toolkit for the mathematics of model collapse.")
@@ -290,6 +305,28 @@ def build_parser():
                     help="also write one document per theorem in this format")
     pr.add_argument("--out", default=None, help="directory for the documents (with --format; default proofs-out)")
     pr.set_defaults(func=_cmd_proofs, check=_check_proofs)
+
+    # collapse sweep: the checks over a parameter grid, on Dask (numerics.sweep does the work)
+    sw = sub.add_parser("sweep", help="run the checks of a process over a parameter grid (TOML spec) on Dask",
+                        description="Run the rows of `collapse verify` at every point of the parameter grid of a "
+                                    "TOML spec (process, grid, quantities, chains, block, seed; see "
+                                    "numerics/sweep.py and examples/sweep-small.toml) on a local Dask cluster or "
+                                    "an existing one; write a tidy CSV, one row per cell and quantity. Finished "
+                                    "blocks are recorded in FILE.state.json: the same command continues an "
+                                    "interrupted run, and the output is byte-identical for any number of workers. "
+                                    "Exit status 0, 1 when a row disagrees, 2 on a usage error (one line, nothing "
+                                    "written), 3 when stopped by --max-blocks.")
+    sw.add_argument("spec", help="the sweep spec (TOML)")
+    sw.add_argument("--out", required=True, metavar="FILE", help="the CSV of the rows")
+    sw.add_argument("--json", metavar="FILE", help="also write the rows as JSON to FILE")
+    sw.add_argument("--workers", type=_positive_int, default=None,
+                    help="worker processes of the local cluster (default: one per core)")
+    sw.add_argument("--scheduler", metavar="ADDRESS", help="use the Dask cluster of this scheduler (tcp://host:8786, "
+                                                           "or its scheduler file) instead of a local one")
+    sw.add_argument("--max-blocks", type=_positive_int, default=None, metavar="N",
+                    help="stop after N blocks (the rest on the next run)")
+    sw.add_argument("--quiet", action="store_true", help="no progress line on stderr")
+    sw.set_defaults(func=_cmd_sweep, check=_check_sweep)
     return p
 
 

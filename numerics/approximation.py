@@ -558,3 +558,76 @@ def verification_checks(chains=None, seed=DEFAULT_SEED, progress=True):
         bar.update(done)
     rows += expressivity_checks(10 * chains, next(seeds), chains=chains // 2)
     return rows
+
+
+# --- sweep cells
+# The sweep interface of numerics.protocol (``collapse sweep``): the rows of checks_for_run for truncated or
+# tempered sampling at any (c or T, M, n, estimator), from merged block summaries.
+import functools  # noqa: E402
+import types  # noqa: E402
+
+from numerics import sweep as _sweep  # noqa: E402
+from numerics.protocol import SweepParameter  # noqa: E402
+from numerics.summaries import Moments  # noqa: E402
+from theory import truncation as _tt  # noqa: E402
+from theory import validation as _V  # noqa: E402
+
+KINDS = ("truncation", "temperature")
+#: Parameters of a sweep cell, with their domains and defaults (``c`` is used by truncation, ``T`` by temperature:
+#: sweep one kind per spec).
+SWEEP_PARAMETERS = {"kind": SweepParameter(_V.Choice(*KINDS, doc="Biased sampling procedure."), "truncation"),
+                    "c": SweepParameter(_tt.CUT, 2.0), "T": SweepParameter(_tt.TEMPERATURE, 0.9),
+                    "M": SweepParameter(_V.SAMPLE_SIZE, 10), "n": SweepParameter(_V.GENERATIONS, 5),
+                    "estimator": SweepParameter(_V.ESTIMATOR, "unbiased"), "mu": SweepParameter(_V.LOCATION, 0.0),
+                    "sigma2": SweepParameter(_V.VARIANCE, 1.0)}
+#: One simulation of a cell passes every generation.
+SWEEP_GENERATIONS = "n"
+#: Quantities a sweep may select (those of :func:`checks_for_run`, by kind).
+SWEEP_QUANTITIES = tuple(f"{q} ({k})" for k in KINDS for q in ("E[sigma_n^2]", "Var[sigma_n^2]"))
+
+
+def sweep_check(params):
+    """Truncation is sampled by inverse CDF: ``c <= 6`` (ValueError naming ``c``)."""
+    if params["kind"] == "truncation" and params["c"] > 6:
+        raise ValueError(f"c must be <= 6 (inverse-CDF sampling), got {params['c']}")
+
+
+@functools.lru_cache(maxsize=4096)
+def _sweep_theory(kind, parameter, n, M, sigma2, estimator):
+    """E[sigma_n^2] and Var[sigma_n^2] of one cell (as :func:`_theory_moments`; cached per worker)."""
+    cell = types.SimpleNamespace(kind=kind, parameter=parameter, M=M, sigma2=sigma2, estimator=estimator)
+    return _theory_moments(cell, n)
+
+
+def sweep_block(params, chains, seed):
+    r"""Mergeable summaries of ``chains`` chains of one cell: per generation ``n``, ``Moments`` of
+    :math:`\sigma_n^2` and of :math:`(\sigma_n^2 - E\sigma_n^2)^2` (:mod:`numerics.protocol`, sweep cells)."""
+    kind, M, ns, est = params["kind"], params["M"], params["n"], params["estimator"]
+    kw = dict(mu=params["mu"], sigma2=params["sigma2"], estimator=est, seed=seed, snapshots=ns)
+    parameter = float(params["c"] if kind == "truncation" else params["T"])
+    run = (simulate_truncation(parameter, M, max(ns), chains, **kw) if kind == "truncation"
+           else simulate_temperature(parameter, M, max(ns), chains, **kw))
+    out = {}
+    for n in ns:
+        x = run.variance(n)
+        e1, _ = _sweep_theory(kind, parameter, n, M, params["sigma2"], est)
+        out[f"variance@{n}"], out[f"variance_dev2@{n}"] = Moments.of(x), Moments.of((x - e1) ** 2)
+    return out
+
+
+def sweep_rows(params, merged, quantities):
+    """The rows of :func:`checks_for_run` for one cell from its merged summaries (the selected quantities of its kind)."""
+    kind, M, est = params["kind"], params["M"], params["estimator"]
+    name = "c" if kind == "truncation" else "T"
+    parameter = float(params[name])
+    rows = []
+    for n in params["n"]:
+        p = {name: parameter, "M": M, "n": n, "estimator": est}
+        e1, var = _sweep_theory(kind, parameter, n, M, params["sigma2"], est)
+        for q in quantities:
+            if q == f"E[sigma_n^2] ({kind})":
+                rows.append(_sweep.mean_row("approximation", q, p, e1, merged[f"variance@{n}"]))
+            elif q == f"Var[sigma_n^2] ({kind})":
+                rows.append(_sweep.variance_row("approximation", q, p, var, merged[f"variance@{n}"],
+                                                square=merged[f"variance_dev2@{n}"]))
+    return rows

@@ -1066,3 +1066,82 @@ def verification_checks(chains=None, seed=DEFAULT_SEED, progress=True):
     rows += check_time_to_collapse(s5, [3, 3, 2, 2])
     rows += exact_checks()
     return rows
+
+
+# --- sweep cells
+# The sweep interface of numerics.protocol (``collapse sweep``): the two-type chain (``i`` of ``M`` copies of
+# type 1 at generation 0) at any (M, i), every row of the verification from merged block summaries.
+from numerics import sweep as _sweep  # noqa: E402
+from numerics.protocol import SweepParameter  # noqa: E402
+from numerics.summaries import Moments, Proportion  # noqa: E402
+
+#: Parameters of a sweep cell, with their domains and defaults.
+SWEEP_PARAMETERS = {"M": SweepParameter(V.Integer(2, doc="Copies (samples) per generation.", example=20), 20),
+                    "i": SweepParameter(V.Integer(0, doc="Initial count of type 1 (0 <= i <= M).", example=2), 2),
+                    "n": SweepParameter(V.Integer(0, doc="Generation.", example=5), 5)}
+#: One simulation of a cell passes every generation.
+SWEEP_GENERATIONS = "n"
+#: Quantities a sweep may select (the two-type rows of :func:`verification_checks`).
+SWEEP_QUANTITIES = ("E[H_n] = (1-1/M)^n H_0", "P(X_n > 0 | X_0 = i)", "P(T <= n) (exact pmf)",
+                    "E[T | X_0 = i] = (I-Q)^-1 1", "P(fixation of k) = p_k")
+#: Generations simulated per ``M`` (the run goes on until every chain is absorbed, which it is by then:
+#: :math:`P(T > t) \le C (1 - 1/M)^t`, below :math:`e^{-59}` at ``t = 60 M``).
+SWEEP_HORIZON = 60
+
+
+def sweep_check(params):
+    """The initial count is at most ``M`` (ValueError naming ``i``)."""
+    V.check_int(params["i"], "i", minimum=0, maximum=params["M"])
+
+
+def sweep_block(params, chains, seed):
+    r"""Mergeable summaries of ``chains`` two-type chains run to absorption (:mod:`numerics.protocol`).
+
+    Per generation ``n``: ``Moments`` of :math:`H_n` (from the simulator's power sums), the ``Proportion``
+    of chains in which type 1 survives and of chains absorbed by ``n``; per cell: ``Moments`` of the
+    absorption time :math:`T` and the ``Proportion`` of chains fixed on each type.
+    """
+    M, i, ns = params["M"], params["i"], params["n"]
+    sim = simulate((i / M, 1 - i / M), M, max(max(ns), SWEEP_HORIZON * M), chains, seed=seed)
+    T = sim.absorption_time
+    out = {"absorption_time": Moments.of(T), "absorbed": Proportion(int(np.count_nonzero(T >= 0)), chains)}
+    out.update({f"fixed={k}": Proportion(int(np.count_nonzero(sim.fixed_category == k)), chains) for k in (0, 1)})
+    for n in ns:
+        out[f"heterozygosity@{n}"] = _sweep.moments_from_power_sums(chains, sim.H_moments[n])
+        out[f"alive@{n}"] = Proportion(int(sim.alive[n, 0]), chains)
+        out[f"absorbed_by@{n}"] = Proportion(int(np.count_nonzero((T >= 0) & (T <= n))), chains)
+    return out
+
+
+def sweep_rows(params, merged, quantities):
+    """The rows of the two-type checks (:func:`check_heterozygosity`, :func:`check_survival`, ...) for one cell."""
+    M, i, ns = params["M"], params["i"], params["n"]
+    p = (i / M, 1 - i / M)
+    rows = []
+    for q in quantities:
+        if q == "E[H_n] = (1-1/M)^n H_0":
+            for n in ns:
+                h = merged[f"heterozygosity@{n}"]
+                theory = th.expected_heterozygosity(n, p, M)
+                par = {"K": 2, "M": M, "n": n}
+                rows.append(checks.z_check(PROCESS, q, par, theory, h.mean, 0.0, note="degenerate: constant sample")
+                            if h.m2 == 0 and float(theory) == h.mean else _sweep.mean_row(PROCESS, q, par, theory, h))
+        elif q == "P(X_n > 0 | X_0 = i)":
+            rows += [_sweep.proportion_row(PROCESS, q, {"M": M, "i": i, "n": n}, th.survival_probability(n, i, M),
+                                           merged[f"alive@{n}"]) for n in ns]
+        elif q == "P(T <= n) (exact pmf)":
+            cdf = np.cumsum(th.absorption_time_distribution(i, M, max(ns)))
+            rows += [_sweep.proportion_row(PROCESS, q, {"M": M, "i": i, "n": n}, min(float(cdf[n]), 1.0),
+                                           merged[f"absorbed_by@{n}"]) for n in ns]
+        elif q == "E[T | X_0 = i] = (I-Q)^-1 1":
+            absorbed = merged["absorbed"]
+            row = _sweep.mean_row(PROCESS, q, {"M": M, "i": i}, float(th.expected_absorption_time(i, M)),
+                                  merged["absorption_time"])
+            if absorbed.successes < absorbed.trials:  # an unabsorbed chain (T = -1) makes the estimate wrong
+                row = dataclasses.replace(row, status=checks.DISAGREE, note=f"{absorbed.trials - absorbed.successes} "
+                                          "chains not absorbed by the horizon; " + row.note)
+            rows.append(row)
+        else:  # "P(fixation of k) = p_k"
+            rows += [_sweep.proportion_row(PROCESS, q, {"M": M, "k": k, "p_k": float(p[k])}, float(p[k]),
+                                           merged[f"fixed={k}"]) for k in (0, 1)]
+    return rows

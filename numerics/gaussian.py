@@ -471,3 +471,99 @@ def exact_checks():
                     rows.append(ck.exact_check("gaussian", name, params, sp.N(exact, 30), value,
                                                note=f"exact value {sp.sstr(exact)[:40]}"))
     return rows
+
+
+# --- sweep cells
+# The sweep interface of numerics.protocol (``collapse sweep``): the rows of checks_for_run at any (M, n,
+# estimator, method, mu, sigma2), from summaries of blocks of chains merged exactly.
+import functools  # noqa: E402
+
+from numerics import sweep as _sweep  # noqa: E402
+from numerics.protocol import SweepParameter  # noqa: E402
+from numerics.summaries import Moments, Proportion  # noqa: E402
+
+#: Parameters of a sweep cell, with their domains and defaults.
+SWEEP_PARAMETERS = {"M": SweepParameter(V.SAMPLE_SIZE, 20), "n": SweepParameter(V.GENERATIONS, 10),
+                    "estimator": SweepParameter(V.ESTIMATOR, "unbiased"),
+                    "method": SweepParameter(V.Choice(*METHODS, doc="Simulator: sufficient statistics or refit."),
+                                             "exact"),
+                    "mu": SweepParameter(V.LOCATION, 0.0), "sigma2": SweepParameter(V.VARIANCE, 1.0)}
+#: One simulation of a cell passes every generation: ``n`` is the cell's generation axis.
+SWEEP_GENERATIONS = "n"
+#: Quantities a sweep may select (those of :func:`checks_for_run`).
+SWEEP_QUANTITIES = QUANTITIES
+
+
+@functools.lru_cache(maxsize=4096)
+def _sweep_theory(n, M, estimator, sigma2):
+    """E[log sigma_n^2] and the median of sigma_n^2 (cached per worker: every block of a cell needs them)."""
+    return (th.expected_log_variance(n, M, sigma2=sigma2, estimator=estimator),
+            th.median_variance(n, M, sigma2=sigma2, estimator=estimator))
+
+
+def sweep_block(params, chains, seed):
+    r"""Mergeable summaries of ``chains`` chains of one cell (:mod:`numerics.protocol`, sweep cells).
+
+    For each generation ``n`` of the cell: ``Moments`` of :math:`\sigma_n^2`, :math:`\sigma_n`,
+    :math:`\log\sigma_n^2`, :math:`(\log\sigma_n^2 - E\log\sigma_n^2)^2`, :math:`\mu_n`,
+    :math:`(\mu_n - \mu)^2`, :math:`W_2^2`, and the ``Proportion`` of chains with :math:`\sigma_n^2` at or
+    below its theoretical median; keys ``"<statistic>@<n>"``.
+    """
+    ns, M, est, mu, s2 = params["n"], params["M"], params["estimator"], params["mu"], params["sigma2"]
+    run = simulate(M, max(ns), chains, mu=mu, sigma2=s2, estimator=est, method=params["method"], seed=seed,
+                   record=(), snapshots=ns, quantiles=())
+    out = {}
+    for n in ns:
+        e_lv, median = _sweep_theory(n, M, est, s2)
+        x, lv, m = run.statistic("variance", n), run.statistic("log_variance", n), run.statistic("mean", n)
+        out.update({f"variance@{n}": Moments.of(x), f"std@{n}": Moments.of(run.statistic("std", n)),
+                    f"log_variance@{n}": Moments.of(lv), f"log_variance_dev2@{n}": Moments.of((lv - e_lv) ** 2),
+                    f"median@{n}": Proportion(int(np.count_nonzero(x <= median)), x.size),
+                    f"mean@{n}": Moments.of(m), f"mean_dev2@{n}": Moments.of((m - mu) ** 2),
+                    f"w2_squared@{n}": Moments.of(run.statistic("w2_squared", n))})
+    return out
+
+
+def sweep_rows(params, merged, quantities):
+    """The rows of :func:`checks_for_run` for one cell from its merged summaries, for the selected ``quantities``."""
+    M, est, mu, s2 = params["M"], params["estimator"], params["mu"], params["sigma2"]
+    rows = []
+    for n in params["n"]:
+        p = {"M": M, "n": n, "estimator": est, "method": params["method"]}
+        s = {k.split("@")[0]: v for k, v in merged.items() if k.endswith(f"@{n}")}
+        e_lv, median = _sweep_theory(n, M, est, s2)
+        kurt = {}
+
+        def exact(power):
+            if power not in kurt:
+                kurt[power] = exact_kurtosis(n, M, est, power)
+            return kurt[power]
+
+        for q in quantities:
+            if q == "E[sigma_n^2]":
+                row = _sweep.mean_row(PROCESS, q, p, th.expected_variance(n, M, sigma2=s2, estimator=est),
+                                      s["variance"], kurtosis=exact(1)[0])
+            elif q == "Var[sigma_n^2]":
+                row = _sweep.variance_row(PROCESS, q, p, th.variance_of_variance(n, M, sigma2=s2, estimator=est),
+                                          s["variance"], kurtosis_of_square=exact(1)[1])
+            elif q == "E[sigma_n]":
+                row = _sweep.mean_row(PROCESS, q, p, th.expected_std(n, M, sigma2=s2, estimator=est), s["std"],
+                                      kurtosis=exact(sp.Rational(1, 2))[0])
+            elif q == "E[log sigma_n^2]":
+                row = _sweep.mean_row(PROCESS, q, p, e_lv, s["log_variance"],  # constant at n = 0: no test
+                                      kurtosis=_log_variance_kurtosis(n, M, est) if n else math.inf)
+            elif q == "Var[log sigma_n^2]":
+                row = _sweep.variance_row(PROCESS, q, p, th.log_variance_cumulant(2, n, M, sigma2=s2, estimator=est),
+                                          s["log_variance"], square=s["log_variance_dev2"])
+            elif q == "median[sigma_n^2]":
+                row = _sweep.quantile_row(PROCESS, q, p, median, 0.5, s["median"], point_mass=n == 0)
+            elif q == "E[mu_n]":
+                row = _sweep.mean_row(PROCESS, q, p, th.expected_mean(n, M, mu), s["mean"])
+            elif q == "Var[mu_n]":
+                row = _sweep.variance_row(PROCESS, q, p, th.mean_variance(n, M, sigma2=s2, estimator=est),
+                                          s["mean"], square=s["mean_dev2"])
+            else:  # "E[W2^2]"
+                row = _sweep.mean_row(PROCESS, q, p, th.expected_w2_squared(n, M, sigma2=s2, estimator=est),
+                                      s["w2_squared"])
+            rows.append(row)
+    return rows

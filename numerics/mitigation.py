@@ -21,8 +21,9 @@ uniform ``n``-subset of the ``tn`` pooled points: the pool is kept point by poin
 All run on the one chain engine :func:`numerics.engine.run_chains` (log-variance state, seeded blocks,
 identical results for any ``workers``).  ``simulate_discrete_mixing``: a categorical model refitted to
 the counts of ``Mult(m_r, p) + Mult(m_s, x_n)`` (Wright-Fisher with immigration).  The module follows
-the check protocol of :mod:`numerics.protocol`; :func:`sweep` runs the mixing checks over a grid with
-joblib (grid point ``i`` seeded by child ``i`` of ``SeedSequence(seed)``: rows independent of ``n_jobs``).
+the check protocol of :mod:`numerics.protocol`, sweep cells included (``collapse sweep`` runs the checks
+of the mixing and accumulation schemes over a parameter grid on Dask, :mod:`numerics.sweep`; the remedies
+are checked by ``collapse verify``).
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ from theory import validation as V
 
 __all__ = ["simulate_mixing", "simulate_accumulate", "simulate_discrete_mixing", "DiscreteMixingRun",
            "simulate_accumulate_subsample", "simulate_weighted_fresh_data", "simulate_kde_chain", "MAX_STORED_POINTS",
-           "checks_for_run", "exact_checks", "sweep", "verification_checks", "STATISTICS", "discrete_law",
+           "checks_for_run", "exact_checks", "verification_checks", "STATISTICS", "discrete_law",
            "PROCESS", "MIN_CHAINS", "MAX_CHAINS", "QUANTITIES", "remedy_exact_checks"]
 
 PROCESS = "mitigation"
@@ -709,106 +710,6 @@ def _kde_rows(run, n, formulas):
                           _theory(formulas, "E[s_t^2]+E[(m_t-mu)^2] (kde)", total, *args), var + err)]
 
 
-# ----------------------------------------------------------------------------- sweep
-def _sweep_point(index, alpha, M, record, chains, seed, estimator):
-    run = simulate_mixing(alpha, M, int(record[-1]), chains, estimator=estimator, seed=seed, record=record)
-    V, D = th.mixing_moments_path(int(record[-1]), alpha, M, estimator=estimator)
-    rows = []
-    for i, n in enumerate(record.tolist()):
-        e, s = run.summaries["mean_error_sq"], run.summaries["variance"]
-        w = run.summaries["w2_squared"]
-        z_d = (e.mean[i] - D[n]) / e.sem[i] if e.sem[i] > 0 else (0.0 if e.mean[i] == D[n] else math.inf)
-        z_v = (s.mean[i] - V[n]) / s.sem[i] if s.sem[i] > 0 else (0.0 if s.mean[i] == V[n] else math.inf)
-        rows.append({"index": index, "alpha": float(alpha), "M": int(M), "n": int(n), "chains": chains,
-                     "estimator": estimator,
-                     "mean_error_sq": float(e.mean[i]), "mean_error_sq_se": float(e.sem[i]),
-                     "theory_mean_error_sq": float(D[n]), "z_mean_error_sq": float(z_d),
-                     "variance": float(s.mean[i]), "variance_se": float(s.sem[i]), "theory_variance": float(V[n]),
-                     "z_variance": float(z_v), "w2_squared": float(w.mean[i]), "w2_squared_se": float(w.sem[i])})
-    return rows
-
-
-def sweep(alphas, Ms, generations, chains, *, seed, n_jobs=1, estimator="unbiased"):
-    r"""Monte Carlo of the mixing process over the grid ``alphas x Ms``, recorded at ``generations``.
-
-    Parameters
-    ----------
-    alphas : sequence of float in [0, 1]
-        ``alpha * M`` must be an integer for every pair (exact split).
-    Ms : sequence of int >= 2
-    generations : int >= 0 or sequence of int >= 0
-        Recorded generations ``n`` (an int ``G`` means ``0..G``).
-    chains : int >= 1
-        Chains per grid point.
-    seed : int or SeedSequence
-        Master seed; grid point ``i`` (in the order ``for alpha in alphas
-        for M in Ms``) uses child ``i`` of ``SeedSequence(seed)``, so results
-        do not depend on ``n_jobs`` or on scheduling.
-    n_jobs : int
-        Parallel jobs through ``joblib.Parallel`` (its default local backend);
-        1 runs sequentially in this process.
-    estimator : {"unbiased", "mle"}
-
-    Returns
-    -------
-    list of dict
-        One record per ``(alpha, M, n)``: Monte Carlo mean and standard error
-        of :math:`(\mu_n-\mu)^2`, :math:`\sigma_n^2`, :math:`W_2^2`, the exact
-        :func:`theory.mitigation.mixing_moments` values and z-scores
-        (:math:`\mu = 0`, :math:`\sigma = 1`).
-
-    Notes
-    -----
-    Each record compares with the exact recursion :math:`x_{n+1} = A x_n + c`
-    (:func:`theory.mitigation.mixing_moments_path`) by
-
-    .. math:: z = (\hat\theta - \theta)/\widehat{\mathrm{se}}
-
-    (``inf`` when the SE is 0 and the values differ).  ``alpha`` is stored as ``m_r / M``.
-
-    References
-    ----------
-    Shumailov et al., Nature 631 (2024) (keeping 10 % of the original data slows collapse);
-    Bertrand et al. (2024, ICLR), "On the Stability of Iterative Retraining of Generative Models on their own Data";
-    Alemohammad et al. (2024, ICLR), "Self-Consuming Generative Models Go MAD"; Cochran's theorem.
-    """
-    V.check_estimator(estimator)
-    alphas = [float(a) for a in V.check_real_array(alphas, "alphas", finite=False)]
-    if Ms is None or isinstance(Ms, (str, bytes)) or np.ndim(Ms) != 1:
-        raise ValueError(f"Ms must be a non-empty 1-D sequence of ints >= 2, got {Ms!r}")
-    Ms = [V.check_int(M, f"Ms[{k}]", minimum=2) for k, M in enumerate(Ms)]
-    if not Ms:
-        raise ValueError("Ms must not be empty")
-    grid = []
-    for i, a in enumerate(alphas):
-        for k, M in enumerate(Ms):
-            try:
-                mr, _ = th.mixing_counts(a, M)
-            except ValueError as exc:
-                raise ValueError(f"alphas[{i}] = {a!r} with Ms[{k}] = {M}: {exc}") from None
-            grid.append((mr / int(M), int(M)))
-    if np.isscalar(generations):
-        record = np.arange(V.check_int(generations, "generations", minimum=0) + 1)
-    else:
-        record = V.check_generation_list(generations, "generations")
-        if not record.size:
-            raise ValueError("generations must not be empty")
-    chains = V.check_int(chains, "chains", minimum=1)
-    if isinstance(n_jobs, bool) or not isinstance(n_jobs, (int, np.integer)) or n_jobs == 0 or n_jobs < -1:
-        raise ValueError(f"n_jobs must be a positive integer or -1, got {n_jobs!r}")
-    if seed is None:
-        raise ValueError("seed must be given (an int or SeedSequence) for a reproducible sweep")
-    children = _rng.check_seed(seed).spawn(len(grid))
-    tasks = [(i, a, M, record, chains, children[i], estimator) for i, (a, M) in enumerate(grid)]
-    if n_jobs == 1:
-        parts = [_sweep_point(*t) for t in tasks]
-    else:
-        from joblib import Parallel, delayed
-
-        parts = Parallel(n_jobs=int(n_jobs))(delayed(_sweep_point)(*t) for t in tasks)
-    return [row for part in parts for row in part]
-
-
 # ----------------------------------------------------------------------------- verification
 VERIFY_CHAINS = 100_000
 #: Fewest chains :func:`verification_checks` accepts (a sample variance needs two draws).  Rows estimated from fewer
@@ -1099,4 +1000,120 @@ def remedy_exact_checks():
                                    {"workflow": wf, "n": 4, "t": 30, "kappa": float(h)}, gauss.variance,
                                    float(top.variance), rtol=0 if gauss == top else 1.0,
                                    note=f"top-hat h2 = 3 kappa equals Gaussian h2 = kappa exactly: {gauss == top}"))
+    return rows
+
+
+# --- sweep cells
+# The sweep interface of numerics.protocol (``collapse sweep``): the rows of checks_for_run for each scheme
+# ("mix", "accumulate", "mix-discrete" with two types) at any parameters, from merged block summaries.
+from numerics import sweep as _sweep  # noqa: E402
+from numerics.protocol import SweepParameter  # noqa: E402
+from numerics.summaries import Moments, Proportion  # noqa: E402
+
+#: Schemes with sweep cells.  The remedies of issue 13 ("accumulate-subsample", "weighted", "kde") are checked by
+#: ``collapse verify`` (:func:`verification_checks`) but are not sweep cells.
+SCHEMES = ("mix", "accumulate", "mix-discrete")
+#: Parameters of a sweep cell, with their domains and defaults (``alpha`` and ``p`` are used by the mixing schemes).
+SWEEP_PARAMETERS = {
+    "scheme": SweepParameter(V.Choice(*SCHEMES, doc="Mitigation: fresh data (Gaussian or two-type categorical) or "
+                                                    "accumulation."), "mix"),
+    "alpha": SweepParameter(V.Real(0, 1, doc=r"Fraction :math:`\alpha` of fresh samples (:math:`\alpha M` an integer)."),
+                            0.1),
+    "M": SweepParameter(V.SAMPLE_SIZE, 20), "n": SweepParameter(V.GENERATIONS, 10),
+    "estimator": SweepParameter(V.ESTIMATOR, "unbiased"),
+    "method": SweepParameter(V.Choice(*METHODS, doc="Simulator of the Gaussian schemes."), "exact"),
+    "p": SweepParameter(V.Real(0, 1, doc="Original probability of type 1 (scheme mix-discrete)."), 0.5),
+    "mu": SweepParameter(V.LOCATION, 0.0), "sigma2": SweepParameter(V.VARIANCE, 1.0)}
+#: One simulation of a cell passes every generation.
+SWEEP_GENERATIONS = "n"
+#: Rows of a cell by scheme: those of :func:`checks_for_run` (``P(count=i) (mix)`` stands for the ``M + 1`` counts).
+SWEEP_QUANTITIES_BY_SCHEME = {
+    "mix": ("E[mu_n] (mix)", "E[(mu_n-mu)^2] (mix)", "E[sigma_n^2] (mix)", "E[W2^2] bounds (mix)"),
+    "accumulate": ("E[mu_n] (accumulate)", "E[(mu_n-mu)^2] (accumulate)", "E[sigma_n^2] (accumulate)",
+                   "Var[sigma_n^2] (accumulate)", "E[W2^2] bounds (accumulate)", "E[(mu_n-mu)^2] <= pi^2 sigma^2/(6M)"),
+    "mix-discrete": ("E[H_n] (mix)", "P(count=i) (mix)")}
+#: Quantities a sweep may select: those of every scheme (a cell gives the rows of its own scheme).
+SWEEP_QUANTITIES = tuple(q for qs in SWEEP_QUANTITIES_BY_SCHEME.values() for q in qs)
+
+
+def sweep_check(params):
+    """A mixing cell needs ``alpha * M`` fresh samples, an integer (ValueError naming ``alpha`` otherwise)."""
+    if params["scheme"] != "accumulate":
+        th.mixing_counts(params["alpha"], params["M"])
+
+
+def sweep_block(params, chains, seed):
+    r"""Mergeable summaries of ``chains`` chains of one cell (:mod:`numerics.protocol`, sweep cells).
+
+    Gaussian schemes: ``Moments`` of :math:`\mu_n`, :math:`(\mu_n-\mu)^2`, :math:`\sigma_n^2`, :math:`W_2^2`
+    (and, accumulating, of :math:`(\sigma_n^2 - E\sigma_n^2)^2`); ``mix-discrete``: ``Moments`` of
+    :math:`H_n` and the ``Proportion`` of chains with each type-1 count ``i``; keys ``"<statistic>@<n>"``.
+    """
+    scheme, ns, M, est = params["scheme"], params["n"], params["M"], params["estimator"]
+    out = {}
+    if scheme == "mix-discrete":
+        run = simulate_discrete_mixing(params["alpha"], M, (1 - params["p"], params["p"]), max(ns), chains, seed=seed,
+                                       record=(), snapshots=ns)
+        for n in ns:
+            out[f"heterozygosity@{n}"] = Moments.of(run.heterozygosity_at(n))
+            if n >= 1:
+                counts = np.bincount(np.rint(run.snapshots[n][:, 1]).astype(np.int64), minlength=M + 1)
+                out.update({f"count={i}@{n}": Proportion(int(counts[i]), chains) for i in range(M + 1)})
+        return out
+    kw = dict(mu=params["mu"], sigma2=params["sigma2"], estimator=est, method=params["method"], seed=seed, record=(),
+              snapshots=ns)
+    run = (simulate_mixing(params["alpha"], M, max(ns), chains, **kw) if scheme == "mix"
+           else simulate_accumulate(M, max(ns), chains, **kw))
+    for n in ns:
+        for stat in ("mean", "mean_error_sq", "variance", "w2_squared"):
+            out[f"{stat}@{n}"] = Moments.of(run.statistic(stat, n))
+        if scheme == "accumulate":
+            ev = th.accumulate_moments(n, M, sigma2=params["sigma2"], estimator=est).variance
+            out[f"variance_dev2@{n}"] = Moments.of((run.statistic("variance", n) - ev) ** 2)
+    return out
+
+
+def sweep_rows(params, merged, quantities):
+    """The rows of :func:`checks_for_run` for one cell from its merged summaries (the selected quantities of its scheme)."""
+    scheme, a, M, est, s2 = params["scheme"], params["alpha"], params["M"], params["estimator"], params["sigma2"]
+    mine = [q for q in quantities if q in SWEEP_QUANTITIES_BY_SCHEME[scheme]]
+    rows = []
+    for n in params["n"]:
+        s = {k.split("@")[0]: v for k, v in merged.items() if k.endswith(f"@{n}")}
+        if scheme == "mix-discrete":
+            p = {"scheme": scheme, "alpha": round(a, 6), "M": M, "K": 2, "n": n}
+            pv = (1 - params["p"], params["p"])
+            for q in mine:
+                if q == "E[H_n] (mix)":
+                    rows.append(_sweep.mean_row(PROCESS, q, p, th.expected_heterozygosity_mixing(n, a, M, pv),
+                                                s["heterozygosity"]))
+                elif n >= 1:  # P(count=i) (mix)
+                    law = discrete_law(n, a, M, params["p"])
+                    rows += [_sweep.proportion_row(PROCESS, f"P(count={i}) (mix)", p, law[i], s[f"count={i}"])
+                             for i in range(M + 1)]
+            continue
+        p = ({"scheme": "mix", "alpha": round(a, 6)} if scheme == "mix" else {"scheme": scheme})
+        p.update(M=M, n=n, estimator=est, method=params["method"])
+        mom = (th.mixing_moments(n, a, M, sigma2=s2, estimator=est) if scheme == "mix"
+               else th.accumulate_moments(n, M, sigma2=s2, estimator=est))
+        for q in mine:
+            if q.startswith("E[mu_n]"):
+                rows.append(_sweep.mean_row(PROCESS, q, p, params["mu"], s["mean"]))
+            elif q.startswith("E[(mu_n-mu)^2] ("):
+                rows.append(_sweep.mean_row(PROCESS, q, p, mom.mean_error, s["mean_error_sq"]))
+            elif q.startswith("E[sigma_n^2]"):
+                rows.append(_sweep.mean_row(PROCESS, q, p, mom.variance, s["variance"]))
+            elif n < 1:  # the remaining rows start at generation 1, as in checks_for_run
+                continue
+            elif q == "Var[sigma_n^2] (accumulate)":
+                rows.append(_sweep.variance_row(PROCESS, q, p,
+                                                th.accumulate_variance_of_variance(n, M, sigma2=s2, estimator=est),
+                                                s["variance"], square=s["variance_dev2"]))
+            elif q.startswith("E[W2^2] bounds"):
+                lo, hi = (th.mixing_w2_bounds(n, a, M, sigma2=s2, estimator=est) if scheme == "mix"
+                          else th.accumulate_w2_bounds(n, M, sigma2=s2, estimator=est))
+                rows.append(_sweep.interval_row(PROCESS, q, p, lo, hi, s["w2_squared"]))
+            else:  # Gerstgrasser's bound
+                rows.append(_sweep.interval_row(PROCESS, q, p, None, th.accumulate_mean_error_bound(M, sigma2=s2),
+                                                s["mean_error_sq"]))
     return rows

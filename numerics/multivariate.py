@@ -717,3 +717,135 @@ def verification_checks(chains=None, seed=DEFAULT_SEED, progress=True):
     rows += checks_for_run(run, gens)
     rows += exact_checks()
     return rows
+
+
+# --- sweep cells
+# The sweep interface of numerics.protocol (``collapse sweep``): the rows of checks_for_run at any (d, M, n,
+# estimator, Sigma, method), from merged block summaries.
+from numerics import sweep as _sweep  # noqa: E402
+from numerics.protocol import SweepParameter  # noqa: E402
+from numerics.summaries import Moments, Proportion  # noqa: E402
+from theory import validation as _V  # noqa: E402
+
+#: Parameters of a sweep cell, with their domains and defaults (``Sigma``: the identity or :func:`example_sigma`).
+SWEEP_PARAMETERS = {
+    "d": SweepParameter(_V.Integer(1, doc="Dimension.", example=2), 2),
+    "M": SweepParameter(_V.SAMPLE_SIZE.with_doc("Samples per generation (M >= d + 1)."), 10),
+    "n": SweepParameter(_V.GENERATIONS, 5), "estimator": SweepParameter(_V.ESTIMATOR, "unbiased"),
+    "Sigma": SweepParameter(_V.Choice("I", "general", doc="Original covariance: the identity (mean 0) or "
+                                      "example_sigma(d) (mean linspace(-1, 1, d)), as in the verification."), "I"),
+    "method": SweepParameter(_V.Choice(*METHODS, doc="Simulator: Bartlett or refit."), "exact")}
+#: One simulation of a cell passes every generation.
+SWEEP_GENERATIONS = "n"
+#: Quantities a sweep may select (those of :func:`checks_for_run`).
+SWEEP_QUANTITIES = ("E[log det Sigma_n]", "Var[log det Sigma_n]", "median[log det Sigma_n]", "E[det Sigma_n]/det Sigma",
+                    "Var[det Sigma_n]/det Sigma^2", "E[(det Sigma_n/det Sigma)^(1/2d)]", "E[tr Sigma_n]",
+                    "Var[tr Sigma_n]", "E[tr Sigma_n^2]", "E[(tr Sigma_n)^2]", "E[|mu_n-mu|^2]", "E[F_n] bounds",
+                    "E[W2^2] bounds")
+
+
+def sweep_check(params):
+    """``M >= d + 1`` (a non-singular sample covariance; ValueError naming ``M``)."""
+    if params["M"] < params["d"] + 1:
+        raise ValueError(f"M must be >= d + 1 = {params['d'] + 1} (non-singular sample covariance), got {params['M']}")
+
+
+def _sweep_setup(params):
+    d = params["d"]
+    general = params["Sigma"] == "general"
+    return (example_sigma(d) if general else np.eye(d)), (np.linspace(-1, 1, d) if general else None)
+
+
+@functools.lru_cache(maxsize=4096)
+def _sweep_medians(n, d, M, general, estimator):
+    S = example_sigma(d) if general else np.eye(d)
+    return th.median_log_det(n, d, M, Sigma=S, estimator=estimator)
+
+
+def sweep_block(params, chains, seed):
+    r"""Mergeable summaries of ``chains`` chains of one cell (:mod:`numerics.protocol`, sweep cells).
+
+    Per generation ``n``: ``Moments`` of :math:`\log\det\Sigma_n`, of :math:`\det\Sigma_n/\det\Sigma` and its
+    ``1/(2d)`` power, of every trace statistic, :math:`\|\mu_n-\mu\|^2`, :math:`F_n`, :math:`W_2^2` and
+    :math:`(\operatorname{tr}\Sigma_n - E\operatorname{tr}\Sigma_n)^2`; the ``Proportion`` of chains with
+    :math:`\log\det\Sigma_n` at or below its theoretical median (exact method).
+    """
+    d, M, ns, est = params["d"], params["M"], params["n"], params["estimator"]
+    S, mu = _sweep_setup(params)
+    run = simulate(d, M, max(ns), chains, Sigma=S, mu=mu, estimator=est, method=params["method"], seed=seed,
+                   record=(), snapshots=ns, quantiles=())
+    log_det_S = float(np.linalg.slogdet(S)[1])
+    out = {}
+    for n in ns:
+        ld = run.statistic("log_det", n)
+        det = np.exp(ld - log_det_S)
+        tr = run.statistic("trace", n)
+        out.update({f"log_det@{n}": Moments.of(ld), f"det@{n}": Moments.of(det),
+                    f"det_root@{n}": Moments.of(det ** (1.0 / (2 * d))), f"trace@{n}": Moments.of(tr),
+                    f"trace_dev2@{n}": Moments.of((tr - th.expected_trace(n, d, M, Sigma=S, estimator=est)) ** 2)})
+        for stat in ("trace_of_square", "squared_trace", "mean_sq_disp", "fidelity", "w2_squared"):
+            out[f"{stat}@{n}"] = Moments.of(run.statistic(stat, n))
+        if params["method"] == "exact":
+            median = _sweep_medians(n, d, M, params["Sigma"] == "general", est) if n else float(ld[0])
+            out[f"median@{n}"] = Proportion(int(np.count_nonzero(ld <= median)), ld.size)
+    return out
+
+
+def sweep_rows(params, merged, quantities):
+    """The rows of :func:`checks_for_run` for one cell from its merged summaries, for the selected ``quantities``."""
+    d, M, est = params["d"], params["M"], params["estimator"]
+    S, _ = _sweep_setup(params)
+    P = PROCESS
+    rows = []
+    for n in params["n"]:
+        p = {"d": d, "M": M, "n": n, "estimator": est, "method": params["method"], "Sigma": params["Sigma"]}
+        s = {k.split("@")[0]: v for k, v in merged.items() if k.endswith(f"@{n}")}
+        kw = dict(Sigma=S, estimator=est)
+        kurt = {}
+
+        def kurtoses(name):
+            if name not in kurt:
+                kurt[name] = {"log_det": lambda: log_det_kurtoses(n, d, M, est) if n > 0 else (math.inf, math.inf),
+                              "det": lambda: det_kurtoses(n, d, M, est),
+                              "root": lambda: det_kurtoses(n, d, M, est, sp.Rational(1, 2 * d))}[name]()
+            return kurt[name]
+
+        for q in quantities:
+            if q == "E[log det Sigma_n]":
+                rows.append(_sweep.mean_row(P, q, p, th.expected_log_det(n, d, M, **kw), s["log_det"],
+                                            kurtosis=kurtoses("log_det")[0]))
+            elif q == "Var[log det Sigma_n]":
+                rows.append(_sweep.variance_row(P, q, p, th.variance_of_log_det(n, d, M, **kw), s["log_det"],
+                                                kurtosis_of_square=kurtoses("log_det")[1]))
+            elif q == "median[log det Sigma_n]":
+                if params["method"] == "exact":
+                    median = _sweep_medians(n, d, M, params["Sigma"] == "general", est) if n else math.nan
+                    rows.append(_sweep.quantile_row(P, q, p, median, 0.5, s["median"], point_mass=n == 0))
+            elif q == "E[det Sigma_n]/det Sigma":
+                rows.append(_sweep.mean_row(P, q, p, th.expected_det(n, d, M, Sigma=None, estimator=est), s["det"],
+                                            kurtosis=kurtoses("det")[0]))
+            elif q == "Var[det Sigma_n]/det Sigma^2":
+                rows.append(_sweep.variance_row(P, q, p, th.variance_of_det(n, d, M, Sigma=None, estimator=est),
+                                                s["det"], kurtosis_of_square=kurtoses("det")[1]))
+            elif q == "E[(det Sigma_n/det Sigma)^(1/2d)]":
+                rows.append(_sweep.mean_row(P, q, p, th.det_moment(n, d, M, sp.Rational(1, 2 * d), Sigma=None,
+                                                                   estimator=est), s["det_root"],
+                                            kurtosis=kurtoses("root")[0]))
+            elif q == "E[tr Sigma_n]":
+                rows.append(_sweep.mean_row(P, q, p, th.expected_trace(n, d, M, **kw), s["trace"]))
+            elif q == "Var[tr Sigma_n]":
+                rows.append(_sweep.variance_row(P, q, p, th.variance_of_trace(n, d, M, **kw), s["trace"],
+                                                square=s["trace_dev2"]))
+            elif q == "E[tr Sigma_n^2]":
+                rows.append(_sweep.mean_row(P, q, p, th.expected_trace_of_square(n, d, M, **kw), s["trace_of_square"]))
+            elif q == "E[(tr Sigma_n)^2]":
+                rows.append(_sweep.mean_row(P, q, p, th.expected_squared_trace(n, d, M, **kw), s["squared_trace"]))
+            elif q == "E[|mu_n-mu|^2]":
+                rows.append(_sweep.mean_row(P, q, p, th.mean_squared_displacement(n, d, M, **kw), s["mean_sq_disp"]))
+            elif q == "E[F_n] bounds":
+                lo, up = th.fidelity_bounds(n, d, M, **kw)
+                rows.append(_sweep.interval_row(P, q, p, lo, up, s["fidelity"]))
+            else:  # "E[W2^2] bounds"
+                lo, up = th.w2_squared_bounds(n, d, M, **kw)
+                rows.append(_sweep.interval_row(P, q, p, lo, up, s["w2_squared"]))
+    return rows

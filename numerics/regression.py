@@ -53,6 +53,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import types
 from typing import Dict, List
 
 import numpy as np
@@ -1014,3 +1015,139 @@ def verification_checks(chains=None, seed=DEFAULT_SEED, progress=True):
         for g in gens:
             rows += checks_for_run(run, g)
     return rows + exact_checks()
+
+
+# --- sweep cells
+# The sweep interface of numerics.protocol (``collapse sweep``): the row of checks_for_run of every chain with a
+# closed form, at any parameters, from the mergeable Moments of blocks of chains.
+from numerics import sweep as _sweep  # noqa: E402
+from numerics.protocol import SweepParameter  # noqa: E402
+
+#: The chain of a sweep cell -> the quantity of its row (:data:`QUANTITIES`; ``fresh-loss`` has no closed form).
+SWEEP_CHAINS = {"replace": "replace_chain_risk", "overparameterized": "overparameterized_chain_error",
+                "fixed": "fixed_design_chain_risk[replace]", "accumulate": "fixed_design_chain_risk[accumulate]",
+                "accumulate-subsample": "accumulate_subsample_risk", "mixed": "mixed_ols_risk",
+                "weighted": "weighted_ols_risk", "weighted-replicated": "weighted_ols_risk_replicated",
+                "weighted-fresh": "weighted_ols_risk_fresh"}
+#: Parameters of a sweep cell, with their domains (those of :mod:`theory.regression`) and defaults; each chain uses
+#: the parameters of its simulator (``T`` is the rows of the scored fit: the downstream fit of ``replace``, the one
+#: design of ``fixed``/``accumulate``/``accumulate-subsample``, all ``n`` rows of ``mixed``, the real rows ``n`` of
+#: the weighted chains).
+SWEEP_PARAMETERS = {
+    "chain": SweepParameter(V.Choice(*SWEEP_CHAINS, doc="The chain (its simulator and closed form)."), "replace"),
+    "d": SweepParameter(th.DIM, 2), "T0": SweepParameter(th.ROWS0, 10), "T": SweepParameter(th.ROWS, 10),
+    "n": SweepParameter(V.GENERATIONS, 5),
+    "n_synth": SweepParameter(th.SYNTH, 2), "w": SweepParameter(th.WEIGHT, 0.5), "k": SweepParameter(th.COPIES, 1),
+    "m": SweepParameter(th.SYNTH_ROWS, 10),
+    "sigma2": SweepParameter(th.NOISE, 1.0), "sigma2_gen": SweepParameter(th.NOISE_GEN, 1.0),
+    "delta2": SweepParameter(th.DELTA2, 1.0),
+    "Sigma": SweepParameter(V.Choice("I", "general", doc="Row covariance: the identity or an AR(1) covariance with "
+                                                         "unequal scales (the risks do not depend on it)."), "I"),
+    "tilt": SweepParameter(V.Choice("auto", "none", doc="Importance sampling of the designs near T = d + 2 "
+                                                        "(auto_tilt) or plain sampling."), "auto")}
+#: One simulation of a cell passes every generation (``n``: generators, fits or steps ``t``; 0 for ``mixed``).
+SWEEP_GENERATIONS = "n"
+#: Quantities a sweep may select (a cell gives the row of its own chain).
+SWEEP_QUANTITIES = tuple(SWEEP_CHAINS.values())
+#: The parameters each chain uses (the row's parameters, with ``n``).
+_SWEEP_USES = {"replace": ("d", "T0", "T", "sigma2", "sigma2_gen", "Sigma"),
+               "overparameterized": ("d", "T0", "sigma2_gen"), "fixed": ("d", "T", "sigma2", "Sigma"),
+               "accumulate": ("d", "T", "sigma2", "Sigma"), "accumulate-subsample": ("d", "T", "sigma2", "Sigma"),
+               "mixed": ("d", "T", "n_synth", "delta2", "sigma2"), "weighted": ("d", "T", "w", "sigma2", "Sigma"),
+               "weighted-replicated": ("d", "T", "k", "w", "sigma2", "Sigma"),
+               "weighted-fresh": ("d", "T", "m", "w", "sigma2", "Sigma")}
+
+
+def _sweep_sigma(d):
+    r""":math:`\Sigma_{ij} = s_is_j0.5^{|i-j|}`, :math:`s_i = 1 + i/d` (positive definite: an AR(1) correlation)."""
+    s = 1.0 + np.arange(d) / d
+    return np.outer(s, s) * 0.5 ** np.abs(np.subtract.outer(np.arange(d), np.arange(d)))
+
+
+def _sweep_theory_params(params):
+    """The ``run.params`` a simulator would record for the cell (what :func:`_theory_for` reads)."""
+    c, p = params["chain"], params
+    if c in ("replace", "overparameterized"):
+        return dict(chain=c, d=p["d"], T0=p["T0"], T=p["T"], sigma2=p["sigma2"], sigma2_gen=p["sigma2_gen"],
+                    w0_norm2=1.0)
+    if c in ("fixed", "accumulate", "accumulate-subsample"):
+        return dict(chain="fixed", d=p["d"], T=p["T"], sigma2=p["sigma2"],
+                    workflow="replace" if c == "fixed" else c)
+    if c == "mixed":
+        return dict(chain="mixed", d=p["d"], n=p["T"], n_synth=p["n_synth"], delta2=p["delta2"], sigma2=p["sigma2"])
+    return dict(chain="weighted", d=p["d"], n=p["T"], w=p["w"], sigma2=p["sigma2"], k=p["k"], m=p["m"],
+                variant={"weighted": "fixed", "weighted-replicated": "replicated", "weighted-fresh": "fresh"}[c])
+
+
+def _sweep_theory(params, n):
+    quantity, f, args, kwargs = _theory_for(types.SimpleNamespace(params=_sweep_theory_params(params)), n)
+    return quantity, float(f(*args, **kwargs))
+
+
+def sweep_check(params):
+    """The closed form of the cell exists at its largest generation, and the cell fits the chain's simulator.
+
+    ValueError naming the parameter: the rows the closed form needs (``T >= d + 2``, ``d >= T0 + 2``, ...), ``n``
+    only 0 for ``mixed`` and at most 1 for ``accumulate-subsample``, ``Sigma`` the identity for the isotropic
+    chains, and the designs within :data:`MAX_CHAIN_ELEMENTS`.
+    """
+    c, ns, d = params["chain"], params["n"], params["d"]
+    if c == "mixed" and tuple(ns) != (0,):
+        raise ValueError(f"n must be 0 for chain mixed (one fit, no generations), got {list(ns)}")
+    if c == "accumulate-subsample" and max(ns) > 1:
+        raise ValueError(f"n must be 0 or 1 for chain accumulate-subsample (its mean risk is unknown or infinite from "
+                         f"model 2 on), got {list(ns)}")
+    if c == "overparameterized" and d < params["T0"] + 2:
+        raise ValueError(f"d must be >= T0 + 2 = {params['T0'] + 2} for chain overparameterized (a finite mean error: "
+                         f"E tr (X X^T)^-1 = T0/(d - T0 - 1)), got d = {d}")
+    if c in ("overparameterized", "mixed") and params["Sigma"] != "I":
+        raise ValueError(f"Sigma must be 'I' for chain {c} (isotropic designs), got {params['Sigma']!r}")
+    rows = {"T0": params["T0"], "T": params["T"], "m": params["m"]}
+    for name in ("T0", "T", "m"):
+        if name in _SWEEP_USES[c]:
+            _check_size(name, rows[name] * d, f"{name} * d")
+    _sweep_theory(params, max(ns))
+
+
+def _sweep_run(params, chains, seed):
+    c, ns, d = params["chain"], params["n"], params["d"]
+    S = _sweep_sigma(d) if params["Sigma"] == "general" else None
+    kw = dict(seed=seed, tilt="auto" if params["tilt"] == "auto" else 0.0)
+    if c == "mixed":
+        return simulate_mixed(d, params["T"], params["n_synth"], chains, delta2=params["delta2"],
+                              sigma2=params["sigma2"], **kw)
+    kw["record"] = ns
+    if c == "replace":
+        return simulate_replace(max(ns), d, params["T0"], params["T"], chains, sigma2=params["sigma2"],
+                                sigma2_gen=params["sigma2_gen"], Sigma=S, **kw)
+    if c == "overparameterized":
+        return simulate_overparameterized(max(ns), d, params["T0"], chains, sigma2_gen=params["sigma2_gen"], **kw)
+    if c in ("fixed", "accumulate", "accumulate-subsample"):
+        return simulate_fixed_design(max(ns), d, params["T"], chains, sigma2=params["sigma2"], Sigma=S,
+                                     workflow="replace" if c == "fixed" else c, **kw)
+    variant = _sweep_theory_params(params)["variant"]
+    return simulate_weighted(d, params["T"], params["w"], max(ns), chains, sigma2=params["sigma2"], variant=variant,
+                             k=params["k"], m=params["m"] if variant == "fresh" else None, Sigma=S, **kw)
+
+
+def sweep_block(params, chains, seed):
+    r"""Mergeable summaries of ``chains`` chains of one cell (:mod:`numerics.protocol`, sweep cells).
+
+    The ``Moments`` of the per-chain risk times its importance weight at each generation ``n`` of the cell
+    (:attr:`RegressionRun.moments`); keys ``"risk@<n>"``.
+    """
+    run = _sweep_run(params, chains, seed)
+    return {f"risk@{n}": run.moments_at(n) for n in params["n"]}
+
+
+def sweep_rows(params, merged, quantities):
+    """The row of :func:`checks_for_run` at each generation of the cell (if its chain's quantity is selected)."""
+    c = params["chain"]
+    if SWEEP_CHAINS[c] not in quantities:
+        return []
+    rows = []
+    for n in params["n"]:
+        quantity, theory = _sweep_theory(params, n)
+        p = dict({"chain": c}, **{k: params[k] for k in _SWEEP_USES[c]}, n=n)
+        rows.append(_sweep.mean_row(PROCESS, quantity, p, theory, merged[f"risk@{n}"]))
+    return rows

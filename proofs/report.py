@@ -29,7 +29,7 @@ from .core import FAILED, NUMERIC, PROVED, _LATEX_REL
 
 #: Modules holding ``THEOREMS``, in document order.
 THEOREM_MODULES = ("proofs.gaussian", "proofs.discrete", "proofs.mitigation", "proofs.multivariate",
-                   "proofs.regression")
+                   "proofs.regression", "proofs.tails")
 
 _MARK = {PROVED: "proved", NUMERIC: "checked numerically", FAILED: "FAILED"}
 

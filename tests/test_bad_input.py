@@ -31,6 +31,7 @@ from numerics import gaussian as ng
 from numerics import gmm as ngmm
 from numerics import mitigation as nm
 from numerics import multivariate as nmv
+from numerics import tails as nt
 from proofs import approximation as pa
 from proofs import discrete as pdisc
 from theory import validation as V
@@ -39,6 +40,7 @@ from theory import discrete as td
 from theory import gaussian as tg
 from theory import mitigation as tm
 from theory import multivariate as tmv
+from theory import tails as tt
 
 NAN, INF = math.nan, math.inf
 
@@ -327,10 +329,6 @@ kinds(nm.simulate_discrete_mixing, DMIX, alpha=BAD_FRACTION + (0.3,), M=(1, NAN,
       snapshots=([3], [NAN], 2))
 kinds(nm.discrete_law, dict(n=2, alpha=0.25, M=4, p=0.5), n=(0, -1, NAN, 1.5, True, INF), alpha=(NAN, 1.5),
       M=(1, NAN), p=(NAN, 1.5, -0.5))
-SWEEP = dict(alphas=[0.2], Ms=[5], generations=2, chains=10, seed=1)
-kinds(nm.sweep, SWEEP, alphas=([], [NAN], [1.5], [0.3], 0.2, None), Ms=([], [1], [NAN], [2.5], 5, None),
-      generations=(-1, NAN, 1.5, [], [-1], [1.5], True), chains=(0, NAN, 1.5, True), seed=(None, -1, 1.5),
-      n_jobs=(0, -2, 1.5, True), estimator=("x", None))
 kinds(nm.verification_checks, dict(chains=10, seed=1, progress=False), chains=(1, 0, 2.5, NAN, True, nm.MAX_CHAINS + 1),
       seed=BAD_SEED)
 
@@ -464,8 +462,16 @@ def _run(kind):
             "multivariate": lambda: nmv.simulate(2, 4, 2, 10, seed=1, snapshots=(2,)),
             "truncation": lambda: na.simulate_truncation(1.0, 5, 2, 10, seed=1, snapshots=(2,)),
             "temperature": lambda: na.simulate_temperature(0.9, 5, 2, 10, seed=1, snapshots=(2,)),
+            "tails_memorization": lambda: nt.simulate_memorization([0.5, 0.3, 0.2], 3, 10, seed=1),
+            "tails_generations": lambda: nt.simulate_generations([0.5, 0.3, 0.2], 5, 2, 10, seed=1,
+                                                                 edges=[-1.0, -0.5, 0.0]),
+            "tails_poisson": lambda: nt.simulate_poisson_refit(3, 5, 2, 10, seed=1),
         }[kind]()
     return _RUNS[kind]
+
+
+#: The snapshot generation of each tiny tails run.
+_TAILS_SNAPSHOT = {"tails_memorization": 0, "tails_generations": 2, "tails_poisson": 2}
 
 
 class _Lazy:
@@ -523,6 +529,60 @@ for kind in ("truncation", "temperature"):  # numerics.approximation
     kinds(_call_with_runs(na.checks_for_run), dict(run=_Lazy(kind), n=2), n=(1, 3, -1, 1.5, NAN, True, None),
           run=(None, _Lazy("gaussian"), "run"), formulas=(1, {"E[sigma]": len}, {"E[sigma_n^2]": 1.0}))
     bad(_call_with_runs(na.ApproximationRun.variance), dict(self=_Lazy(kind), n=2), "n", (1, 3, -1, NAN))
+
+
+# ============================================================================= theory.tails, numerics.tails
+# One representative of each kind of bad value per parameter (the kinds themselves are audited above).
+LAW = ([0.5, 0.6], [NAN, 1.0], [-0.5, 1.5], [], [[0.5, 0.5]])   # one type is a valid vocabulary here
+CNT, GEN, POS = (0, 2.5, NAN, "3"), (-1, 1.5, NAN), (0.0, NAN, "1")
+Z = [0.5, 0.3, 0.2]
+kinds(tt.zipf, dict(V=10, beta=1.2), V=CNT, beta=POS)
+bad(tt.zipf, dict(V=3000, beta=1.0, exact=True), "V", (3000,))  # exact evaluation is limited in size
+kinds(tt.memorization_error, dict(p=Z, T=3), p=LAW, T=GEN, q=([0.5, 0.5], [0.2, 0.3, 0.6]))
+kinds(tt.tail_cut, dict(p=Z, k=2), k=(0, 4, 1.5))
+kinds(tt.tail_mixture, dict(p=Z, k=2, pi=0.3), k=(0, 4), pi=(-0.1, 1.5, NAN))
+for f, base in ((tt.learning_curve_exponent, dict(beta=1.5)), (tt.learning_curve_constant, dict(beta=1.5)),
+                (tt.learning_curve_asymptotic, dict(T=100, beta=1.5)), (tt.plateau, dict(k=3, beta=1.5)),
+                (tt.plateau_asymptotic, dict(k=3, beta=1.5)), (tt.grokking_time, dict(k=3, beta=1.5, pi=0.2))):
+    kinds(f, base, beta=(1.0, NAN))  # an infinite Zipf law needs beta > 1
+kinds(tt.learning_curve_exponent, dict(beta=1.5, beta_ai=2.0), beta_ai=(1.0, NAN))
+kinds(tt.grokking_time, dict(k=3, beta=1.5, pi=0.2), pi=(0.0, 1.5), k=(0, 1.5))
+kinds(tt.zipf_learning_curve, dict(T=100, V=50, beta=1.5), T=(0, 1.5), V=(0, NAN), beta=(0.0,), k=(0, 51),
+      pi=(1.5,))
+kinds(tt.generations_error, dict(p=Z, T0=5, n=2), p=LAW, T0=CNT + (30_000,), n=GEN, T=GEN, method=("dual",))
+bad(tt.generations_error, dict(p=Z, T0=100, n=2, exact=True), "T0", (100,))  # exact: a small chain only
+kinds(tt.expected_vocabulary, dict(p=Z, T0=5, n=2), p=LAW[:2], T0=CNT, n=GEN)
+kinds(tt.ancestor_distribution, dict(T0=5, n=2), T0=CNT, n=(0, 1.5), T=GEN)
+kinds(tt.absence_probability, dict(x=0.2, T0=5, n=2), x=(-0.1, 1.5, NAN), T0=CNT, n=(0, 1.5))
+kinds(tt.lineage_survival, dict(k=3), k=GEN)
+kinds(tt.forgetting_probability, dict(c=3, k=2), c=(-1, NAN, "3"), k=GEN)
+kinds(tt.median_forgetting_time, dict(c=3), c=(-1, NAN, 1e13))
+kinds(tt.median_forgetting_time_asymptotic, dict(c=3), c=(0, NAN))
+kinds(tt.truncated_mean_forgetting_time, dict(c=3, K=10), c=(-1,), K=(-1, 1.5, 10 ** 9))
+for f in (tt.forgetting_bounds, tt.paper_survival_bound):
+    kinds(f, dict(c=3, k=2), c=(-1, NAN), k=(0, 1.5))
+kinds(tt.gaussian_paper_bound, dict(x=0.25, n=3, M=10), x=(0.0, NAN), n=GEN, M=(1, 2.5), sigma2=POS)
+kinds(tt.gaussian_tail_rate, dict(M=10), M=(1, 2.5), estimator=BAD_ESTIMATOR[:2])
+kinds(tt.expected_log_likelihood, dict(p=Z, M=5, n=1, delta=0.5), p=LAW[:2], M=CNT, n=GEN, delta=POS)
+kinds(tt.log_probability_histogram, dict(p=Z, edges=[-1.0, -0.5, 0.0], M=5, n=1),
+      edges=([0.0, -1.0], [0.0], [NAN, 0.0]), M=(0, 1.5), n=(-1, 1.5))
+kinds(tt.generated_cross_entropy, dict(p=Z, M=5, n=1), p=LAW[:2], M=CNT, n=GEN)
+kinds(nt.english_unigram, dict(V=10), V=CNT + (10 ** 7,))
+kinds(nt.simulate_memorization, dict(p=Z, T=5, chains=10, seed=1), p=LAW[:2], T=GEN, chains=CNT,
+      q=([0.5, 0.5],), seed=BAD_SEED[:2])
+kinds(nt.simulate_generations, dict(p=Z, T0=5, generations=2, chains=10, seed=1), p=LAW[:2], T0=CNT,
+      generations=CNT, chains=CNT, record=([3], [0], "1"), tests=([-1], 3), sampled=([-1],), delta=(0.0, NAN),
+      edges=([0.0, -1.0], [NAN, 0.0]), seed=BAD_SEED[:2])
+kinds(nt.simulate_poisson_refit, dict(c=3, n=5, generations=2, chains=10, seed=1), c=(-1, NAN), n=CNT,
+      generations=CNT, chains=CNT, record=([3], [0]), seed=BAD_SEED[:2])
+kinds(nt.log_likelihood, dict(p=Z, M=5, n=1, delta=0.5), method=("guess",), delta=(0.0,), M=(0,))
+kinds(nt.verification_checks, dict(chains=100, seed=1, progress=False),
+      chains=(nt.MIN_CHAINS - 1, 2.5, nt.MAX_CHAINS + 1), seed=(-1, 1.5), progress=("yes",))
+for kind in ("tails_memorization", "tails_generations", "tails_poisson"):
+    kinds(_call_with_runs(nt.checks_for_run), dict(run=_Lazy(kind), n=_TAILS_SNAPSHOT[kind]),
+          n=(-1, 1.5, 7), run=(None, _Lazy("gaussian")), formulas=(1, {"no such quantity": len}))
+kinds(_call_with_runs(nt.generated_histogram), dict(run=_Lazy("tails_generations"), n=2),
+      run=(_Lazy("tails_memorization"),), n=(1, 3))
 
 # ============================================================================= theory.validation itself
 bad(V.check_int, dict(value=3, name="count"), "value", (NAN, INF, 2.5, True, "3", None, [3]), match="count")
@@ -593,5 +653,6 @@ def test_the_audit_is_large_and_covers_every_module():
     for m in ("theory.gaussian", "theory.discrete", "theory.mitigation", "theory.multivariate",
               "theory.truncation", "theory.mixture", "theory.expressivity", "numerics.gaussian", "numerics.mitigation",
               "numerics.multivariate",
-              "numerics.gmm", "numerics.checks", "numerics._rng", "numerics.approximation", "numerics.discrete"):
+              "numerics.gmm", "numerics.checks", "numerics._rng", "numerics.approximation", "numerics.discrete",
+              "theory.tails", "numerics.tails"):
         assert any(mod == m or mod.startswith(m + ".") for mod in modules), m  # a module or its package

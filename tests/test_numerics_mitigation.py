@@ -1,4 +1,4 @@
-"""numerics.mitigation: Monte Carlo agrees with theory.mitigation; wrong formulas are caught; sweeps are reproducible."""
+"""numerics.mitigation: Monte Carlo agrees with theory.mitigation; wrong formulas are caught; runs are reproducible."""
 
 
 import numpy as np
@@ -133,18 +133,6 @@ def test_reproducible_and_independent_of_workers():
     np.testing.assert_array_equal(c.snapshots[5]["mean"], d.snapshots[5]["mean"])
 
 
-def test_sweep_is_independent_of_n_jobs():
-    kw = dict(alphas=(0.0, 0.1, 0.5), Ms=(10, 20), generations=(0, 3, 10), chains=3000, seed=77)
-    seq = nm.sweep(**kw, n_jobs=1)
-    par = nm.sweep(**kw, n_jobs=2)
-    assert seq == par
-    assert len(seq) == 3 * 2 * 3
-    assert [(r["alpha"], r["M"], r["n"]) for r in seq[:4]] == [(0.0, 10, 0), (0.0, 10, 3), (0.0, 10, 10), (0.0, 20, 0)]
-    assert max(abs(r["z_mean_error_sq"]) for r in seq if r["n"] > 0) < ck.Z_MAX
-    other = nm.sweep(**{**kw, "seed": 78})
-    assert other != seq
-
-
 def test_verification_checks_small_budget():
     rows = nm.verification_checks(chains=10_000, seed=5, progress=False)
     assert all(r.process == "mitigation" for r in rows)
@@ -167,11 +155,6 @@ def test_verification_checks_small_budget():
     (lambda: nm.simulate_accumulate(5, 3, 10, snapshots=(4,)), "snapshots"),
     (lambda: nm.simulate_discrete_mixing(0.5, 10, (0.5, 0.6), 3, 10), "p"),
     (lambda: nm.simulate_discrete_mixing(0.5, 10, (0.5, 0.5), 3, 0), "chains"),
-    (lambda: nm.sweep((0.5,), (10,), 3, 0, seed=1), "chains"),
-    (lambda: nm.sweep((0.25,), (10,), 3, 10, seed=1), "alpha"),
-    (lambda: nm.sweep((0.5,), (10,), -1, 10, seed=1), "generations"),
-    (lambda: nm.sweep((0.5,), (10,), 3, 10, seed=1, n_jobs=0), "n_jobs"),
-    (lambda: nm.sweep((0.5,), (10,), 3, 10, seed=None), "seed"),
     (lambda: nm.verification_checks(chains=1), "chains"),
 ])
 def test_bad_input_names_parameter(call, param):

@@ -28,7 +28,8 @@ ALL_THEOREMS = ["gaussian_unbiased", "gaussian_mle", "gaussian_schedule", "discr
                 "accumulate_subsample", "accumulate_subsample_limits", "weighted_fresh_data", "sampling_bias",
                 "kde_chain", "multivariate_unbiased", "multivariate_sampling_bias",
                 "regression_replace", "regression_fixed_design", "regression_strong_collapse", "regression_minnorm",
-                "regression_weighted", "regression_subsample_infinite"]
+                "regression_weighted", "regression_subsample_infinite", "tails_hutter", "tails_generations",
+                "tails_forgetting"]
 
 
 def test_all_theorems_are_present(results):

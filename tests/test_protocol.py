@@ -30,6 +30,7 @@ RUNS = {
     "multivariate": (lambda m: m.simulate(2, 5, 3, 200, seed=1, snapshots=(3,)), 3),
     "discrete": (lambda m: m.simulate([0.5, 0.5], 6, 300, 200, seed=1), 3),
     "gmm": (lambda m: m.simulate(2, 1, samples=100, seed=1, w2_generations=(2,)), 2),
+    "tails": (lambda m: m.simulate_generations(m.th.zipf(50, 1.3), 20, 3, 200, seed=1, record=(3,)), 3),
 }
 
 

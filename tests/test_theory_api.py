@@ -43,7 +43,8 @@ ARGS = {
 #: Functions whose numeric result is documented as bool or int rather than float.
 NON_FLOAT = {"gaussian.schedule_is_bounded", "mitigation.mixing_counts",
              "regression.accumulate_subsample_infinite_from",
-             "discrete.solve_two_type_chain", "discrete.absorbing_states"}
+             "discrete.solve_two_type_chain", "discrete.absorbing_states",
+             "tails.median_forgetting_time"}
 
 MODULES = sorted(m.name for m in pkgutil.iter_modules(theory.__path__)
                  if not m.name.startswith("_") and m.name not in ("core", "validation"))

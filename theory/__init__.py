@@ -14,6 +14,7 @@ float out; sympy symbols in, a sympy expression out; sympy numbers or ``exact=Tr
 * :mod:`theory.mixture` -- 1-D Gaussian mixtures (the ``Mixture`` type), their moments and distances.
 * :mod:`theory.expressivity` -- functional expressivity error: one Gaussian fitted to a mixture.
 * :mod:`theory.regression` -- linear regression chains (replace, accumulate, strong collapse, weighting).
+* :mod:`theory.tails` -- Zipf tails and Hutter's learner, recursive training of a unigram model, the forgetting law.
 
 This package imports nothing else of the toolkit.  The bibliography cited by key (``[shumailov2024]_``)
 is ``docs/references.md``.
