@@ -78,7 +78,8 @@ _CHUNK_ELEMENTS = 1 << 22  # float64 elements per temporary array (32 MiB)
 @dataclasses.dataclass
 class MultivariateRun(Run):
     r"""Result of :func:`simulate` (an :class:`numerics.engine.Run`: ``d``, ``M``, ``estimator``, ``method`` and the
-    sampling bias ``bias`` are its ``params``; ``summaries`` hold one :class:`numerics.engine.Summary` per name in :data:`STATISTICS`).
+    sampling bias ``bias`` are its ``params``; ``summaries`` hold one :class:`numerics.engine.Summary` per name
+    in :data:`STATISTICS`).
 
     Attributes
     ----------
