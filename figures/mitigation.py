@@ -1,4 +1,5 @@
-"""Figures of the mitigations: replace vs accumulate vs fresh data, and the stationary state with fresh data.
+"""Figures of the mitigations: replace vs accumulate vs fresh data, the stationary state with fresh data, and
+the three workflows of Kazdan et al. (replace, accumulate, accumulate-subsample) side by side.
 
 Theory as lines, Monte Carlo as markers with 2-standard-error bars.  Each
 function takes ``(out_dir, seed=..., quick=False)``, writes ``NAME.pdf``,
@@ -12,12 +13,14 @@ from __future__ import annotations
 import numpy as np
 
 from figures import style
+from numerics import checks as ck
+from numerics import gaussian as ng
 from numerics import mitigation as nm
 from numerics.engine import DEFAULT_SEED
 from theory import gaussian as thg
 from theory import mitigation as th
 
-__all__ = ["FIGURES", "replace_vs_accumulate_figure", "fresh_data_figure"]
+__all__ = ["FIGURES", "replace_vs_accumulate_figure", "fresh_data_figure", "workflows_figure"]
 
 M_FIG = 20
 N_FIG = 200
@@ -181,3 +184,89 @@ def fresh_data_figure(out_dir, seed=DEFAULT_SEED, quick=False):
 
 FIGURES = {"mitigation_replace_vs_accumulate": replace_vs_accumulate_figure,
            "mitigation_fresh_data": fresh_data_figure}
+
+
+WF_N = 10
+WF_T = 1000
+WF_MARKS = {False: (1, 2, 3, 5, 8, 12, 20, 30, 50), True: (1, 3, 10)}
+WF_CHAINS = {False: 20_000, True: 2_000}
+
+
+def workflows_figure(out_dir, seed=20240724, quick=False):
+    """Replace, accumulate and accumulate-subsample side by side (Kazdan et al.), n = 10, exact and Monte Carlo.
+
+    (a) MLE variance: replace collapses geometrically, accumulate and accumulate-subsample settle on plateaus;
+    (b) MLE mean error (the two parts add up to sigma^2 in every workflow); (c) unbiased variance: no plateau
+    for accumulate-subsample, growth like C t^(1/n).  Lines: exact values for t <= 1000; markers: Monte Carlo
+    means with 2-standard-error bars (``quick``: fewer chains and generations, for tests).
+    """
+    n = WF_N
+    t = np.unique(np.round(np.logspace(0, np.log10(WF_T), 150)).astype(int))
+    marks = np.array(WF_MARKS[quick])
+    chains = WF_CHAINS[quick]
+    T_mc = int(marks[-1])
+    ss = np.random.SeedSequence(seed).spawn(6)
+    theory, mc = {}, {}
+    for e, est in enumerate(("mle", "unbiased")):
+        rep = th.GaussianMoments(thg.expected_variance(t, n, estimator=est), thg.mean_variance(t, n, estimator=est))
+        acc = th.accumulate_moments_path(WF_T, n, estimator=est)
+        sub = th.accumulate_subsample_moments_path(WF_T, n, estimator=est)
+        theory[est] = {"replace": (rep.variance, rep.mean_error), "accumulate": (acc.variance[t], acc.mean_error[t]),
+                       "accumulate-subsample": (sub.variance[t], sub.mean_error[t])}
+        runs = {"replace": nm.simulate_mixing(0.0, n, T_mc, chains, estimator=est, seed=ss[3 * e], record=marks),
+                "accumulate": nm.simulate_accumulate(n, T_mc, chains, estimator=est, seed=ss[3 * e + 1], record=marks),
+                "accumulate-subsample": nm.simulate_accumulate_subsample(n, T_mc, chains, estimator=est,
+                                                                         seed=ss[3 * e + 2], record=marks)}
+        mc[est] = {wf: (r.summaries["variance"], r.summaries["mean_error_sq"]) for wf, r in runs.items()}
+    plateau_acc = th.accumulate_variance_limit(n, estimator="mle")
+    plateau_sub = th.accumulate_subsample_limit(n).variance
+    growth = th.accumulate_subsample_growth(n)
+    asymptote = growth.variance * t.astype(float) ** growth.exponent
+
+    c = style.COLORS
+    cols = {"replace": c["vermillion"], "accumulate": c["blue"], "accumulate-subsample": c["green"]}
+    marker = {"replace": "o", "accumulate": "s", "accumulate-subsample": "^"}
+    fig, (a, b, d) = style.new_figure(style.FULL, 2.6, ncols=3)
+    data = {"t": t, "mc_t": marks}
+    for ax, est, k, title in ((a, "mle", 0, "(a) variance, MLE"), (b, "mle", 1, "(b) mean error, MLE"),
+                              (d, "unbiased", 0, "(c) variance, unbiased")):
+        name = "variance" if k == 0 else "mean_error"
+        for wf in cols:
+            y = theory[est][wf][k]
+            ax.plot(t, y, color=cols[wf], label=f"{wf} (exact)")
+            s = mc[est][wf][k]
+            # the unbiased replace variance is heavy-tailed: a mean over the chains is shown filled only where
+            # it is powered (numerics.checks), as in the Gaussian figures
+            ok = np.array([not (est == "unbiased" and wf == "replace" and k == 0)
+                           or ck.is_powered(chains, ng.exact_kurtosis(int(g), n, est)[0]) for g in marks])
+            ax.errorbar(marks[ok], s.mean[ok], yerr=2 * s.sem[ok], fmt=marker[wf], color=cols[wf], ms=3)
+            if not ok.all():
+                ax.plot(marks[~ok], s.mean[~ok], marker[wf], mfc="none", color=cols[wf], ms=3,
+                        label="MC, underpowered")
+            data[f"{name}_{est}_{wf}"] = y
+            data[f"mc_{name}_{est}_{wf}"] = s.mean
+            data[f"mc_{name}_{est}_{wf}_sem"] = s.sem
+        ax.set_xscale("log")
+        ax.set_xlabel("generation $t$ (refits)")
+        ax.set_title(title + rf", $n={n}$")
+    a.axhline(plateau_acc, color=cols["accumulate"], ls=":", lw=0.8, label="plateaus")
+    a.axhline(plateau_sub, color=cols["accumulate-subsample"], ls=":", lw=0.8)
+    a.set_ylim(0, 1.05)
+    a.set_ylabel(r"$E[\sigma_t^2]$ (units of $\sigma^2$)")
+    a.plot([], [], "o", color="0.4", ms=3, label=r"Monte Carlo $\pm2$ s.e.")
+    a.legend(loc="center right", fontsize="x-small")
+    b.axhline(1 - plateau_sub, color=cols["accumulate-subsample"], ls=":", lw=0.8,
+              label=r"$\sigma^2 - E[\sigma_\infty^2]$")
+    b.set_ylabel(r"$E[(\mu_t-\mu)^2]$ (units of $\sigma^2$)")
+    b.legend(loc="upper left", fontsize="x-small")
+    d.plot(t, asymptote, color=cols["accumulate-subsample"], ls="--", lw=0.8, label=r"$C\,t^{1/n}$: no plateau")
+    d.set_ylim(0.5, 1.7)
+    d.set_ylabel(r"$E[\sigma_t^2]$ (units of $\sigma^2$)")
+    d.legend(loc="upper left", fontsize="x-small")
+    data.update({"plateau_accumulate_mle": [plateau_acc], "plateau_accumulate_subsample_mle": [plateau_sub],
+                 "mean_error_plateau_accumulate_subsample_mle": [1 - plateau_sub],
+                 "growth_C_t_pow_1_over_n_unbiased": asymptote})
+    return style.save(fig, out_dir, "mitigation_workflows", data)
+
+
+FIGURES["mitigation_workflows"] = workflows_figure

@@ -75,12 +75,14 @@ def _schedule(M, generations):
 
 def simulate(M, generations, chains, *, mu=0.0, sigma2=1.0, estimator="unbiased", method="exact",
              seed=None, record=None, snapshots=(), paths=0, quantiles=DEFAULT_QUANTILES, statistics=STATISTICS,
-             quantile_statistics=("variance", "std", "log_variance"), workers=1, progress=False):
+             quantile_statistics=("variance", "std", "log_variance"), workers=1, progress=False, bias=1.0):
     r"""Simulate ``chains`` independent runs of Gaussian refitting for ``generations`` refits.
 
-    One generation (exact method): :math:`\mu_{n+1} = \mu_n + \sigma_n Z/\sqrt M`,
-    :math:`\sigma_{n+1}^2 = \sigma_n^2 X / d` with :math:`X\sim\chi^2_{M-1}`, :math:`d = M-1`
-    (unbiased) or :math:`M` (MLE); generation 0 is :math:`N(\mu, \sigma^2)` [shumailov2024]_.
+    One generation (exact method): :math:`\mu_{n+1} = \mu_n + \sqrt{\lambda}\sigma_n Z/\sqrt M`,
+    :math:`\sigma_{n+1}^2 = \lambda\sigma_n^2 X / d` with :math:`X\sim\chi^2_{M-1}`, :math:`d = M-1`
+    (unbiased) or :math:`M` (MLE); generation 0 is :math:`N(\mu, \sigma^2)` [shumailov2024]_.  The
+    sampling bias :math:`\lambda` (``bias``, 1 by default) draws the ``M`` samples from
+    :math:`N(\mu_n, \lambda\sigma_n^2)` [alemohammad2024]_.
 
     Parameters
     ----------
@@ -100,13 +102,16 @@ def simulate(M, generations, chains, *, mu=0.0, sigma2=1.0, estimator="unbiased"
     record, snapshots, paths, quantiles, statistics, quantile_statistics, workers, progress
         As in :func:`numerics.engine.run_chains` (summaries of ``statistics`` at every generation of
         ``record``; quantiles by selection, of the log-variance family by default).
+    bias : float in (0, 1], default 1
+        Sampling bias :math:`\lambda`: each generation samples from :math:`N(\mu_n, \lambda\sigma_n^2)`.
 
     Returns
     -------
     numerics.engine.ChainRun
-        ``process="gaussian"``, ``params = {"M", "estimator", "method"}``.
+        ``process="gaussian"``, ``params = {"M", "estimator", "method", "bias"}``.
     """
     generations = V.check_int(generations, "generations", minimum=0)
+    bias = float(V.check_real(bias, "bias", 0, 1, lower_open=True))
     sched = _schedule(M, generations)
     V.check_estimator(estimator)
     V.check_choice(method, "method", METHODS)
@@ -114,38 +119,39 @@ def simulate(M, generations, chains, *, mu=0.0, sigma2=1.0, estimator="unbiased"
     div = sched - 1 if estimator == "unbiased" else sched
 
     def one_generation(rng, state, g):
-        step(rng, state["mean"], state["log_variance"], int(sched[g - 1]), float(div[g - 1]))
+        step(rng, state["mean"], state["log_variance"], int(sched[g - 1]), float(div[g - 1]), bias)
 
     label = f"gaussian {method} M={M if np.isscalar(M) else 'schedule'}"
     return engine.run_chains(one_generation, process=PROCESS,
-                             params={"M": M if np.isscalar(M) else sched, "estimator": estimator, "method": method},
+                             params={"M": M if np.isscalar(M) else sched, "estimator": estimator, "method": method,
+                                     "bias": bias},
                              generations=generations, chains=chains, mu=mu, sigma2=sigma2, seed=seed, record=record,
                              snapshots=snapshots, paths=paths, quantiles=quantiles, statistics=statistics,
                              quantile_statistics=quantile_statistics, workers=workers, progress=progress,
                              label=label)
 
 
-def _step_exact(rng, mean, log_var, m, div):
-    """One generation for a block, in place, by sufficient statistics."""
+def _step_exact(rng, mean, log_var, m, div, bias=1.0):
+    """One generation for a block, in place, by sufficient statistics (samples from N(mean, bias * var))."""
     b = mean.size
     z = rng.standard_normal(b)
     x = rng.standard_gamma((m - 1) / 2.0, b)  # chi2_{m-1} / 2
     z *= np.exp(0.5 * log_var)
-    z *= 1.0 / math.sqrt(m)
+    z *= 1.0 / math.sqrt(m) if bias == 1 else math.sqrt(bias / m)  # bias = 1: the unbiased law, bit for bit
     mean += z
-    x *= 2.0 / div
+    x *= 2.0 * bias / div
     np.log(x, out=x)
     log_var += x
 
 
-def _step_naive(rng, mean, log_var, m, div):
+def _step_naive(rng, mean, log_var, m, div, bias=1.0):
     """One generation for a block, in place, by drawing and refitting ``m`` samples per chain."""
     b = mean.size
     rows = max(1, _NAIVE_CHUNK_ELEMENTS // m)
     for lo in range(0, b, rows):
         hi = min(lo + rows, b)
         x = rng.standard_normal((hi - lo, m))
-        x *= np.exp(0.5 * log_var[lo:hi])[:, None]
+        x *= np.exp(0.5 * log_var[lo:hi] if bias == 1 else 0.5 * (log_var[lo:hi] + math.log(bias)))[:, None]
         x += mean[lo:hi, None]
         mean[lo:hi] = x.mean(axis=1)
         x -= mean[lo:hi, None]
@@ -166,6 +172,10 @@ MAX_CHAINS = 10_000_000
 VERIFY_NAIVE = ((5, 10), (20, 10))  # (M, generations) checked with method="naive"
 VERIFY_NAIVE_CHAINS = 40_000
 VERIFY_SCHEDULE = tuple(range(2, 32))  # M_j = j + 2, 30 generations: the linear schedule
+#: (M, sampling bias, estimator, generations checked) for the exact simulator with a sampling bias.
+VERIFY_BIAS = ((5, 0.8, "unbiased", (1, 5, 20)), (20, 0.5, "mle", (5, 20)), (2, 0.9, "unbiased", (5,)))
+#: (M, sampling bias, estimator, generations) for the naive simulator with a sampling bias.
+VERIFY_BIAS_NAIVE = (5, 0.7, "unbiased", 6)
 
 
 def _exact_raw_moments(n, M, estimator, power, orders):
@@ -255,19 +265,25 @@ def checks_for_run(run, n, formulas=None):
 
     .. math:: z = (\hat\theta - \theta)/\widehat{\mathrm{se}}
 
-    with the power criterion of :mod:`numerics.checks` (exact kurtoses where the theory gives them).
+    with the power criterion of :mod:`numerics.checks` (exact kurtoses where the theory gives them).  A run
+    with a sampling bias :math:`\lambda \ne 1` is checked against the same closed forms at ``bias`` =
+    :math:`\lambda` (the kurtoses do not depend on it: :math:`\sigma_n^2` is scaled by :math:`\lambda^n`).
 
     References
     ----------
     Shumailov et al., "AI models collapse when trained on recursively generated data", Nature 631 (2024),
-    Gaussian model collapse.
+    Gaussian model collapse; Alemohammad et al. (2024, ICLR), sampling bias.
     """
     _check_run(run)
     n = ck.check_snapshot(n, run.snapshots)
     formulas = engine.check_formulas(formulas, QUANTITIES)
     M, est = run.M, run.estimator
+    bias = run.params.get("bias", 1.0)
     params = {"M": M, "n": n, "estimator": est, "method": run.method}
+    if bias != 1:
+        params["bias"] = bias
     s2 = run.sigma2
+    kw = dict(sigma2=s2, estimator=est, **({} if bias == 1 else {"bias": bias}))
 
     def theory(name, value):
         return formulas[name](n, M, est) if name in formulas else value
@@ -276,32 +292,32 @@ def checks_for_run(run, n, formulas=None):
     x = run.statistic("variance", n)
     kurt, kurt_sq = exact_kurtosis(n, M, est, 1)
     rows.append(ck.mean_check_from_summary(
-        "gaussian", "E[sigma_n^2]", params, theory("E[sigma_n^2]", th.expected_variance(n, M, sigma2=s2, estimator=est)),
+        "gaussian", "E[sigma_n^2]", params, theory("E[sigma_n^2]", th.expected_variance(n, M, **kw)),
         x.mean(), x.std(ddof=1) / math.sqrt(x.size), x.size, kurtosis=kurt))
     rows.append(ck.variance_check("gaussian", "Var[sigma_n^2]", params,
-                                  theory("Var[sigma_n^2]", th.variance_of_variance(n, M, sigma2=s2, estimator=est)), x,
+                                  theory("Var[sigma_n^2]", th.variance_of_variance(n, M, **kw)), x,
                                   kurtosis_of_square=kurt_sq))
     sd = run.statistic("std", n)
     kurt_sd, _ = exact_kurtosis(n, M, est, sp.Rational(1, 2))
     rows.append(ck.mean_check_from_summary(
-        "gaussian", "E[sigma_n]", params, theory("E[sigma_n]", th.expected_std(n, M, sigma2=s2, estimator=est)),
+        "gaussian", "E[sigma_n]", params, theory("E[sigma_n]", th.expected_std(n, M, **kw)),
         sd.mean(), sd.std(ddof=1) / math.sqrt(sd.size), sd.size, kurtosis=kurt_sd))
     lv = run.statistic("log_variance", n)
     rows.append(ck.mean_check_from_summary(
         "gaussian", "E[log sigma_n^2]", params,
-        theory("E[log sigma_n^2]", th.expected_log_variance(n, M, sigma2=s2, estimator=est)),
+        theory("E[log sigma_n^2]", th.expected_log_variance(n, M, **kw)),
         lv.mean(), lv.std(ddof=1) / math.sqrt(lv.size), lv.size, kurtosis=_log_variance_kurtosis(n, M, est)))
     rows.append(ck.variance_check("gaussian", "Var[log sigma_n^2]", params,
-                                  theory("Var[log sigma_n^2]", th.log_variance_cumulant(2, n, M, sigma2=s2, estimator=est)), lv))
+                                  theory("Var[log sigma_n^2]", th.log_variance_cumulant(2, n, M, **kw)), lv))
     rows.append(ck.quantile_check("gaussian", "median[sigma_n^2]", params,
-                                  theory("median[sigma_n^2]", th.median_variance(n, M, sigma2=s2, estimator=est)), x, 0.5, None))
+                                  theory("median[sigma_n^2]", th.median_variance(n, M, **kw)), x, 0.5, None))
     m = run.statistic("mean", n)
     rows.append(ck.mean_check("gaussian", "E[mu_n]", params, theory("E[mu_n]", th.expected_mean(n, M, run.mu)), m))
     rows.append(ck.variance_check("gaussian", "Var[mu_n]", params,
-                                  theory("Var[mu_n]", th.mean_variance(n, M, sigma2=s2, estimator=est)), m))
+                                  theory("Var[mu_n]", th.mean_variance(n, M, **kw)), m))
     w = run.statistic("w2_squared", n)
     rows.append(ck.mean_check("gaussian", "E[W2^2]", params,
-                              theory("E[W2^2]", th.expected_w2_squared(n, M, sigma2=s2, estimator=est)), w))
+                              theory("E[W2^2]", th.expected_w2_squared(n, M, **kw)), w))
     return rows
 
 
@@ -351,12 +367,13 @@ def schedule_checks(run, formulas=None):
 
 
 def verification_checks(chains=None, seed=DEFAULT_SEED, progress=True):
-    """All Gaussian rows of ``collapse verify``: every closed form on the built-in grid.
+    r"""All Gaussian rows of ``collapse verify``: every closed form on the built-in grid.
 
     Grid: ``M`` in :data:`VERIFY_M`, ``n`` in :data:`VERIFY_N`, both
     estimators, exact simulator with ``chains`` (default
     :data:`VERIFY_CHAINS`) chains; the naive simulator on
-    :data:`VERIFY_NAIVE`; the linear sample-size schedule ``M_j = j + 2``.
+    :data:`VERIFY_NAIVE`; the linear sample-size schedule ``M_j = j + 2``; a sampling bias
+    :math:`\lambda < 1` on :data:`VERIFY_BIAS` (exact) and :data:`VERIFY_BIAS_NAIVE` (naive).
     Exact-vs-float rows compare the sympy expression at sympy integers with
     the float evaluation.
 
@@ -388,7 +405,7 @@ def verification_checks(chains=None, seed=DEFAULT_SEED, progress=True):
                                                              maximum=MAX_CHAINS)
     V.check_flag(progress, "progress")
     ss = _rng.check_seed(seed)
-    n_runs = 2 * len(VERIFY_M) + 2 * len(VERIFY_NAIVE) + 1
+    n_runs = 2 * len(VERIFY_M) + 2 * len(VERIFY_NAIVE) + 1 + len(VERIFY_BIAS) + 1
     seeds = iter(ss.spawn(n_runs))
     rows = []
     for est in ("unbiased", "mle"):
@@ -404,6 +421,15 @@ def verification_checks(chains=None, seed=DEFAULT_SEED, progress=True):
     run = simulate(list(VERIFY_SCHEDULE), len(VERIFY_SCHEDULE), chains, seed=next(seeds), record=(),
                    snapshots=(10, len(VERIFY_SCHEDULE)), quantiles=(), progress=progress)
     rows += schedule_checks(run)
+    for M, lam, est, ns in VERIFY_BIAS:
+        run = simulate(M, max(ns), chains, estimator=est, bias=lam, seed=next(seeds), record=(), snapshots=ns,
+                       quantiles=(), progress=progress)
+        for n in ns:
+            rows += checks_for_run(run, n)
+    M, lam, est, gens = VERIFY_BIAS_NAIVE
+    run = simulate(M, gens, min(chains, VERIFY_NAIVE_CHAINS), estimator=est, bias=lam, method="naive",
+                   seed=next(seeds), record=(), snapshots=(gens,), quantiles=(), progress=progress)
+    rows += checks_for_run(run, gens)
     rows += exact_checks()
     return rows
 
@@ -415,7 +441,7 @@ def exact_checks():
     -------
     list of numerics.checks.Check
         ``exact-vs-float`` rows for six closed forms, both estimators,
-        ``(M, n)`` in ``{(3, 7), (10, 50)}``.
+        ``(M, n)`` in ``{(3, 7), (10, 50)}``, without and with a sampling bias :math:`\lambda = 4/5`.
 
     Notes
     -----
@@ -429,19 +455,21 @@ def exact_checks():
     Gaussian model collapse.
     """
     rows = []
-    funcs = {"E[sigma_n^2]": lambda n, M, e: th.expected_variance(n, M, estimator=e),
-             "Var[sigma_n^2]": lambda n, M, e: th.variance_of_variance(n, M, estimator=e),
-             "E[sigma_n]": lambda n, M, e: th.expected_std(n, M, estimator=e),
-             "E[log sigma_n^2]": lambda n, M, e: th.expected_log_variance(n, M, estimator=e),
-             "Var[mu_n]": lambda n, M, e: th.mean_variance(n, M, estimator=e),
-             "E[W2^2]": lambda n, M, e: th.expected_w2_squared(n, M, estimator=e)}
-    for est in ("unbiased", "mle"):
-        for M, n in ((3, 7), (10, 50)):
-            for name, f in funcs.items():
-                exact = f(sp.Integer(n), sp.Integer(M), est)
-                rows.append(ck.exact_check("gaussian", name, {"M": M, "n": n, "estimator": est},
-                                           sp.N(exact, 30), f(n, M, est),
-                                           note=f"exact value {sp.sstr(exact)[:40]}"))
+    funcs = {"E[sigma_n^2]": th.expected_variance, "Var[sigma_n^2]": th.variance_of_variance,
+             "E[sigma_n]": th.expected_std, "E[log sigma_n^2]": th.expected_log_variance,
+             "Var[mu_n]": th.mean_variance, "E[W2^2]": th.expected_w2_squared}
+    for lam in (1, sp.Rational(4, 5)):
+        for est in ("unbiased", "mle"):
+            for M, n in ((3, 7), (10, 50)):
+                params = {"M": M, "n": n, "estimator": est}
+                if lam != 1:
+                    params["bias"] = float(lam)
+                for name, f in funcs.items():
+                    kw = {} if lam == 1 else {"bias": lam}
+                    exact = f(sp.Integer(n), sp.Integer(M), estimator=est, **kw)
+                    value = f(n, M, estimator=est, **({} if lam == 1 else {"bias": float(lam)}))
+                    rows.append(ck.exact_check("gaussian", name, params, sp.N(exact, 30), value,
+                                               note=f"exact value {sp.sstr(exact)[:40]}"))
     return rows
 
 

@@ -62,7 +62,7 @@ from numerics import checks as ck
 from numerics.engine import Run, Summary, check_formulas
 from theory import gaussian as tg
 from theory import multivariate as th
-from theory.validation import check_estimator, check_generation_list, check_int, check_real_array
+from theory.validation import check_estimator, check_generation_list, check_int, check_real, check_real_array
 
 __all__ = ["PROCESS", "MIN_CHAINS", "simulate", "MultivariateRun", "Summary", "verification_checks",
            "checks_for_run", "exact_checks", "STATISTICS", "QUANTITIES", "MAX_CHAINS"]
@@ -77,8 +77,9 @@ _CHUNK_ELEMENTS = 1 << 22  # float64 elements per temporary array (32 MiB)
 
 @dataclasses.dataclass
 class MultivariateRun(Run):
-    r"""Result of :func:`simulate` (an :class:`numerics.engine.Run`: ``d``, ``M``, ``estimator`` and ``method``
-    are its ``params``; ``summaries`` hold one :class:`numerics.engine.Summary` per name in :data:`STATISTICS`).
+    r"""Result of :func:`simulate` (an :class:`numerics.engine.Run`: ``d``, ``M``, ``estimator``, ``method`` and the
+    sampling bias ``bias`` are its ``params``; ``summaries`` hold one :class:`numerics.engine.Summary` per name
+    in :data:`STATISTICS`).
 
     Attributes
     ----------
@@ -139,7 +140,7 @@ def _check_inputs(d, M, Sigma, mu):
 
 # ----------------------------------------------------------------------------- simulation
 def simulate(d, M, generations, chains, *, Sigma=None, mu=None, estimator="unbiased", method="exact", seed=None,
-             record=None, snapshots=(), quantiles=DEFAULT_QUANTILES, workers=1, progress=False):
+             record=None, snapshots=(), quantiles=DEFAULT_QUANTILES, workers=1, progress=False, bias=1.0):
     r"""Simulate ``chains`` independent runs of ``d``-dimensional Gaussian refitting.
 
     Parameters
@@ -168,6 +169,9 @@ def simulate(d, M, generations, chains, *, Sigma=None, mu=None, estimator="unbia
     workers : int
         Threads; results do not depend on it.
     progress : bool
+    bias : float in (0, 1], default 1
+        Sampling bias :math:`\lambda`: each generation samples from :math:`N(\mu_n, \lambda\Sigma_n)`
+        (Alemohammad et al. 2024); the exact method scales the Bartlett step by :math:`\sqrt\lambda`.
 
     Returns
     -------
@@ -190,9 +194,11 @@ def simulate(d, M, generations, chains, *, Sigma=None, mu=None, estimator="unbia
     Shumailov et al., "AI models collapse when trained on recursively generated data", Nature 631 (2024),
     multivariate Gaussian model collapse;
     Muirhead (1982), "Aspects of Multivariate Statistical Theory", Thm 3.2.14 (Bartlett decomposition); Thm 3.1.2
-    (independence of the sample mean and covariance).
+    (independence of the sample mean and covariance); Alemohammad et al., "Self-consuming generative models go
+    MAD", ICLR 2024 (sampling bias).
     """
     d, M, S, m0 = _check_inputs(d, M, Sigma, mu)
+    bias = float(check_real(bias, "bias", 0, 1, lower_open=True))
     generations = check_int(generations, "generations", minimum=0)
     chains = check_int(chains, "chains", minimum=1)
     check_estimator(estimator)
@@ -240,10 +246,11 @@ def simulate(d, M, generations, chains, *, Sigma=None, mu=None, estimator="unbia
     with _rng.BlockRunner(workers) as runner:
         for g in range(1, generations + 1):
             runner.map(lambda blk: step(blk[1], Lt[blk[0]], log_scale[blk[0]], log_det[blk[0]], mean[blk[0]],
-                                        M, c), blocks)
+                                        M, c, bias), blocks)
             observe(g)
             bar.update(g)
-    return MultivariateRun(process=PROCESS, params={"d": d, "M": M, "estimator": estimator, "method": method},
+    return MultivariateRun(process=PROCESS, params={"d": d, "M": M, "estimator": estimator, "method": method,
+                                                    "bias": bias},
                            generations=generations, chains=chains, record=record, summaries=summaries,
                            quantile_levels=tuple(qs.tolist()), snapshots=snaps, mu=m0, Sigma=S, final_mean=mean,
                            final_log_det=log_det, final_chol=Lt, final_log_scale=log_scale)
@@ -255,8 +262,9 @@ def _renormalise(Lt, log_scale):
     log_scale += np.log(f)
 
 
-def _step_exact(rng, Lt, log_scale, log_det, mean, M, c):
-    """One generation for a block of chains, in place, by the Bartlett decomposition."""
+def _step_exact(rng, Lt, log_scale, log_det, mean, M, c, bias=1.0):
+    """One generation for a block of chains, in place, by the Bartlett decomposition (samples from
+    N(mean, bias * Sigma): the Wishart scale and the mean's step carry the factor bias)."""
     b, d = mean.shape
     rows = max(1, _CHUNK_ELEMENTS // (d * d))
     lower = np.tril_indices(d, -1)
@@ -270,25 +278,28 @@ def _step_exact(rng, Lt, log_scale, log_det, mean, M, c):
         off = rng.standard_normal((n_c, lower[0].size))
         L = Lt[lo:hi]
         step_mean = np.einsum("bij,bj->bi", L, z)
-        step_mean *= (np.exp(log_scale[lo:hi]) / math.sqrt(M))[:, None]
+        step_mean *= (np.exp(log_scale[lo:hi]) * (1 / math.sqrt(M) if bias == 1 else math.sqrt(bias / M)))[:, None]
         mean[lo:hi] += step_mean
         A = np.zeros((n_c, d, d))
         A[:, lower[0], lower[1]] = off
         A[:, diag, diag] = np.sqrt(chi)
         Lt[lo:hi] = L @ A
-        log_det[lo:hi] += d * math.log(c) + np.log(chi).sum(axis=1)
-        log_scale[lo:hi] += 0.5 * math.log(c)
+        log_det[lo:hi] += d * math.log(c * bias) + np.log(chi).sum(axis=1)
+        log_scale[lo:hi] += 0.5 * math.log(c * bias)
         _renormalise(Lt[lo:hi], log_scale[lo:hi])
 
 
-def _step_naive(rng, Lt, log_scale, log_det, mean, M, c):
-    """One generation for a block, in place, by drawing ``M`` samples per chain and refitting."""
+def _step_naive(rng, Lt, log_scale, log_det, mean, M, c, bias=1.0):
+    """One generation for a block, in place, by drawing ``M`` samples per chain of N(mean, bias * Sigma) and
+    refitting."""
     b, d = mean.shape
     rows = max(1, _CHUNK_ELEMENTS // (M * d))
     for lo in range(0, b, rows):
         hi = min(lo + rows, b)
         z = rng.standard_normal((hi - lo, M, d))
         y = z @ np.swapaxes(Lt[lo:hi], 1, 2)  # samples in units of exp(log_scale), centred at mu_n
+        if bias != 1:
+            y *= math.sqrt(bias)
         ybar = y.mean(axis=1)
         mean[lo:hi] += np.exp(log_scale[lo:hi])[:, None] * ybar
         y -= ybar[:, None, :]
@@ -333,6 +344,10 @@ VERIFY_N = (1, 5, 20)
 VERIFY_CHAINS = {2: 60_000, 5: 25_000, 20: 4_000}
 VERIFY_NAIVE = ((2, 4, 5), (5, 8, 5))  # (d, M, generations) with method="naive"
 VERIFY_NAIVE_CHAINS = 20_000
+#: (d, M, estimator, Sigma kind, sampling bias) runs with a sampling bias (exact method), n in VERIFY_N.
+VERIFY_BIAS = ((2, 5, "unbiased", "general", 0.7),)
+#: (d, M, estimator, generations, sampling bias) of the naive simulator with a sampling bias.
+VERIFY_BIAS_NAIVE = (2, 4, "mle", 5, 0.7)
 #: Fewest chains :func:`verification_checks` accepts (a sample variance needs two draws; every d gets at least two
 #: chains).  Rows estimated from fewer than :data:`numerics.checks.MIN_SAMPLES` chains come out underpowered: they
 #: neither pass nor fail.
@@ -513,7 +528,9 @@ def checks_for_run(run, n, formulas=None):
 
     .. math:: z = (\hat\theta - \theta)/\widehat{\mathrm{se}}
 
-    with exact kurtoses for the determinant rows (:func:`log_det_kurtoses`, :func:`det_kurtoses`).
+    with exact kurtoses for the determinant rows (:func:`log_det_kurtoses`, :func:`det_kurtoses`; a sampling
+    bias scales :math:`\det\Sigma_n` by a constant and shifts :math:`\log\det\Sigma_n`, so they do not depend on
+    it).  A run with a sampling bias is checked against the same closed forms at ``bias``.
 
     References
     ----------
@@ -528,10 +545,12 @@ def checks_for_run(run, n, formulas=None):
     d, M, est, S = run.d, run.M, run.estimator, run.Sigma
     params = {"d": d, "M": M, "n": n, "estimator": est, "method": run.method,
               "Sigma": "I" if np.array_equal(S, np.eye(d)) else "general"}
+    lam = {} if run.bias == 1 else {"bias": run.bias}  # the same closed forms at bias = lambda
+    params.update(lam)
     P = PROCESS
 
     def theory(name, f):
-        return formulas[name](n, d, M, S, est) if name in formulas else f(n, d, M, Sigma=S, estimator=est)
+        return formulas[name](n, d, M, S, est) if name in formulas else f(n, d, M, Sigma=S, estimator=est, **lam)
 
     rows = []
     ld = run.statistic("log_det", n)
@@ -549,18 +568,18 @@ def checks_for_run(run, n, formulas=None):
     dk, dk_sq = det_kurtoses(n, d, M, est)
     rows.append(ck.mean_check_from_summary(
         P, "E[det Sigma_n]/det Sigma", params,
-        theory("E[det Sigma_n]/det Sigma", lambda *a, **k: th.expected_det(n, d, M, estimator=est)),
+        theory("E[det Sigma_n]/det Sigma", lambda *a, **k: th.expected_det(n, d, M, estimator=est, **lam)),
         det.mean(), det.std(ddof=1) / math.sqrt(det.size), det.size, kurtosis=dk))
     rows.append(ck.variance_check(P, "Var[det Sigma_n]/det Sigma^2", params,
                                   theory("Var[det Sigma_n]/det Sigma^2",
-                                         lambda *a, **k: th.variance_of_det(n, d, M, estimator=est)), det,
+                                         lambda *a, **k: th.variance_of_det(n, d, M, estimator=est, **lam)), det,
                                   kurtosis_of_square=dk_sq))
     root = det ** (1.0 / (2 * d))
     rk, _ = det_kurtoses(n, d, M, est, sp.Rational(1, 2 * d))
     rows.append(ck.mean_check_from_summary(
         P, "E[(det Sigma_n/det Sigma)^(1/2d)]", params,
         theory("E[(det Sigma_n/det Sigma)^(1/2d)]",
-               lambda *a, **k: th.det_moment(n, d, M, Fraction(1, 2 * d), estimator=est)),
+               lambda *a, **k: th.det_moment(n, d, M, Fraction(1, 2 * d), estimator=est, **lam)),
         root.mean(), root.std(ddof=1) / math.sqrt(root.size), root.size, kurtosis=rk))
     tr = run.statistic("trace", n)
     rows.append(ck.mean_check(P, "E[tr Sigma_n]", params, theory("E[tr Sigma_n]", th.expected_trace), tr))
@@ -588,7 +607,8 @@ def exact_checks():
     -------
     list of numerics.checks.Check
         ``exact-vs-float`` rows: twelve closed forms at
-        ``(d, M, n)`` in ``{(2, 3, 7), (5, 9, 4), (20, 25, 3)}`` with :math:`\Sigma = 2I`, and the ``d = 1``
+        ``(d, M, n)`` in ``{(2, 3, 7), (5, 9, 4), (20, 25, 3)}`` with :math:`\Sigma = 2I`, and at ``(3, 6, 5)`` with a
+        sampling bias 4/5 (MLE: the factor :math:`\lambda\rho`), and the ``d = 1``
         bracket of :math:`E[W_2^2]` against :func:`theory.gaussian.expected_w2_squared`.
 
     Notes
@@ -609,11 +629,15 @@ def exact_checks():
              "E[W2^2] lower": lambda *a, **k: th.w2_squared_bounds(*a, **k).lower,
              "E[W2^2] upper": lambda *a, **k: th.w2_squared_bounds(*a, **k).upper}
     rows = []
-    for d, M, n, est in ((2, 3, 7, "unbiased"), (5, 9, 4, "mle"), (20, 25, 3, "unbiased")):
+    for d, M, n, est, lam in ((2, 3, 7, "unbiased", 1), (5, 9, 4, "mle", 1), (20, 25, 3, "unbiased", 1),
+                              (3, 6, 5, "mle", sp.Rational(4, 5))):
+        params = {"d": d, "M": M, "n": n, "estimator": est, "Sigma": "2I"}
+        kw, kw_float = ({}, {}) if lam == 1 else ({"bias": lam}, {"bias": float(lam)})
+        params.update(kw_float)
         for name, f in funcs.items():
-            exact = f(sp.Integer(n), sp.Integer(d), sp.Integer(M), Sigma=sp.Integer(2), estimator=est)
-            rows.append(ck.exact_check(PROCESS, name, {"d": d, "M": M, "n": n, "estimator": est, "Sigma": "2I"},
-                                       sp.N(exact, 30), f(n, d, M, Sigma=2.0, estimator=est),
+            exact = f(sp.Integer(n), sp.Integer(d), sp.Integer(M), Sigma=sp.Integer(2), estimator=est, **kw)
+            rows.append(ck.exact_check(PROCESS, name, params, sp.N(exact, 30),
+                                       f(n, d, M, Sigma=2.0, estimator=est, **kw_float),
                                        note=f"exact value {sp.sstr(exact)[:40]}"))
     for M, n, est in ((3, 7, "unbiased"), (10, 50, "mle")):
         exact = tg.expected_w2_squared(n, M, estimator=est, exact=True)
@@ -636,7 +660,8 @@ def verification_checks(chains=None, seed=DEFAULT_SEED, progress=True):
     Grid :data:`VERIFY_RUNS` (``d`` in {2, 5, 20}, identity and
     :func:`example_sigma` covariances, both estimators) at ``n`` in
     :data:`VERIFY_N` with the exact simulator, :data:`VERIFY_NAIVE` with the
-    naive one, and :func:`exact_checks`.  ``chains`` (default
+    naive one, a sampling bias on :data:`VERIFY_BIAS` (exact) and :data:`VERIFY_BIAS_NAIVE` (naive), and
+    :func:`exact_checks`.  ``chains`` (default
     :data:`VERIFY_CHAINS`) is the number of chains at ``d = 2``; larger ``d``
     use proportionally fewer (the state is chains x d^2 floats).
 
@@ -668,7 +693,7 @@ def verification_checks(chains=None, seed=DEFAULT_SEED, progress=True):
     if chains is not None:
         chains = check_int(chains, "chains", minimum=MIN_CHAINS, maximum=MAX_CHAINS)
     ss = _rng.check_seed(seed)
-    seeds = iter(ss.spawn(len(VERIFY_RUNS) + len(VERIFY_NAIVE)))
+    seeds = iter(ss.spawn(len(VERIFY_RUNS) + len(VERIFY_NAIVE) + len(VERIFY_BIAS) + 1))
     rows = []
     for d, M, est, kind in VERIFY_RUNS:
         S = np.eye(d) if kind == "I" else example_sigma(d)
@@ -681,6 +706,16 @@ def verification_checks(chains=None, seed=DEFAULT_SEED, progress=True):
         run = simulate(d, M, gens, min(_verify_chains(chains, 2), VERIFY_NAIVE_CHAINS), method="naive",
                        seed=next(seeds), record=(), snapshots=(gens,), quantiles=(), progress=progress)
         rows += checks_for_run(run, gens)
+    for d, M, est, kind, lam in VERIFY_BIAS:
+        S = np.eye(d) if kind == "I" else example_sigma(d)
+        run = simulate(d, M, max(VERIFY_N), _verify_chains(chains, d), Sigma=S, estimator=est, bias=lam,
+                       seed=next(seeds), record=(), snapshots=VERIFY_N, quantiles=(), progress=progress)
+        for n in VERIFY_N:
+            rows += checks_for_run(run, n)
+    d, M, est, gens, lam = VERIFY_BIAS_NAIVE
+    run = simulate(d, M, gens, min(_verify_chains(chains, 2), VERIFY_NAIVE_CHAINS), estimator=est, method="naive",
+                   bias=lam, seed=next(seeds), record=(), snapshots=(gens,), quantiles=(), progress=progress)
+    rows += checks_for_run(run, gens)
     rows += exact_checks()
     return rows
 

@@ -336,6 +336,17 @@ def normalize_fact(lhs, rhs):
     return Ex(mono), (rhs - const) / coeff
 
 
+_E_CACHE = {}
+
+
+def _stats_expectation(rand):
+    """``sympy.stats.E(rand)``, memoised: the same innovation moment recurs in many steps and theorems (a random
+    symbol compares equal only to one with the same name and law, so the cache is exact)."""
+    if rand not in _E_CACHE:
+        _E_CACHE[rand] = sp.stats.E(rand)
+    return _E_CACHE[rand]
+
+
 class Context:
     """What a step may use: the model, notation, and proved facts (rewrites)."""
 
@@ -382,7 +393,7 @@ class Context:
                 elif Ex(rand, *given) in self.facts:
                     er = self.facts[Ex(rand, *given)]
                 else:
-                    er = sp.stats.E(rand)
+                    er = _stats_expectation(rand)
                     if er.has(sp.Sum, sp.Integral, sp.Piecewise):
                         raise CannotEvaluate(f"no closed form for E[{rand}]")
                 if state == 1 or given:

@@ -39,6 +39,12 @@ Theorems
                          :math:`\alpha > 0`, and :math:`E\delta_n^2 + E\sigma_n^2 = \sigma^2`
 :data:`MIXING_DISCRETE`  heterozygosity recursion and stationary diversity; no absorbing state
 :data:`ACCUMULATION`     :math:`E\delta_n^2 \le \pi^2\sigma^2/(6M)` uniformly in :math:`n`
+:data:`ACCUMULATE_SUBSAMPLE`         the pool recursion of accumulate-subsample; the MLE keeps
+                                     :math:`E\sigma_t^2 + E\delta_t^2 = \sigma^2` in all three workflows
+:data:`ACCUMULATE_SUBSAMPLE_LIMITS`  gamma closed forms; the MLE plateau; unbiased growth like :math:`t^{1/n}`
+:data:`WEIGHTED_FRESH_DATA`  exact errors of the weighted loop, the threshold :math:`w_c`, the golden-ratio weight
+:data:`SAMPLING_BIAS`        sampling from :math:`N(\mu_n, \lambda\sigma_n^2)`: the spread collapses, the mean freezes
+:data:`KDE_CHAIN`            kernel density chains: :math:`E s_t^2 + E(m_t-\mu)^2 = \sigma^2 + t\kappa`
 
 References
 ----------
@@ -46,7 +52,10 @@ Shumailov et al., Nature 631, 755-759 (2024) (collapse; keeping original data
 slows it); Bertrand et al. (2024, ICLR), "On the Stability of Iterative
 Retraining of Generative Models on their own Data" (stability with enough real
 data); Gerstgrasser et al. (2024), "Is Model Collapse Inevitable? Breaking the
-Curse of Recursion by Accumulating Real and Synthetic Data".
+Curse of Recursion by Accumulating Real and Synthetic Data"; Kazdan et al. (2024),
+"Collapse or Thrive?" (accumulate-subsample, KDEs); He, Xu, Cheng (2025), "Golden
+Ratio Weighting Prevents Model Collapse"; Alemohammad et al. (2024, ICLR)
+(sampling bias); Fu et al. (2024, ICML) (kernel density chains).
 """
 
 from __future__ import annotations
@@ -794,5 +803,608 @@ def _accumulation():
 
 ACCUMULATION = _accumulation()
 
+
+# --------------------------------------------------------------------------
+# Remedies of issue 13: accumulate-subsample (Kazdan et al.), weighted fresh data (He, Xu, Cheng),
+# sampling bias (Alemohammad et al.), kernel density chains (Kazdan et al.; Fu et al.)
+# --------------------------------------------------------------------------
+
+SOURCE_KAZDAN = ("Kazdan et al. (2024), Collapse or Thrive? Perils and Promises of Synthetic Data in a "
+                 "Self-Generating World, arXiv:2410.16713; exact moments as in theory.mitigation.subsample")
+
+t_s = sp.Symbol("t", integer=True, positive=True)
+_Np, _kp, _cp = sp.symbols("N k c", positive=True)  # pool size, subset size, variance divisor
+_A = sp.Symbol("A", real=True)  # sum of the pooled points (mu = 0)
+_Q = sp.Symbol("Q", positive=True)  # their sum of squares
+_SSp = sp.Symbol(r"\mathrm{SS}", positive=True)  # Q - A^2/N
+nb = sp.Symbol("n", integer=True, positive=True)  # batch size
+_mu_t, _s_t = sp.Symbol(r"\mu_t", real=True), sp.Symbol(r"\sigma_t", positive=True)
+Z_b = Normal("Z_b", 0, 1)
+
+
+def _srswor_square(N, k):
+    """E[(sum_S x)^2] as the symbolic identity of sampling without replacement."""
+    return k * _Q / N + k * (k - 1) / (N * (N - 1)) * (_A ** 2 - _Q)
+
+
+def _enumerated(N, k):
+    """(average over all k-subsets of (sum_S x)^2, A, Q) for an explicit pool x_1..x_N."""
+    import itertools
+
+    xs = sp.symbols(f"x_1:{N + 1}", real=True)
+    subsets = list(itertools.combinations(xs, k))
+    return sp.Add(*[sp.Add(*S) ** 2 for S in subsets]) / len(subsets), sp.Add(*xs), sp.Add(*[x ** 2 for x in xs])
+
+
+def _fit(N, k, c):
+    """(E[mu_t^2 | pool], E[sigma_t^2 | pool]) of the fit to a uniform k-subset (divisor c)."""
+    es2 = _srswor_square(N, k)
+    return es2 / k ** 2, (k * _Q / N - es2 / k) / c
+
+
+def _pool_next(N, k, c, replace=False):
+    """(E[A'^2 | pool], E[Q' | pool]) after the fit and n new points."""
+    emu2, esig2 = _fit(N, k, c)
+    a2b, qb = nb ** 2 * emu2 + nb * esig2, nb * (emu2 + esig2)
+    if replace:
+        return a2b, qb
+    return _A ** 2 + 2 * nb * _A ** 2 / N + a2b, _Q + qb
+
+
+#: The stated matrices M_t (t-th step of the pool recursion, N = tn, k = n), MLE and unbiased.
+SUBSAMPLE_MATRIX = {
+    "mle": sp.Matrix([[(nb ** 2 * t_s ** 2 + 2 * nb ** 2 * t_s + nb ** 2 - nb * t_s - 4 * nb + 1)
+                       / (nb * t_s * (nb * t_s - 1)),
+                       (2 * nb * t_s - nb - t_s) / (t_s * (nb * t_s - 1))],
+                      [0, (t_s + 1) / t_s]]),
+    "unbiased": sp.Matrix([[(nb * t_s ** 2 + 2 * nb * t_s + nb - t_s - 4) / (t_s * (nb * t_s - 1)),
+                            nb * (2 * t_s - 1) / (t_s * (nb * t_s - 1))],
+                           [-1 / (nb * t_s * (nb * t_s - 1)),
+                            (nb * t_s ** 2 + nb * t_s - 1) / (t_s * (nb * t_s - 1))]]),
+}
+#: E[SS_{t+1}] / E[SS_t] of the pool (N = tn), MLE and unbiased.
+SUBSAMPLE_SS_FACTOR = {
+    "mle": (nb ** 2 * t_s ** 2 + nb * (2 * nb - 1) * t_s + nb ** 2 - 4 * nb + 1) / (nb * (t_s + 1) * (nb * t_s - 1)),
+    "unbiased": (nb * (t_s + 1) ** 2 - 3) / ((t_s + 1) * (nb * t_s - 1)),
+}
+
+
+def _accumulate_subsample():
+    N, k, c = _Np, _kp, _cp
+    e5, A5, Q5 = _enumerated(5, 2)
+    e6, A6, Q6 = _enumerated(6, 4)
+    I = sp.Integer
+    emu2, esig2 = _fit(N, k, c)
+    S2 = (_Q - _A ** 2 / N) / (N - 1)
+    claims = [
+        Claim("a", sp.binomial(N - 1, k - 1) / sp.binomial(N, k), "=", k / N, [
+            Step("=", k / N, "ratio of binomial coefficients (gammasimp)"),
+        ], text=r"a uniform $k$-subset of $N$ points contains a given point with probability $k/N$"),
+        Claim("b", sp.binomial(N - 2, k - 2) / sp.binomial(N, k), "=", k * (k - 1) / (N * (N - 1)), [
+            Step("=", k * (k - 1) / (N * (N - 1)), "ratio of binomial coefficients (gammasimp)"),
+        ], text=r"and a given pair with probability $k(k-1)/(N(N-1))$; hence, with "
+                r"$\sum_{i \ne j} x_i x_j = A^2 - Q$, "
+                r"$\mathbb{E}[(\sum_S x)^2 \mid P] = \frac kN Q + \frac{k(k-1)}{N(N-1)}(A^2 - Q)$ and "
+                r"$\mathbb{E}[\sum_S x^2 \mid P] = \frac kN Q$"),
+        Claim("c", e5, "=", _srswor_square(I(5), I(2)).subs({_A: A5, _Q: Q5}), [
+            Step("=", _srswor_square(I(5), I(2)).subs({_A: A5, _Q: Q5}),
+                 "average over the 10 subsets of an explicit pool; polynomial identity"),
+        ], text=r"check of (a), (b) by enumeration: $N = 5$, $k = 2$"),
+        Claim("d", e6, "=", _srswor_square(I(6), I(4)).subs({_A: A6, _Q: Q6}), [
+            Step("=", _srswor_square(I(6), I(4)).subs({_A: A6, _Q: Q6}),
+                 "average over the 15 subsets of an explicit pool; polynomial identity"),
+        ], text=r"and $N = 6$, $k = 4$"),
+        Claim("e", emu2, "=", _A ** 2 / N ** 2 + (N - k) / (N * k) * S2, [
+            Step("=", _A ** 2 / N ** 2 + (N - k) / (N * k) * S2, r"$\mu_t = \frac1k\sum_S x$; (b); algebra"),
+        ], text=r"$\mathbb{E}[\mu_t^2 \mid P] = \bar x^2 + \frac{N-k}{Nk}S^2$ ($\bar x = A/N$, "
+                r"$S^2 = (Q - A^2/N)/(N-1)$: the finite-population correction)"),
+        Claim("f", esig2, "=", (k - 1) / c * S2, [
+            Step("=", (k - 1) / c * S2, r"$\sigma_t^2 = (\sum_S x^2 - (\sum_S x)^2/k)/c$; (a), (b); algebra"),
+        ], text=r"$\mathbb{E}[\sigma_t^2 \mid P] = \frac{k-1}{c}S^2$: unbiased for the pool's $S^2$ when "
+                r"$c = k - 1$"),
+        Claim("g", Ex((nb * _mu_t + sp.sqrt(nb) * _s_t * Z_b) ** 2), "=", nb ** 2 * _mu_t ** 2 + nb * _s_t ** 2, [
+            Step("=", nb ** 2 * _mu_t ** 2 + nb * _s_t ** 2, r"$\mathbb{E}[Z] = 0$, $\mathbb{E}[Z^2] = 1$ "
+                                                              r"(sympy.stats)"),
+        ], text=r"the $n$ new points of $N(\mu_t, \sigma_t^2)$ have sum $a = n\mu_t + \sqrt n\sigma_t Z$, so "
+                r"$\mathbb{E}[a^2 \mid \mu_t, \sigma_t] = n^2\mu_t^2 + n\sigma_t^2$; their sum of squares has "
+                r"mean $n(\mu_t^2 + \sigma_t^2)$, and $\mathbb{E}[Aa \mid P] = nA\,\mathbb{E}[\mu_t \mid P] = "
+                r"nA^2/N$"),
+    ]
+    notation = []
+    for est, lab in (("mle", "h"), ("unbiased", "i")):
+        cc = nb if est == "mle" else nb - 1
+        a2n_v, qn_v = _pool_next(t_s * nb, nb, cc)
+        sub = r"\mathrm{MLE}" if est == "mle" else r"\mathrm{unb}"
+        a2n = sp.Symbol(r"\mathbb{E}[A_{t+1}^2 \mid P_t]_{%s}" % sub)
+        qn = sp.Symbol(r"\mathbb{E}[Q_{t+1} \mid P_t]_{%s}" % sub)
+        notation += [Notation(a2n, (lambda v=a2n_v: v), r"$\mathbb{E}[A_{t+1}^2 \mid P_t] = \mathbb{E}[(A + a)^2 "
+                                                         r"\mid P_t]$ (%s): the expression of (e), (f), (g) with "
+                                                         r"$N = tn$, $k = n$" % est),
+                     Notation(qn, (lambda v=qn_v: v), r"$\mathbb{E}[Q_{t+1} \mid P_t] = Q + \mathbb{E}[q_b \mid "
+                                                       r"P_t]$ (%s)" % est)]
+        Mt = SUBSAMPLE_MATRIX[est]
+        claims += [
+            Claim(lab + "1", a2n, "=", Mt[0, 0] * _A ** 2 + Mt[0, 1] * _Q, [
+                Step("=", Mt[0, 0] * _A ** 2 + Mt[0, 1] * _Q,
+                     r"$A' = A + a$: (e), (f), (g) with $N = tn$, $k = n$, $c = %s$; algebra" % sp.latex(cc)),
+            ], text=r"first row of $M_t$ (%s): $\mathbb{E}[A_{t+1}^2 \mid P_t]$" % est),
+            Claim(lab + "2", qn, "=", Mt[1, 0] * _A ** 2 + Mt[1, 1] * _Q, [
+                Step("=", Mt[1, 0] * _A ** 2 + Mt[1, 1] * _Q, r"$Q' = Q + q_b$: (e), (f), (g); algebra"),
+            ], text=r"second row of $M_t$ (%s): $\mathbb{E}[Q_{t+1} \mid P_t]$" % est),
+            Claim(lab + "3", qn - a2n / ((t_s + 1) * nb), "=", SUBSAMPLE_SS_FACTOR[est] * (_Q - _A ** 2 / (t_s * nb)), [
+                      Step("=", SUBSAMPLE_SS_FACTOR[est] * (_Q - _A ** 2 / (t_s * nb)),
+                           r"(%s1), (%s2); algebra: only $\mathrm{SS}_t = Q - A^2/N$ remains" % (lab, lab)),
+                  ], text=r"the pooled sum of squares decouples from the pool mean (shift invariance): "
+                          r"$\mathbb{E}[\mathrm{SS}_{t+1} \mid P_t] = f_t\,\mathrm{SS}_t$ (%s)" % est),
+        ]
+    claims += [
+        Claim("j", emu2 + esig2.subs(c, k), "=", _Q / N, [
+            Step("=", _Q / N, "(e), (f) with $c = k$; algebra"),
+        ], text=r"MLE: $\mathbb{E}[\mu_t^2 + \sigma_t^2 \mid P] = Q/N$ for any subset size $k \le N$ "
+                r"(the whole pool $k = N$: accumulate; the last batch: replace)"),
+        Claim("k", _pool_next(t_s * nb, nb, nb)[1] / ((t_s + 1) * nb), "=", _Q / (t_s * nb), [
+            Step("=", _Q / (t_s * nb), "(j), $N' = N + n$; algebra"),
+        ], text=r"MLE, accumulate-subsample: $\mathbb{E}[Q_{t+1}/N_{t+1} \mid P_t] = Q_t/N_t$ "
+                r"(the same with $k = N$ for accumulate)"),
+        Claim("l", _pool_next(nb, nb, nb, replace=True)[1] / nb, "=", _Q / nb, [
+            Step("=", _Q / nb, "(j) with $N = k = n$; algebra"),
+        ], text=r"MLE, replace: $\mathbb{E}[Q_{t+1}/n \mid B_{t-1}] = Q_t/n$"),
+        Claim("m", Ex(_mu_t ** 2 + _s_t ** 2), "=", sigma ** 2, [
+            Step("=", sigma ** 2, r"induction on $t$: $\mathbb{E}[\mu_t^2 + \sigma_t^2] = \mathbb{E}[Q_t/N_t]$ by "
+                                  r"(j) and the tower property, constant in $t$ by (k), (l), and "
+                                  r"$\mathbb{E}[Q_1/N_1] = \mathbb{E}[x^2] = \sigma^2$ for the real batch",
+                 rule=by_claims("induction on t with the tower property", "j", "k", "l")),
+        ], text=r"the MLE keeps $\mathbb{E}[\sigma_t^2] + \mathbb{E}[(\mu_t - \mu)^2] = \sigma^2$ in all three "
+                r"workflows ($\mu = 0$): what the variance loses, the mean error gains"),
+    ]
+    return Theorem(
+        name="accumulate_subsample",
+        title="Accumulate-subsample: the exact recursion of the pool's second moments",
+        statement=(r"Pool $P_t = B_0 \cup \dots \cup B_{t-1}$ of $N = tn$ points with sum $A_t$ and sum of squares "
+                   r"$Q_t$ ($\mu = 0$); model $t$ fits the mean and the variance (divisor $c = n$ MLE, $n - 1$ "
+                   r"unbiased) of a uniform $n$-subset drawn without replacement, and batch $t$ is $n$ draws of "
+                   r"model $t$.  Then $(\mathbb{E}A_{t+1}^2, \mathbb{E}Q_{t+1}) = M_t(\mathbb{E}A_t^2, "
+                   r"\mathbb{E}Q_t)$ with the matrices $M_t$ of (h), (i); the pooled sum of squares obeys "
+                   r"$\mathbb{E}\mathrm{SS}_{t+1} = f_t\,\mathbb{E}\mathrm{SS}_t$; and with the MLE "
+                   r"$\mathbb{E}\sigma_t^2 + \mathbb{E}(\mu_t - \mu)^2 = \sigma^2$ in the replace, accumulate and "
+                   r"accumulate-subsample workflows."),
+        assumptions=[Assume(_Np, r"$N \ge 2$ pooled points, $2 \le k \le N$"), Assume(nb, r"$n \ge 2$"),
+                     Assume(t_s, r"$t \ge 1$"), ASSUME_SIGMA],
+        claims=claims,
+        notation=notation,
+        corroborated_by=["E[sigma_t^2] (accumulate-subsample)", "E[(mu_t-mu)^2] (accumulate-subsample)",
+                         "E[sigma_t^2]+E[(mu_t-mu)^2] = sigma^2 (accumulate-subsample, MLE)",
+                         "E[S_t^2] pool (accumulate-subsample)", "E[(pool mean-mu)^2] (accumulate-subsample)"],
+        process="mitigation",
+        source=SOURCE_KAZDAN,
+        remarks=[r"The recursion costs $O(t)$ matrix products; theory.mitigation evaluates it exactly by a balanced "
+                 r"product tree (rationals) and in floats through the decoupled products of (h3), (i3), which "
+                 r"involve no difference of raw moments."],
+    )
+
+
+ACCUMULATE_SUBSAMPLE = _accumulate_subsample()
+
+
+def gamma_identity(lhs, rel, rhs, ctx, assumptions):
+    r"""Rule: an equality of gamma expressions proved by ``sympy.gammasimp`` (:math:`\Gamma(x+1) = x\Gamma(x)`)."""
+    if rel != "=":
+        return Result(FAILED, "gamma_identity proves equalities only")
+    d = sp.gammasimp(ctx.evaluate(lhs) - ctx.evaluate(rhs))
+    if d != 0:
+        d = sp.gammasimp(sp.expand_func(d))
+    if d == 0 or sp.factor(sp.together(d)) == 0:
+        return Result(PROVED, "difference simplifies to 0 (gammasimp: Gamma(x + 1) = x Gamma(x))")
+    return Result(FAILED, f"gammasimp leaves {d}")
+
+
+def _subsample_variance_closed(est, tt):
+    g = sp.gamma
+    if est == "mle":
+        d = sp.sqrt(3 * (4 * nb - 1))
+        rp, rm = (-(2 * nb - 1) + d) / (2 * nb), (-(2 * nb - 1) - d) / (2 * nb)
+        return ((nb - 1) ** 2 / (nb * (nb * tt - 1)) * g(tt - rp) * g(tt - rm) * g(1 - 1 / nb)
+                / (g(1 - rp) * g(1 - rm) * g(tt + 1) * g(tt - 1 / nb)))
+    a = sp.sqrt(3 / nb)
+    return g(tt + 1 - a) * g(tt + 1 + a) * g(2 - 1 / nb) / (g(2 - a) * g(2 + a) * g(tt + 1) * g(tt + 1 - 1 / nb))
+
+
+def _accumulate_subsample_limits():
+    ratio = {"mle": 1 - (3 * nb - 1) / (nb * (t_s + 1) * (nb * (t_s + 1) - 1)),
+             "unbiased": 1 + (t_s - 2) / ((t_s + 1) * (nb * (t_s + 1) - 1))}
+    Gm, Gu = _subsample_variance_closed("mle", t_s), _subsample_variance_closed("unbiased", t_s)
+    s = sp.Symbol("s", integer=True, positive=True)
+    d = sp.sqrt(3 * (4 * nb - 1))
+    rp, rm = (-(2 * nb - 1) + d) / (2 * nb), (-(2 * nb - 1) - d) / (2 * nb)
+    a = sp.sqrt(3 / nb)
+    _n2 = sp.Symbol("m", integer=True, nonnegative=True)
+    N = t_s * nb
+    S2, Eg = sp.Symbol("S^2", positive=True), sp.Symbol(r"\mathbb{E}[\sigma_t^2 \mid P]", positive=True)
+    xbar2 = sp.Symbol(r"\bar x_t^2", nonnegative=True)
+    # E[xbar_{t+1}^2 | P] from the accumulate step: (A + a)^2/(N + n)^2 with E[a^2] = n^2 E mu_t^2 + n E sigma_t^2
+    a2_next = (xbar2 * N ** 2 * (1 + 2 * nb / N) + nb ** 2 * (xbar2 + (N - nb) / (N * nb) * S2) + nb * Eg)
+    claims = [
+        Claim("a", SUBSAMPLE_SS_FACTOR["mle"] * (N - 1) / ((t_s + 1) * nb - 1), "=", ratio["mle"], [
+            Step("=", ratio["mle"], r"$\mathbb{E}\sigma_t^2 = \frac{n-1}{n}\,\mathbb{E}\mathrm{SS}_t/(tn-1)$ "
+                                    r"(theorem accumulate_subsample (f), (h3)); algebra"),
+        ], text=r"MLE: $\mathbb{E}\sigma_{t+1}^2/\mathbb{E}\sigma_t^2 = 1 - \frac{3n-1}{n(t+1)(n(t+1)-1)}$"),
+        Claim("b", SUBSAMPLE_SS_FACTOR["unbiased"] * (N - 1) / ((t_s + 1) * nb - 1), "=", ratio["unbiased"], [
+            Step("=", ratio["unbiased"], r"$\mathbb{E}\sigma_t^2 = \mathbb{E}S_t^2 = \mathbb{E}\mathrm{SS}_t/(tn-1)$ "
+                                         r"(theorem accumulate_subsample (f), (i3)); algebra"),
+        ], text=r"unbiased: $\mathbb{E}\sigma_{t+1}^2/\mathbb{E}\sigma_t^2 = 1 + \frac{t-2}{(t+1)(n(t+1)-1)}$"),
+        Claim("c", Gm.subs(t_s, t_s + 1) / Gm, "=", ratio["mle"], [
+            Step("=", ratio["mle"], r"$\Gamma(x+1) = x\Gamma(x)$ (gammasimp)", rule=gamma_identity),
+        ], text=r"the gamma closed form of theory.mitigation (MLE) has the ratios (a) ..."),
+        Claim("d", Gm.subs(t_s, 1), "=", (nb - 1) / nb, [
+            Step("=", (nb - 1) / nb, "gammasimp", rule=gamma_identity),
+        ], text=r"... and the right value at $t = 1$ (the MLE fit to batch 0): it is $\mathbb{E}\sigma_t^2/\sigma^2$"),
+        Claim("e", Gu.subs(t_s, t_s + 1) / Gu, "=", ratio["unbiased"], [
+            Step("=", ratio["unbiased"], r"$\Gamma(x+1) = x\Gamma(x)$ (gammasimp)", rule=gamma_identity),
+        ], text=r"the same for the unbiased closed form ..."),
+        Claim("f", Gu.subs(t_s, 1), "=", 1, [
+            Step("=", 1, "gammasimp", rule=gamma_identity),
+        ], text=r"... which is 1 at $t = 1$"),
+        Claim("g", sp.Limit(t_s * (1 - ratio["mle"]), t_s, sp.oo), "=", 0, [
+            Step("=", 0, "sympy limit"),
+        ], text=r"MLE: the factors are $1 - O(t^{-2})$, so $\prod_t$ converges to a positive limit: a "
+                r"plateau, not a collapse"),
+        Claim("h", -rp - rm - 1 + 1 / nb - 1, "=", 0, [
+            Step("=", 0, r"root sums; algebra"),
+        ], text=r"the powers of $t$ in the closed form cancel ($\Gamma(t+a)/\Gamma(t+b) \sim t^{a-b}$ and the "
+                r"factor $1/(nt-1)$): $\mathbb{E}\sigma_\infty^2 = \sigma^2(\frac{n-1}{n})^2\,"
+                r"\Gamma(1-\frac1n)/(\Gamma(1-r_+)\Gamma(1-r_-))$"),
+        Claim("i", sp.Limit(t_s * (ratio["unbiased"] - 1), t_s, sp.oo), "=", 1 / nb, [
+            Step("=", 1 / nb, "sympy limit"),
+        ], text=r"unbiased: the factors are $1 + \frac{1}{nt} + O(t^{-2})$: no plateau, growth like "
+                r"$t^{1/n}$"),
+        Claim("j", (1 - a) + (1 + a) - 1 - (1 - 1 / nb), "=", 1 / nb, [
+            Step("=", 1 / nb, "algebra"),
+        ], text=r"the power of $t$ in the unbiased closed form: $\mathbb{E}\sigma_t^2 \sim C t^{1/n}$, "
+                r"$C = \sigma^2\Gamma(2-\frac1n)/(\Gamma(2-\sqrt{3/n})\Gamma(2+\sqrt{3/n}))$"),
+        Claim("k", a2_next.subs(Eg, S2) / (N + nb) ** 2 - xbar2, "=",
+              ((t_s - 1) / (t_s * nb) * S2 + S2 / nb) / (t_s + 1) ** 2, [
+                  Step("=", ((t_s - 1) / (t_s * nb) * S2 + S2 / nb) / (t_s + 1) ** 2,
+                       r"(accumulate_subsample (e), (f), (g)) with $c = n - 1$; algebra"),
+              ], text=r"unbiased: the pool mean $\bar x_t$ is a martingale with "
+                      r"$\mathbb{E}\bar x_{t+1}^2 - \mathbb{E}\bar x_t^2 = \frac{2t-1}{tn(t+1)^2}\mathbb{E}S_t^2$; "
+                      r"with $\mathbb{E}\mu_t^2 = \mathbb{E}\bar x_t^2 + \frac{t-1}{tn}\mathbb{E}S_t^2$ this is the "
+                      r"mean-error sum of theory.mitigation"),
+    ]
+    return Theorem(
+        name="accumulate_subsample_limits",
+        title="Accumulate-subsample: closed forms, the MLE plateau, and growth without plateau (unbiased)",
+        statement=(r"Under accumulate-subsample with batch size $n$, $\mathbb{E}\sigma_t^2$ is a product of the "
+                   r"factors (a) (MLE) or (b) (unbiased), i.e. the gamma functions of theory.mitigation.  For the "
+                   r"MLE the variance settles on a plateau $\sigma^2(\frac{n-1}{n})^2\Gamma(1-\frac1n)/"
+                   r"(\Gamma(1-r_+)\Gamma(1-r_-)) > 0$; for the unbiased estimator there is no plateau: "
+                   r"$\mathbb{E}\sigma_t^2 \sim Ct^{1/n}$."),
+        assumptions=[Assume(nb, r"$n \ge 2$ (encoded as $n = m + 2$)", _n2 + 2), Assume(t_s, r"$t \ge 1$"),
+                     ASSUME_SIGMA],
+        claims=claims,
+        corroborated_by=["E[sigma_t^2] (accumulate-subsample)", "E[(mu_t-mu)^2] (accumulate-subsample)"],
+        process="mitigation",
+        source=SOURCE_KAZDAN,
+        remarks=[r"Kazdan et al. report that the test loss under accumulate-subsample 'apparently plateaus': for "
+                 r"the MLE the second moments do (below accumulate's plateau); with the unbiased estimator they "
+                 r"grow slowly and without bound, like $t^{1/n}$.  The plateau and the growth constant are checked "
+                 r"against the float evaluation at $t = 10^{12}$ by `collapse verify`."],
+    )
+
+
+ACCUMULATE_SUBSAMPLE_LIMITS = _accumulate_subsample_limits()
+
+
+# weighted fresh data (He, Xu, Cheng)
+w_ = sp.Symbol("w", positive=True)
+m_syn = sp.Symbol("m", integer=True, positive=True)
+kk = sp.Symbol("k", positive=True)
+Dw = sequence("D", r"\delta")
+Vw = sequence("v", "v", positive=True)
+Z_1, Z_2, Z_0 = Normal("Z_1", 0, 1), Normal("Z_2", 0, 1), Normal("Z_0", 0, 1)
+X_m = ChiSquared("X_m", m_syn - 1)
+Y_real = ChiSquared("Y_n", nb - 1)
+Y_0 = ChiSquared("Y_0", nb - 1)
+rho_w = (1 - w_) ** 2 * (m_syn + 1) / (m_syn - 1)
+c_w = 2 * sigma ** 4 * ((1 - w_) ** 2 / (m_syn - 1) + w_ ** 2 / (nb - 1))
+b_w = sigma ** 2 * ((1 - w_) ** 2 / m_syn + w_ ** 2 / nb)
+D_stat = b_w / (1 - (1 - w_) ** 2)
+V_stat = c_w / (1 - rho_w)
+w_c = 1 - sp.sqrt((m_syn - 1) / (m_syn + 1))
+
+
+def _weighted():
+    tt = sp.Symbol("t", integer=True, nonnegative=True)
+    g = (kk * (1 - w_) ** 2 + w_ ** 2) / (w_ * (2 - w_))
+    w_star = (sp.sqrt(kk ** 2 + 4 * kk) - kk) / 2
+    _u, _mm, _nn = sp.Symbol("u", positive=True), sp.Symbol("m_0", integer=True, nonnegative=True),\
+        sp.Symbol("n_0", integer=True, nonnegative=True)
+    claims = [
+        Claim("a0", Ex(X_m * Y_real, F), "=", (m_syn - 1) * (nb - 1), [
+            Step("=", (m_syn - 1) * (nb - 1), r"independence: $\mathbb{E}[X_m Y_n] = \mathbb{E}X_m\,\mathbb{E}Y_n$ "
+                                              r"(sympy.stats; gammasimp)", rule=gamma_identity),
+        ], text=r"the synthetic and the real sample variances are independent"),
+        Claim("a", Ex(Dw(tt + 1) ** 2, F), "=", (1 - w_) ** 2 * Dw(tt) ** 2 + (1 - w_) ** 2 * Vw(tt) / m_syn
+              + w_ ** 2 * sigma ** 2 / nb, [
+                  Step("=", (1 - w_) ** 2 * Dw(tt) ** 2 + (1 - w_) ** 2 * Vw(tt) / m_syn + w_ ** 2 * sigma ** 2 / nb,
+                       r"definition of the model; $Z_1, Z_2$ independent of $\mathcal F_t$ and of each other "
+                       r"(sympy.stats)"),
+              ], text="conditional mean squared error of the weighted mean"),
+        Claim("b", Ex(Vw(tt + 1), F), "=", (1 - w_) * Vw(tt) + w_ * sigma ** 2, [
+            Step("=", (1 - w_) * Vw(tt) + w_ * sigma ** 2, r"$\mathbb{E}[\chi^2_k] = k$ (sympy.stats)"),
+        ], text="conditional mean of the weighted variance"),
+        Claim("c", Ex(Vw(tt)), "=", sigma ** 2, [
+            Step("=", Ex((1 - w_) * Vw(tt) * X_m / (m_syn - 1) + w_ * sigma ** 2 * Y_real / (nb - 1)),
+                 "definition of the model"),
+            Step("=", sigma ** 2, r"linearity, independence, $\mathbb{E}[\chi^2_k] = k$, induction hypothesis"),
+        ], text=r"$\mathbb{E}v_t = \sigma^2$ for every $t$ (base: $v_0 = \sigma^2 Y_0/(n-1)$)", induction=tt),
+        Claim("d", Ex(Dw(tt + 1) ** 2), "=", (1 - w_) ** 2 * Ex(Dw(tt) ** 2) + b_w, [
+            Step("=", Ex(Ex(Dw(tt + 1) ** 2, F)), "tower property",
+                 rule=instance_of("tower property E[Y] = E[E[Y | F_t]]",
+                                  lambda lhs, rhs: rhs == Ex(Ex(lhs.args[0], F)))),
+            Step("=", (1 - w_) ** 2 * Ex(Dw(tt) ** 2) + b_w, "(a), (c), linearity"),
+        ], text=r"$D_{t+1} = (1-w)^2 D_t + \sigma^2[(1-w)^2/m + w^2/n]$"),
+        Claim("e", Ex((Vw(tt + 1) - sigma ** 2) ** 2, F), "=",
+              (1 - w_) ** 2 * ((m_syn + 1) / (m_syn - 1) * Vw(tt) ** 2 - 2 * Vw(tt) * sigma ** 2 + sigma ** 4)
+              + 2 * w_ ** 2 * sigma ** 4 / (nb - 1), [
+                  Step("=", (1 - w_) ** 2 * ((m_syn + 1) / (m_syn - 1) * Vw(tt) ** 2 - 2 * Vw(tt) * sigma ** 2
+                                            + sigma ** 4) + 2 * w_ ** 2 * sigma ** 4 / (nb - 1),
+                       r"expand; $\mathbb{E}[\chi^2_k] = k$, $\mathbb{E}[(\chi^2_k)^2] = k(k+2)$ (sympy.stats)"),
+              ], text=r"conditional squared error of the weighted variance"),
+        Claim("f", Ex((Vw(tt + 1) - sigma ** 2) ** 2), "=", rho_w * Ex((Vw(tt) - sigma ** 2) ** 2) + c_w, [
+            Step("=", Ex(Ex((Vw(tt + 1) - sigma ** 2) ** 2, F)), "tower property",
+                 rule=instance_of("tower property E[Y] = E[E[Y | F_t]]",
+                                  lambda lhs, rhs: rhs == Ex(Ex(lhs.args[0], F)))),
+            Step("=", rho_w * Ex((Vw(tt) - sigma ** 2) ** 2) + c_w, r"(e), (c): $\mathbb{E}v_t = \sigma^2$; algebra"),
+        ], text=r"$V_{t+1} = \rho V_t + 2\sigma^4[(1-w)^2/(m-1) + w^2/(n-1)]$, "
+                r"$\rho = (1-w)^2\frac{m+1}{m-1}$"),
+        Claim("g", Ex(Dw(tt) ** 2), "=", D_stat + (sigma ** 2 / nb - D_stat) * (1 - w_) ** (2 * tt), [
+            Step("=", (1 - w_) ** 2 * Ex(Dw(tt) ** 2) + b_w, "(d)"),
+            Step("=", D_stat + (sigma ** 2 / nb - D_stat) * (1 - w_) ** (2 * tt + 2), "induction hypothesis; algebra"),
+        ], text=r"closed form of the mean error ($0 < w$; base $D_0 = \sigma^2/n$)", induction=tt),
+        Claim("h", Ex(Vw(tt) ** 2), "=", sigma ** 4 + V_stat + (2 * sigma ** 4 / (nb - 1) - V_stat) * rho_w ** tt, [
+            Step("=", Ex(Ex(Vw(tt + 1) ** 2, F)), "tower property",
+                 rule=instance_of("tower property E[Y] = E[E[Y | F_t]]",
+                                  lambda lhs, rhs: rhs == Ex(Ex(lhs.args[0], F)))),
+            Step("=", rho_w * Ex((Vw(tt) - sigma ** 2) ** 2) + c_w + sigma ** 4,
+                 r"(e) and (c): $\mathbb{E}v_t = \sigma^2$; algebra"),
+            Step("=", sigma ** 4 + V_stat + (2 * sigma ** 4 / (nb - 1) - V_stat) * rho_w ** (tt + 1),
+                 "(c), induction hypothesis; algebra"),
+        ], text=r"closed form of the variance error $V_t = \mathbb{E}v_t^2 - \sigma^4 = V_\infty + (V_0 - V_\infty)"
+                r"\rho^t$ ($\rho \ne 1$; base $V_0 = 2\sigma^4/(n-1)$)", induction=tt),
+        Claim("i", rho_w - 1, "=", (m_syn + 1) / (m_syn - 1) * (w_c - w_) * (2 - w_ - w_c), [
+            Step("=", (m_syn + 1) / (m_syn - 1) * (w_c - w_) * (2 - w_ - w_c),
+                 r"$w_c = 1 - \sqrt{(m-1)/(m+1)}$; algebra"),
+        ], text=r"$\rho - 1$ has the sign of $w_c - w$ ($2 - w - w_c > 0$): the variance error has a stationary "
+                r"value iff $w > w_c$, and grows geometrically below $w_c$ (linearly at $w_c$, where $\rho = 1$)"),
+        Claim("j", sp.diff(g, w_), "=", 2 * (w_ ** 2 + kk * w_ - kk) / (w_ ** 2 * (2 - w_) ** 2), [
+            Step("=", 2 * (w_ ** 2 + kk * w_ - kk) / (w_ ** 2 * (2 - w_) ** 2), "differentiate; algebra"),
+        ], text=r"with $m = n/k$, $D_\infty = \frac{\sigma^2}{n}g(w)$, $g(w) = \frac{k(1-w)^2 + w^2}{w(2-w)}$: "
+                r"$g'$ vanishes only where $w^2 + kw - k = 0$"),
+        Claim("k", w_star ** 2 + kk * w_star - kk, "=", 0, [
+            Step("=", 0, "algebra"),
+        ], text=r"$w^*(k) = (\sqrt{k^2+4k} - k)/2$ is that root (the other one is negative), a minimum since "
+                r"$g \to \infty$ at $w \to 0$"),
+        Claim("l", w_star.subs(kk, 1), "=", 1 / sp.GoldenRatio, [
+            Step("=", 1 / sp.GoldenRatio, r"$\varphi = (1+\sqrt5)/2$"),
+        ], text=r"equal real and synthetic sample sizes: the reciprocal of the golden ratio"),
+    ]
+    return Theorem(
+        name="weighted_fresh_data",
+        title="Weighted fresh data: exact errors and the golden-ratio weight",
+        statement=(r"With $\hat\mu_t = (1-w)\bar y + w\bar x$ and $v_t = (1-w)s_y^2 + w s_x^2$ ($m$ synthetic samples "
+                   r"of the previous model, $n$ fresh real samples), $\mathbb{E}v_t = \sigma^2$, the mean error "
+                   r"and the variance error obey the affine recursions (d), (f) with the closed forms (g), (h); the "
+                   r"variance error has a stationary value iff $w > w_c = 1 - \sqrt{(m-1)/(m+1)}$, and with "
+                   r"$m = n/k$ the stationary mean error is smallest at $w^*(k) = (\sqrt{k^2+4k}-k)/2$ "
+                   r"($1/\varphi$ at $k = 1$)."),
+        assumptions=[Assume(w_, r"$0 < w < 1$"), Assume(m_syn, r"$m \ge 2$"), Assume(nb, r"$n \ge 2$"),
+                     Assume(kk, r"$k > 0$"), ASSUME_SIGMA],
+        claims=claims,
+        model=Model(index=tt,
+                    transition={Dw(tt + 1): (1 - w_) * (Dw(tt) + sp.sqrt(Vw(tt) / m_syn) * Z_1)
+                                + w_ * sigma * Z_2 / sp.sqrt(nb),
+                                Vw(tt + 1): (1 - w_) * Vw(tt) * X_m / (m_syn - 1)
+                                + w_ * sigma ** 2 * Y_real / (nb - 1)},
+                    initial={Dw(0): sigma * Z_0 / sp.sqrt(nb), Vw(0): sigma ** 2 * Y_0 / (nb - 1)},
+                    given=F,
+                    text=[r"$\delta_t = \hat\mu_t - \mu$; step 0 fits $n$ real samples: "
+                          r"$\delta_0 = \sigma Z_0/\sqrt n$, $v_0 = \sigma^2 Y_0/(n-1)$.",
+                          r"Step $t+1$ (Cochran for each group): $\bar y = \hat\mu_t + \sqrt{v_t/m}\,Z_1$, "
+                          r"$s_y^2 = v_t X_m/(m-1)$, $\bar x = \mu + \sigma Z_2/\sqrt n$, $s_x^2 = \sigma^2 Y_n/(n-1)$ "
+                          r"with $Z_1, Z_2 \sim N(0,1)$, $X_m \sim \chi^2_{m-1}$, $Y_n \sim \chi^2_{n-1}$ independent "
+                          r"of each other and of the past $\mathcal F_t$."]),
+        corroborated_by=["E[(mu_t-mu)^2] (weighted)", "E[(v_t-sigma^2)^2] (weighted)", "E[v_t] (weighted)",
+                         "optimal real weight (weighted)"],
+        process="mitigation",
+        source=("He, Xu, Cheng (2025), Golden Ratio Weighting Prevents Model Collapse, arXiv:2502.18049; exact "
+                "moments as in theory.mitigation.weighted"),
+        remarks=[r"At $w = 0$ the mean error is a random walk, $\sigma^2/n + t\sigma^2/m$.  The threshold $w_c \approx "
+                 r"1/(m+1)$ for large $m$ vanishes in He et al.'s asymptotic regime; at $m = 2$ it is "
+                 r"$1 - 1/\sqrt3 \approx 0.42$."],
+    )
+
+
+WEIGHTED_FRESH_DATA = _weighted()
+
+
+# sampling bias (Alemohammad et al.)
+lam_b = sp.Symbol(r"\lambda", positive=True)
+kb = sp.Symbol("k", integer=True, positive=True)
+X_b = ChiSquared("X_{n+1}", kb)
+Z_nb = Normal("Z_{n+1}", 0, 1)
+
+
+def _sampling_bias():
+    q = lam_b  # lambda * rho with rho = 1 (unbiased)
+    var_mu = lam_b * sigma ** 2 * (1 - q ** n) / (M * (1 - q))
+    drift = sp.log(lam_b) + sp.polygamma(0, kb / 2) + sp.log(2 / kb)
+    claims = [
+        Claim("a", Ex(S(n + 1) ** 2, F), "=", lam_b * S(n) ** 2, [
+            Step("=", Ex(lam_b * S(n) ** 2 * X_b / kb, F), r"definition of the model"),
+            Step("=", lam_b * S(n) ** 2, r"$\mathbb{E}[\chi^2_k] = k$ (sympy.stats)"),
+        ], text=r"a sampler of variance $\lambda\sigma_n^2$ makes the unbiased refit lose the factor $\lambda$"),
+        Claim("b", Ex(S(n) ** 2), "=", sigma ** 2 * lam_b ** n, [
+            Step("=", Ex(Ex(S(n + 1) ** 2, F)), "tower property"),
+            Step("=", lam_b * Ex(S(n) ** 2), "(a)"),
+            Step("=", sigma ** 2 * lam_b ** (n + 1), "induction hypothesis"),
+        ], text=r"$\mathbb{E}\sigma_n^2 = \sigma^2\lambda^n$: collapse in expectation (no martingale any more)",
+            induction=n),
+        Claim("c", Ex(D(n) ** 2), "=", var_mu, [
+            Step("=", Ex((D(n) + sp.sqrt(lam_b) * S(n) * Z_nb / sp.sqrt(M)) ** 2), "definition of the model"),
+            Step("=", Ex(D(n) ** 2) + lam_b * Ex(S(n) ** 2) / M, r"expand; $\mathbb{E}Z = 0$, $\mathbb{E}Z^2 = 1$"),
+            Step("=", var_mu.subs(n, n + 1), "induction hypothesis, (b); algebra"),
+        ], text=r"$\operatorname{Var}\mu_n = \frac{\lambda\sigma^2}{M}\frac{1-\lambda^n}{1-\lambda}$", induction=n),
+        Claim("d", var_mu, "<=", lam_b * sigma ** 2 / (M * (1 - lam_b)), [
+            Step("<=", lam_b * sigma ** 2 / (M * (1 - lam_b)), r"$0 < \lambda^n \le 1$",
+                 bounds=[Bound(lam_b ** n, "(0,1]", "hypothesis on lambda")]),
+        ], text=r"the random walk of the mean freezes: bounded uniformly in $n$ (it grows like $n\sigma^2/M$ "
+                r"at $\lambda = 1$)"),
+        Claim("e", Ex(sp.log(S(n) ** 2)), "=", sp.log(sigma ** 2) + n * drift, [
+            Step("=", Ex(sp.log(lam_b * S(n) ** 2 * X_b / kb)), "definition of the model"),
+            Step("=", sp.log(sigma ** 2) + (n + 1) * drift,
+                 r"log of a product; induction hypothesis; $\mathbb{E}\log\chi^2_k = \psi(k/2) + \log 2$"),
+        ], text=r"the log-variance drift gains $\log\lambda$ per generation", induction=n),
+    ]
+    return Theorem(
+        name="sampling_bias",
+        title="Sampling bias: the spread collapses, the mean freezes",
+        statement=(r"If every generation samples $M$ points from $N(\mu_n, \lambda\sigma_n^2)$, $0 < \lambda < 1$, and "
+                   r"refits the unbiased variance, then $\mathbb{E}\sigma_n^2 = \sigma^2\lambda^n$, "
+                   r"$\operatorname{Var}\mu_n = \frac{\lambda\sigma^2}{M}\frac{1-\lambda^n}{1-\lambda} \le "
+                   r"\frac{\lambda\sigma^2}{M(1-\lambda)}$ and $\mathbb{E}\log\sigma_n^2 = \log\sigma^2 + "
+                   r"n[\log\lambda + \psi(\frac{M-1}{2}) + \log\frac{2}{M-1}]$ (the MLE multiplies by "
+                   r"$((M-1)/M)^n$ as without bias)."),
+        assumptions=[ASSUME_M, Assume(kb, r"$k = M - 1 \ge 1$ (encoded as $k = m + 1$)", _m + 1),
+                     Assume(lam_b, r"$0 < \lambda < 1$ (encoded as $\lambda = 1/(1+u)$, $u > 0$)", 1 / (1 + _u)),
+                     ASSUME_SIGMA, ASSUME_N],
+        claims=claims,
+        model=Model(index=n,
+                    transition={S(n + 1): S(n) * sp.sqrt(lam_b * X_b / kb),
+                                D(n + 1): D(n) + sp.sqrt(lam_b) * S(n) * Z_nb / sp.sqrt(M)},
+                    initial={S(0): sigma, D(0): sp.Integer(0)}, given=F,
+                    text=[r"Generation $n+1$ is fitted (sample mean, unbiased variance) to $M$ samples of "
+                          r"$N(\mu_n, \lambda\sigma_n^2)$; Cochran: $\sigma_{n+1}^2 = \lambda\sigma_n^2 X_{n+1}/k$, "
+                          r"$\delta_{n+1} = \delta_n + \sqrt\lambda\,\sigma_n Z_{n+1}/\sqrt M$, $k = M - 1$, "
+                          r"$X_{n+1} \sim \chi^2_k$ and $Z_{n+1} \sim N(0,1)$ independent of $\mathcal F_n$."]),
+        corroborated_by=["E[sigma_n^2]", "Var[mu_n]", "E[log sigma_n^2]"],
+        process="gaussian",
+        source=("Alemohammad et al. (2024, ICLR), Self-Consuming Generative Models Go MAD, arXiv:2307.01850 "
+                "(sampling bias); exact moments as in theory.gaussian (keyword bias)"),
+    )
+
+
+SAMPLING_BIAS = _sampling_bias()
+
+
+# kernel density chains (Kazdan et al.; Fu et al.)
+kap = sp.Symbol(r"\kappa", positive=True)
+hh = sp.Symbol("h", positive=True)
+
+
+def _kde():
+    from sympy.stats import Uniform
+
+    tt = sp.Symbol("t", integer=True, nonnegative=True)
+    N = _Np
+    Dk, Vk = sp.Symbol("D", nonnegative=True), sp.Symbol("V", nonnegative=True)
+    qk, ak = sp.Symbol("q", positive=True), sp.Symbol("a", nonnegative=True)
+    eps_g, eps_u = Normal("varepsilon_G", 0, hh), Uniform("varepsilon_U", -hh, hh)
+    xs = sp.symbols("x_1:4", real=True)
+    A3, Q3 = sp.Add(*xs), sp.Add(*[x ** 2 for x in xs])
+    e1, e2 = sp.Symbol(r"\mathbb{E}\varepsilon", real=True), sp.Symbol(r"\mathbb{E}\varepsilon^2", positive=True)
+
+    def batch(NN, A2, QQ):
+        """(E (sum y)^2, E sum y^2) of n samples given stored sums (E y = A/N, E y^2 = Q/N + kappa)."""
+        return nb * (QQ / NN + kap) + nb * (nb - 1) * A2 / NN ** 2, nb * (QQ / NN + kap)
+
+    # replace, N = n: A^2 = n^2 D, Q = n (V + D)
+    a2r, qr = batch(nb, nb ** 2 * Dk, nb * (Vk + Dk))
+    D1, V1 = a2r / nb ** 2, qr / nb - a2r / nb ** 2
+    r = (nb - 1) / nb
+    Vt = (nb - 1) * kap + r ** tt * ((nb - 1) * sigma ** 2 / nb - (nb - 1) * kap)
+    # accumulate, N = (t+1) n: A^2 = N^2 a, Q = N q; the new batch is added to the stored points
+    Na = (tt + 1) * nb
+    a2b, qbt = batch(Na, Na ** 2 * ak, Na * qk)
+    a_next = (Na ** 2 * ak * (1 + 2 * nb / Na) + a2b) / (Na + nb) ** 2
+    q_next = (Na * qk + qbt) / (Na + nb)
+    claims = [
+        Claim("a", Ex(eps_g ** 2), "=", hh ** 2, [Step("=", hh ** 2, "sympy.stats")],
+              text=r"Gaussian kernel: $\kappa = h^2$ (and $\mathbb{E}\varepsilon = 0$)"),
+        Claim("b", Ex(eps_u ** 2), "=", hh ** 2 / 3, [Step("=", hh ** 2 / 3, "sympy.stats")],
+              text=r"top-hat kernel on $[-h, h]$: $\kappa = h^2/3$ (and $\mathbb{E}\varepsilon = 0$)"),
+        Claim("c", sp.Add(*[(x ** 2 + 2 * x * e1 + e2) for x in xs]) / 3, "=", Q3 / 3 + kap, [
+            Step("=", Q3 / 3 + kap, r"$\mathbb{E}\varepsilon = 0$, $\mathbb{E}\varepsilon^2 = \kappa$ (a), (b); "
+                                    r"algebra"),
+        ], text=r"a sample $y = x_U + \varepsilon$ with $U$ uniform on the $N$ stored points (here $N = 3$): "
+                r"$\mathbb{E}[y^2 \mid P] = \frac1N\sum_i \mathbb{E}(x_i + \varepsilon)^2 = Q/N + \kappa$; "
+                r"likewise $\mathbb{E}[y \mid P] = A/N$: only the kernel's variance enters"),
+        Claim("d", D1, "=", Dk + (Vk + kap) / nb, [
+            Step("=", Dk + (Vk + kap) / nb, r"$n$ iid samples: $\mathbb{E}(\sum y)^2 = n\mathbb{E}y^2 + "
+                                            r"n(n-1)(\mathbb{E}y)^2$; $N = n$; algebra"),
+        ], text=r"replace: $D = (m_t - \mu)^2$, $V = s_t^2$ of the stored points; "
+                r"$\mathbb{E}[D' \mid \cdot] = D + (V + \kappa)/n$, a random walk of the mean"),
+        Claim("e", V1, "=", (nb - 1) / nb * (Vk + kap), [
+            Step("=", (nb - 1) / nb * (Vk + kap), "algebra"),
+        ], text=r"replace: $\mathbb{E}[V' \mid \cdot] = \frac{n-1}{n}(V + \kappa)$"),
+        Claim("f", D1 + V1, "=", Dk + Vk + kap, [
+            Step("=", Dk + Vk + kap, "(d), (e)"),
+        ], text=r"replace: each generation adds the kernel variance to $\mathbb{E}s_t^2 + \mathbb{E}(m_t-\mu)^2$"),
+        Claim("g", (nb - 1) * sigma ** 2 / nb + sigma ** 2 / nb, "=", sigma ** 2, [
+            Step("=", sigma ** 2, "algebra"),
+        ], text=r"model 0 stores $n$ real points: $\mathbb{E}s_0^2 + \mathbb{E}(m_0-\mu)^2 = \sigma^2$"),
+        Claim("h", sp.Symbol(r"\mathbb{E}s_t^2 + \mathbb{E}(m_t-\mu)^2"), "=", sigma ** 2 + tt * kap, [
+            Step("=", sigma ** 2 + tt * kap, r"induction on $t$ with the tower property: (f), (g)",
+                 rule=by_claims("induction on t", "f", "g")),
+        ], text=r"the identity $\mathbb{E}s_t^2 + \mathbb{E}(m_t-\mu)^2 = \sigma^2 + t\kappa$ "
+                r"($= \sigma^2 + th^2$ for the Gaussian kernel)"),
+        Claim("i", Vt.subs(tt, tt + 1), "=", (nb - 1) / nb * (Vt + kap), [
+            Step("=", (nb - 1) / nb * (Vt + kap), "algebra"),
+        ], text=r"the closed form $\mathbb{E}s_t^2 = (n-1)\kappa + (\frac{n-1}{n})^t(\frac{n-1}{n}\sigma^2 - "
+                r"(n-1)\kappa)$ satisfies (e) ..."),
+        Claim("j", Vt.subs(tt, 0), "=", (nb - 1) * sigma ** 2 / nb, [
+            Step("=", (nb - 1) * sigma ** 2 / nb, "algebra"),
+        ], text=r"... and the initial value: the variance inflates to $(n-1)\kappa$ (the KDE's own variance "
+                r"$s_t^2 + \kappa \to n\kappa$) instead of collapsing, while $\mathbb{E}(m_t - \mu)^2 = "
+                r"\sigma^2 + t\kappa - \mathbb{E}s_t^2$ grows linearly"),
+        Claim("k", q_next, "=", qk + kap / (tt + 2), [
+            Step("=", qk + kap / (tt + 2), r"$N = (t+1)n$ points, the batch is added; algebra"),
+        ], text=r"accumulate: $q_t = \mathbb{E}Q_t/N_t = \mathbb{E}s_t^2 + \mathbb{E}(m_t-\mu)^2$ grows by "
+                r"$\kappa/(t+2)$"),
+        Claim("l", (sigma ** 2 + kap * (sp.harmonic(tt + 2) - 1)) - (sigma ** 2 + kap * (sp.harmonic(tt + 1) - 1)),
+              "=", kap / (tt + 2), [
+                  Step("=", kap / (tt + 2), "harmonic numbers (expand_func)"),
+              ], text=r"so $q_t = \sigma^2 + \kappa(H_{t+1} - 1)$ ($q_0 = \sigma^2$): logarithmic growth"),
+        Claim("m", a_next, "=", ak * (1 - 1 / ((tt + 2) ** 2 * nb)) + (qk + kap) / ((tt + 2) ** 2 * nb), [
+            Step("=", ak * (1 - 1 / ((tt + 2) ** 2 * nb)) + (qk + kap) / ((tt + 2) ** 2 * nb),
+                 r"$\mathbb{E}[A'^2 \mid \cdot] = A^2 + 2nA^2/N + \mathbb{E}(\sum y)^2$; algebra"),
+        ], text=r"accumulate: the mean error $a_t = \mathbb{E}(m_t-\mu)^2$; its increments are "
+                r"$O(\log t/t^2)$, so it converges"),
+    ]
+    return Theorem(
+        name="kde_chain",
+        title="Kernel density chains: variance inflation and the identity of the replace chain",
+        statement=(r"A kernel density estimate with fixed bandwidth, refitted on $n$ of its own samples (replace) "
+                   r"or on all samples so far (accumulate), has $\mathbb{E}s_t^2 + \mathbb{E}(m_t-\mu)^2 = "
+                   r"\sigma^2 + t\kappa$ (replace) and $\sigma^2 + \kappa(H_{t+1}-1)$ (accumulate), with "
+                   r"$\kappa = h^2$ for the Gaussian and $h^2/3$ for the top-hat kernel; under replace the variance "
+                   r"inflates to $(n-1)\kappa$ and the mean performs a random walk."),
+        assumptions=[Assume(nb, r"$n \ge 2$"), Assume(kap, r"$\kappa > 0$, the kernel variance"), ASSUME_SIGMA],
+        claims=claims,
+        notation=[Notation(e1, lambda: sp.Integer(0), r"$\mathbb{E}\varepsilon = 0$ (a), (b)"),
+                  Notation(e2, lambda: kap, r"$\mathbb{E}\varepsilon^2 = \kappa$ (a), (b)")],
+        corroborated_by=["E[s_t^2] (kde)", "E[(m_t-mu)^2] (kde)", "E[s_t^2]+E[(m_t-mu)^2] (kde)",
+                         "only the kernel variance enters (kde)"],
+        process="mitigation",
+        source=("Kazdan et al. (2024), arXiv:2410.16713 (KDEs under replace and accumulate); Fu et al. (2024, ICML), "
+                "Towards Theoretical Understandings of Self-Consuming Generative Models, arXiv:2402.11778; exact "
+                "moments as in theory.mitigation.kde"),
+    )
+
+
+KDE_CHAIN = _kde()
+
+#: The theorems of the remedies of issue 13.
+REMEDY_THEOREMS = (ACCUMULATE_SUBSAMPLE, ACCUMULATE_SUBSAMPLE_LIMITS, WEIGHTED_FRESH_DATA, SAMPLING_BIAS, KDE_CHAIN)
+
 #: The mitigation theorems in document order.
-THEOREMS = (MIXING_UNBIASED, MIXING_MLE, MIXING_DISCRETE, ACCUMULATION)
+THEOREMS = (MIXING_UNBIASED, MIXING_MLE, MIXING_DISCRETE, ACCUMULATION) + REMEDY_THEOREMS

@@ -22,6 +22,10 @@ Theorem :data:`WISHART` proves :math:`E[\det\Sigma_n] = \det\Sigma\,\rho^n`,
 the log-determinant drift :math:`\sum_i[\psi(\tfrac{M-i}{2}) + \log\tfrac{2}{M-1}] < 0`
 (Jensen), hence :math:`\det\Sigma_n \to 0` almost surely; :math:`E[\Sigma_n] = \Sigma`;
 and :math:`E\|\mu_n - \mu\|^2 = n\operatorname{tr}\Sigma/M \to \infty`.
+Theorem :data:`MULTIVARIATE_SAMPLING_BIAS` does the same when every generation samples from
+:math:`N(\mu_n, \lambda\Sigma_n)`, :math:`\lambda < 1` (Alemohammad et al. 2024):
+:math:`E[\Sigma_n] = \lambda^n\Sigma`, the log-determinant drift gains :math:`d\log\lambda` and the mean
+freezes, :math:`E\|\mu_n - \mu\|^2 \le \lambda\operatorname{tr}\Sigma/(M(1-\lambda))`.
 
 The degrees of freedom :math:`k_i = M - i` are kept as the positive symbols
 :math:`k_i` while expectations are taken (so that :mod:`sympy.stats` knows the
@@ -228,5 +232,135 @@ def _wishart():
 
 WISHART = _wishart()
 
+
+# ----------------------------------------------------------------------------- sampling bias
+lam = sp.Symbol(r"\lambda", positive=True)
+_u = sp.Symbol("u", positive=True)
+
+
+def _bartlett_det_biased(lhs, rhs):
+    return lhs == Ex(G(n + 1), F) and rhs == Ex(G(n) * lam ** d * sp.Product(X_i / (M - 1), (i, 1, d)), F)
+
+
+def _log_det_biased(lhs, rhs):
+    return lhs == Ex(LG(n + 1), F) and rhs == Ex(LG(n) + d * sp.log(lam) + sp.Sum(sp.log(X_i / (M - 1)), (i, 1, d)), F)
+
+
+def _sampling_bias():
+    walk = lam * tr0 * (1 - lam ** n) / (M * (1 - lam))
+    claims = [
+        Claim("a", Ex(G(n + 1), F), "=", lam ** d * G(n) * RHO, [
+            Step("=", Ex(G(n) * lam ** d * sp.Product(X_i / (M - 1), (i, 1, d)), F),
+                 r"Bartlett for $\mathrm{Wishart}_d(M-1, \lambda\Sigma_n)$: $\det\Sigma_{n+1} = "
+                 r"\lambda^d\det\Sigma_n\prod_i A_{ii}^2/(M-1)^d$ (definition of the model)",
+                 rule=instance_of("definition of the model (Bartlett decomposition)", _bartlett_det_biased)),
+            Step("=", G(n) * lam ** d * sp.Product(Ex(X_i / (M - 1), F), (i, 1, d)),
+                 r"$\det\Sigma_n$ is $\mathcal F_n$-measurable; the $X_i$ are independent of each other and of "
+                 r"$\mathcal F_n$", rule=instance_of("expectation of a product of independent factors",
+                                                      _independent_product)),
+            Step("=", lam ** d * G(n) * RHO, r"$\mathbb{E}[\chi^2_{k}] = k$ (sympy.stats)"),
+        ], text=r"one refit multiplies the expected determinant by $\lambda^d\rho$"),
+        Claim("b", Ex(G(n)), "=", det0 * (lam ** d * RHO) ** n, [
+            Step("=", Ex(Ex(G(n + 1), F)), "tower property", rule=TOWER),
+            Step("=", lam ** d * RHO * Ex(G(n)), "(a) and linearity"),
+            Step("=", det0 * (lam ** d * RHO) ** (n + 1), "induction hypothesis"),
+        ], text=r"$\mathbb{E}[\det\Sigma_n] = \det\Sigma\,(\lambda^d\prod_{i=1}^d (M-i)/(M-1))^n$", induction=n),
+        Claim("c0", Ex(LG(n + 1), F), "=", LG(n) + d * sp.log(lam) + DRIFT, [
+            Step("=", Ex(LG(n) + d * sp.log(lam) + sp.Sum(sp.log(X_i / (M - 1)), (i, 1, d)), F),
+                 r"definition of the model: the log of the Bartlett product, $\log\det(\lambda\Sigma_n) = "
+                 r"d\log\lambda + \log\det\Sigma_n$",
+                 rule=instance_of("definition of the model (log of the Bartlett product)", _log_det_biased)),
+            Step("=", LG(n) + d * sp.log(lam) + DRIFT,
+                 r"$\log\det\Sigma_n$ is $\mathcal F_n$-measurable; $\mathbb{E}[\log\chi^2_k] = \psi(k/2) + \log 2$ "
+                 r"(sympy.stats)"),
+        ], text=r"one refit moves the log-determinant by $d\log\lambda$ plus the unbiased-sampling drift"),
+        Claim("c", Ex(LG(n)), "=", sp.log(det0) + n * (d * sp.log(lam) + DRIFT), [
+            Step("=", Ex(Ex(LG(n + 1), F)), "tower property", rule=TOWER),
+            Step("=", Ex(LG(n)) + d * sp.log(lam) + DRIFT, "(c0) and linearity"),
+            Step("=", sp.log(det0) + (n + 1) * (d * sp.log(lam) + DRIFT), "induction hypothesis"),
+        ], text=r"the log-determinant drift gains $d\log\lambda$ per generation", induction=n),
+        Claim("d", Ex(X_i + sp.Sum(N_il ** 2, (ll, 1, i - 1))), "=", M - 1, [
+            Step("=", KD(i) + i - 1, r"$\mathbb{E}[\chi^2_{k_i}] = k_i$, $\mathbb{E}[A_{il}^2] = 1$ (sympy.stats)"),
+            Step("=", M - 1, r"$k_i = M - i$"),
+        ], text=r"diagonal of $\mathbb{E}[AA^\top]$: $(AA^\top)_{ii} = A_{ii}^2 + \sum_{l<i} A_{il}^2$"),
+        Claim("e", Ex(sp.Sum(N_il * N_jl, (ll, 1, jj - 1)) + N_ij * sp.sqrt(X_j)), "=", 0, [
+            Step("=", sp.Sum(Ex(N_il) * Ex(N_jl), (ll, 1, jj - 1)) + Ex(N_ij) * Ex(sp.sqrt(X_j)),
+                 "linearity; independence of the Bartlett entries"),
+            Step("=", 0, r"$\mathbb{E}[A_{il}] = 0$ (sympy.stats)"),
+        ], text=r"off-diagonal ($i > j$): so $\mathbb{E}[AA^\top] = (M-1)I$"),
+        Claim("f", Ex(Sig(n + 1), F), "=", lam * Sig(n), [
+            Step("=", lam * Sig(n), r"$\mathbb{E}[\lambda L_nAA^\top L_n^\top \mid \mathcal F_n]/(M-1) = "
+                                    r"\lambda L_n\mathbb{E}[AA^\top]L_n^\top/(M-1) = \lambda\Sigma_n$",
+                 rule=by_claims("linearity of expectation, L_n F_n-measurable, E[AA^T] = (M-1) I", "d", "e")),
+        ], text=r"$\mathbb{E}[\Sigma_n] = \lambda^n\Sigma$: no martingale any more"),
+        Claim("g", Ex(T(n)), "=", tr0 * lam ** n, [
+            Step("=", tr0 * lam ** n, r"trace of (f), tower property and induction on $n$",
+                 rule=by_claims("linearity of the trace; tower property; induction", "f")),
+        ], text=r"$\mathbb{E}[\operatorname{tr}\Sigma_n] = \lambda^n\operatorname{tr}\Sigma$"),
+        Claim("h", Ex(Z_a ** 2) + Ex(Z_a * Z_b), "=", 1, [
+            Step("=", 1, r"$Z_a, Z_b$ independent $N(0,1)$ (sympy.stats)"),
+        ], text=r"$\mathbb{E}[ZZ^\top] = I$"),
+        Claim("i", Ex(E2(n + 1), F), "=", E2(n) + lam * T(n) / M, [
+            Step("=", E2(n) + lam * T(n) / M,
+                 r"$e_{n+1} = \|\mu_n - \mu + \sqrt\lambda L_nZ/\sqrt M\|^2$; $\mathbb{E}[Z] = 0$, "
+                 r"$\mathbb{E}[Z^\top L_n^\top L_n Z] = \operatorname{tr}\Sigma_n$ by (h)",
+                 rule=by_claims("expectation of a quadratic form, E[Z Z^T] = I", "h")),
+        ], text=r"the steps of the fitted mean have covariance $\lambda\Sigma_n/M$"),
+        Claim("j", Ex(E2(n)), "=", walk, [
+            Step("=", Ex(Ex(E2(n + 1), F)), "tower property", rule=TOWER),
+            Step("=", Ex(E2(n)) + lam * Ex(T(n)) / M, "(i) and linearity"),
+            Step("=", walk.subs(n, n + 1), "induction hypothesis and (g); algebra"),
+        ], text=(r"$\mathbb{E}\|\mu_n - \mu\|^2 = "
+                 r"\frac{\lambda\operatorname{tr}\Sigma}{M}\frac{1-\lambda^n}{1-\lambda}$"), induction=n),
+        Claim("k", walk, "<=", lam * tr0 / (M * (1 - lam)), [
+            Step("<=", lam * tr0 / (M * (1 - lam)), r"$0 < \lambda^n \le 1$",
+                 bounds=[Bound(lam ** n, "(0,1]", "hypothesis on lambda")]),
+        ], text=r"the random walk of the mean freezes: bounded uniformly in $n$ (it grows like "
+                r"$n\operatorname{tr}\Sigma/M$ at $\lambda = 1$)"),
+    ]
+    return Theorem(
+        name="multivariate_sampling_bias",
+        title="Multivariate sampling bias: the covariance collapses in expectation, the mean freezes",
+        statement=(r"If every generation samples $M \ge d+1$ points from $N(\mu_n, \lambda\Sigma_n)$, "
+                   r"$0 < \lambda < 1$, and refits the sample mean and the unbiased covariance, then "
+                   r"$\mathbb{E}[\Sigma_n] = \lambda^n\Sigma$, $\mathbb{E}[\det\Sigma_n] = \det\Sigma\,"
+                   r"(\lambda^d\prod_{i=1}^d (M-i)/(M-1))^n$, $\mathbb{E}[\log\det\Sigma_n] = \log\det\Sigma + "
+                   r"n[d\log\lambda + \sum_{i=1}^d(\psi(\frac{M-i}{2}) + \log\frac{2}{M-1})]$ and "
+                   r"$\mathbb{E}\|\mu_n - \mu\|^2 = \frac{\lambda\operatorname{tr}\Sigma}{M}\frac{1-\lambda^n}"
+                   r"{1-\lambda} \le \frac{\lambda\operatorname{tr}\Sigma}{M(1-\lambda)}$ (the MLE multiplies "
+                   r"every first moment by $((M-1)/M)^n$ as without bias).  For $d = 1$ this is the theorem "
+                   r"sampling_bias."),
+        assumptions=[Assume(KD(i), r"$k_i = M - i \ge 1$ for $1 \le i \le d$ (kept as a positive symbol for "
+                                   r"sympy.stats, replaced by $M - i$ for the checks)", _encode_k),
+                     Assume(M, r"$M \ge d + 1$ is an integer (encoded for sympy as $M = m + 2$)", _m + 2),
+                     Assume(lam, r"$0 < \lambda < 1$ (encoded as $\lambda = 1/(1+u)$, $u > 0$)", 1 / (1 + _u)),
+                     Assume(d, r"$d \ge 1$ is an integer (the dimension)"),
+                     Assume(n, r"$n \ge 0$ is an integer (the generation)")],
+        claims=claims,
+        model=Model(
+            index=n,
+            transition={LG(n + 1): LG(n) + d * sp.log(lam) + sp.Sum(sp.log(X_i / (M - 1)), (i, 1, d))},
+            initial={G(0): det0, LG(0): sp.log(det0), T(0): tr0, E2(0): sp.Integer(0)},
+            given=F,
+            text=[r"Generation $n+1$ is fitted to $M$ samples of $N(\mu_n, \lambda\Sigma_n)$; "
+                  r"$\Sigma_n = L_nL_n^\top$.",
+                  r"Bartlett: $\Sigma_{n+1} = \lambda L_nAA^\top L_n^\top/(M-1)$ with $A$ as in the theorem "
+                  r"multivariate_unbiased, independent of the past $\mathcal F_n$.",
+                  r"Hence $\log\det\Sigma_{n+1} = \log\det\Sigma_n + d\log\lambda + \sum_{i=1}^d\log(X_i/(M-1))$, "
+                  r"and $\mu_{n+1} = \mu_n + \sqrt\lambda L_nZ/\sqrt M$, $Z \sim N(0, I_d)$ independent of $A$ and "
+                  r"$\mathcal F_n$; $e_n = \|\mu_n - \mu\|^2$, $e_0 = 0$."]),
+        corroborated_by=["E[det Sigma_n]/det Sigma", "E[log det Sigma_n]", "E[tr Sigma_n]", "E[|mu_n-mu|^2]"],
+        process="multivariate",
+        source="Alemohammad et al. (2024, ICLR), Self-Consuming Generative Models Go MAD, arXiv:2307.01850 "
+               "(sampling bias); Bartlett decomposition: Muirhead (1982), ch. 3; exact moments as in "
+               "theory.multivariate (keyword bias)",
+        remarks=[r"With $\lambda < 1$ even the unbiased estimator loses its martingale: the covariance collapses "
+                 r"in expectation ((f), (g)), the log-determinant drifts faster by $d\log\lambda$ per generation "
+                 r"(c), and the mean stops wandering ((j), (k))."],
+    )
+
+
+MULTIVARIATE_SAMPLING_BIAS = _sampling_bias()
+
 #: The multivariate theorems in document order.
-THEOREMS = (WISHART,)
+THEOREMS = (WISHART, MULTIVARIATE_SAMPLING_BIAS)

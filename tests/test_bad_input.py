@@ -212,6 +212,45 @@ kinds(tmv.w2_squared_limit, dict(d=2, M=4), d=(0, NAN), M=(2, 1), Sigma=(np.eye(
 kinds(tmv.log_det_cdf, dict(MV, y=0.0), y=(NAN, INF, True), n=(-1,), d=(0,), M=(2,), Sigma=(np.eye(3),))
 kinds(tmv.median_log_det, dict(MV), n=(-1, NAN), d=(0,), M=(2,), Sigma=(-1.0,), estimator=("x",))
 
+# ---------------------------------------------------------------- sampling bias lambda in (0, 1] (issue 13)
+BAD_BIAS = (0.0, -0.5, 1.5, NAN, INF, True, "0.5", None)
+for f in (tg.variance_moment, tg.expected_variance, tg.variance_of_variance, tg.expected_std, tg.expected_log_variance,
+          tg.mean_variance, tg.expected_w2_squared, tg.median_variance_asymptotic, tg.median_variance):
+    bad(f, dict(G), "bias", BAD_BIAS)
+bad(tg.log_variance_cumulant, dict(G, order=1), "bias", BAD_BIAS)
+bad(tg.w2_squared_limit, dict(M=5), "bias", BAD_BIAS)
+bad(tg.variance_cdf, dict(x=0.5, n=2, M=5), "bias", BAD_BIAS)
+for f in (tmv.expected_covariance, tmv.expected_trace, tmv.expected_det, tmv.variance_of_det, tmv.expected_log_det,
+          tmv.variance_of_log_det, tmv.trace_second_moments, tmv.expected_trace_of_square, tmv.expected_squared_trace,
+          tmv.variance_of_trace, tmv.mean_squared_displacement, tmv.fidelity_bounds, tmv.w2_squared_bounds,
+          tmv.median_log_det):
+    bad(f, dict(MV), "bias", BAD_BIAS)
+bad(tmv.det_moment, dict(MV, r=1), "bias", BAD_BIAS)
+bad(tmv.log_det_cumulant, dict(MV, order=1), "bias", BAD_BIAS)
+bad(tmv.lyapunov_exponent, dict(i=1, M=4), "bias", BAD_BIAS)
+bad(tmv.w2_squared_limit, dict(d=2, M=4), "bias", BAD_BIAS)
+bad(tmv.log_det_cdf, dict(MV, y=0.0), "bias", BAD_BIAS)
+
+# ============================================================================= theory.mitigation remedies (issue 13)
+SUB = dict(t=3, n=4)
+for f in (tm.accumulate_subsample_moments, tm.workflow_moments):
+    kinds(f, SUB, t=BAD_GENERATION, n=(1, 0, NAN, 2.5, True, "4"), estimator=BAD_ESTIMATOR[:3],
+          sigma2=BAD_POSITIVE[:5])
+kinds(tm.accumulate_subsample_moments_path, dict(generations=3, n=4), generations=BAD_GENERATION[:5],
+      n=(1, NAN, 2.5), estimator=("x",), sigma2=(0.0, NAN))
+kinds(tm.accumulate_subsample_recursion, dict(t=1, n=4), t=(0, -1, NAN, 1.5), n=(1, NAN), estimator=("x",))
+kinds(tm.accumulate_subsample_limit, dict(n=4), n=(1, NAN, 2.5, True), estimator=("x",), sigma2=(0.0, -1.0, NAN))
+kinds(tm.accumulate_subsample_growth, dict(n=4), n=(1, NAN, 2.5), sigma2=(0.0, NAN))
+W_ = dict(t=3, n=4, m=3, w=0.5)
+kinds(tm.weighted_fresh_data_moments, W_, t=(-1, NAN, 1.5, True, "2"), n=(1, NAN, 2.5), m=(1, NAN, 2.5),
+      w=(-0.1, 1.1, NAN, INF, True, "0.5", None), sigma2=BAD_POSITIVE[:5])
+kinds(tm.optimal_real_weight, dict(k=1.0), k=(0.0, -1.0, NAN, INF, True, "1", None))
+kinds(tm.weighted_variance_error_threshold, dict(m=3), m=(1, 0, NAN, 2.5, True))
+KDE = dict(t=2, n=4, h2=0.5)
+for f in (tm.kde_chain_moments, tm.kde_second_moment):
+    kinds(f, KDE, t=BAD_GENERATION[:5], n=(1, 0, NAN, 2.5, True), h2=(0.0, -1.0, NAN, INF, True, "1", None),
+          workflow=("accumulate-subsample", "", None, 1), kernel=("epanechnikov", None, 1), sigma2=BAD_POSITIVE[:5])
+
 # ============================================================================= theory.approximation (others edit it)
 # (theory.truncation, theory.mixture, theory.expressivity; a mixture is one argument: a Mixture or a triple)
 kinds(ta.truncated_normal_raw_moment, dict(k=2, a=-1.0, b=1.0), k=(-1, 1.5, NAN, 21), a=(NAN,), b=(NAN,))
@@ -293,12 +332,25 @@ kinds(nm.discrete_law, dict(n=2, alpha=0.25, M=4, p=0.5), n=(0, -1, NAN, 1.5, Tr
 kinds(nm.verification_checks, dict(chains=10, seed=1, progress=False), chains=(1, 0, 2.5, NAN, True, nm.MAX_CHAINS + 1),
       seed=BAD_SEED)
 
+bad(ng.simulate, SIM, "bias", BAD_BIAS)
+kinds(nm.simulate_accumulate_subsample, dict(n=3, generations=2, chains=10, seed=1), n=(1, 0, NAN, 2.5, True),
+      generations=BAD_GENERATION[:5], chains=(0, NAN, 1.5, True), estimator=("x", None), sigma2=(0.0, -1.0, NAN),
+      mu=(NAN, INF), seed=(-1,), snapshots=([3], [-1]))
+kinds(nm.simulate_weighted_fresh_data, dict(n=3, m=3, w=0.5, generations=2, chains=10, seed=1),
+      n=(1, NAN, 2.5, True), m=(1, NAN, 2.5), w=(-0.1, 1.1, NAN, INF, True, None), generations=(-1, NAN, 1.5),
+      chains=(0, NAN), sigma2=(0.0, -1.0, NAN), mu=(NAN, INF), seed=(-1,))
+kinds(nm.simulate_kde_chain, dict(n=3, generations=2, chains=10, h2=0.5, seed=1), n=(1, NAN, 2.5, True),
+      h2=(0.0, -1.0, NAN, INF, True, None), workflow=("accumulate-subsample", None), kernel=("epanechnikov", None),
+      generations=(-1, NAN, 1.5), chains=(0, NAN), sigma2=(0.0, NAN), mu=(NAN, INF), seed=(-1,))
+
 # ============================================================================= numerics.multivariate
 MSIM = dict(d=2, M=4, generations=2, chains=10, seed=1)
 kinds(nmv.simulate, MSIM, d=(0, -1, NAN, 1.5, True), M=(1, 2, NAN, 2.5, True), generations=BAD_GENERATION[:5],
       chains=(0, -1, NAN, 1.5, True), Sigma=S_BAD + (sp.Symbol("s2"),), mu=([0.0], [NAN, 0.0], [[0.0, 0.0]], ["a", "b"], [INF, 0.0]),
       estimator=BAD_ESTIMATOR[:3], method=("fast",), seed=(-1, 1.5), record=([3], [-1], 2), snapshots=([3], [1.5], 2),
       quantiles=([1.5], [NAN], [[0.5]], ["a"], None), workers=(0, 1.5))
+bad(nmv.simulate, MSIM, "bias", BAD_BIAS)
+bad(nmv.simulate, dict(MSIM, method="naive"), "bias", BAD_BIAS[:3])
 kinds(nmv.verification_checks, dict(chains=10, seed=1, progress=False),
       chains=(1, 0, 2.5, NAN, True, nmv.MAX_CHAINS + 1),
       seed=BAD_SEED)

@@ -174,3 +174,52 @@ def test_variance_underflow_keeps_an_exact_log_variance():
     lv = run.statistic("log_variance", 3000)
     assert np.all(np.isfinite(lv)) and np.median(lv) < -3000
     assert run.summaries["variance"].quantiles[0, 0] == 0.0  # exp underflows only in the derived value
+
+
+# ----------------------------------------------------------------------------- sampling bias (issue 13)
+LAM = 0.7
+
+
+@pytest.fixture(scope="module")
+def run_biased():
+    return ng.simulate(5, 10, 100_000, bias=LAM, seed=SEED + 7, record=(), snapshots=(1, 5, 10), quantiles=())
+
+
+@pytest.mark.parametrize("n", [1, 5, 10])
+def test_biased_sampling_agrees_with_theory(run_biased, n):
+    rows = ng.checks_for_run(run_biased, n)
+    assert [r for r in rows if r.status == ck.DISAGREE] == []
+    assert all(r.params["bias"] == LAM for r in rows)
+    assert {"E[sigma_n]", "E[log sigma_n^2]", "median[sigma_n^2]", "Var[mu_n]"} <= {
+        r.quantity for r in rows if r.status == ck.AGREE}
+
+
+@pytest.mark.parametrize("quantity, wrong", [
+    ("Var[mu_n]", lambda n, M, e: sum(LAM ** j for j in range(n)) / M),  # the lambda of the last sampling forgotten
+    ("E[sigma_n^2]", lambda n, M, e: 1.0),  # the unbiased refit's martingale, ignoring the biased sampler
+    ("E[log sigma_n^2]", lambda n, M, e: th.expected_log_variance(n, M)),  # without n log(lambda)
+])
+def test_checker_catches_a_formula_without_the_bias(run_biased, quantity, wrong):
+    bad = {r.quantity: r for r in ng.checks_for_run(run_biased, 5, formulas={quantity: wrong})}
+    assert bad[quantity].status == ck.DISAGREE, bad[quantity]
+
+
+def test_biased_naive_sampler_agrees():
+    run = ng.simulate(4, 5, 30_000, bias=0.6, method="naive", seed=SEED + 8, record=(), snapshots=(5,), quantiles=())
+    assert [r for r in ng.checks_for_run(run, 5) if r.status == ck.DISAGREE] == []
+
+
+def test_bias_one_is_bit_identical_and_workers_do_not_matter():
+    a = ng.simulate(5, 6, 40_000, seed=3, record=(6,), quantiles=())
+    b = ng.simulate(5, 6, 40_000, seed=3, record=(6,), quantiles=(), bias=1.0)
+    assert np.array_equal(a.final_log_variance, b.final_log_variance) and np.array_equal(a.final_mean, b.final_mean)
+    c = ng.simulate(5, 6, 40_000, seed=3, record=(6,), quantiles=(), bias=0.8, workers=2)
+    d = ng.simulate(5, 6, 40_000, seed=3, record=(6,), quantiles=(), bias=0.8)
+    assert np.array_equal(c.final_log_variance, d.final_log_variance)
+    assert np.allclose(c.final_log_variance, a.final_log_variance + 6 * math.log(0.8))  # same draws, scaled
+
+
+@pytest.mark.parametrize("bad", [0, -1, 1.5, float("nan")])
+def test_bias_outside_zero_one_is_refused_by_the_simulator(bad):
+    with pytest.raises(ValueError, match="bias"):
+        ng.simulate(5, 3, 10, bias=bad)

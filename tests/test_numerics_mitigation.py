@@ -172,3 +172,156 @@ def test_variance_underflow_is_an_exact_log_variance():
     run = nm.simulate_mixing(0.0, 2, 3000, 100, seed=1, record=(), snapshots=(3000,))
     lv = run.statistic("log_variance", 3000)
     assert np.all(np.isfinite(lv)) and np.median(lv) < -3000
+
+
+# ----------------------------------------------------------------------------- remedies of issue 13
+@pytest.fixture(scope="module")
+def run_sub():
+    return nm.simulate_accumulate_subsample(3, 8, 30_000, seed=SEED + 3, record=(), snapshots=(1, 2, 8))
+
+
+@pytest.fixture(scope="module")
+def run_sub_unbiased():
+    return nm.simulate_accumulate_subsample(4, 6, 20_000, estimator="unbiased", seed=SEED + 4, record=(),
+                                            snapshots=(2, 6))
+
+
+@pytest.fixture(scope="module")
+def run_weighted():
+    return nm.simulate_weighted_fresh_data(10, 5, 0.7, 8, 50_000, seed=SEED + 5, record=(), snapshots=(1, 2, 8))
+
+
+@pytest.fixture(scope="module")
+def run_kde():
+    return nm.simulate_kde_chain(4, 9, 30_000, h2=0.6, kernel="tophat", seed=SEED + 6, record=(), snapshots=(1, 3, 9))
+
+
+@pytest.fixture(scope="module")
+def run_kde_acc():
+    return nm.simulate_kde_chain(3, 8, 20_000, h2=1.0, workflow="accumulate", seed=SEED + 7, record=(),
+                                 snapshots=(2, 8))
+
+
+def _no_disagreement(rows, at_least):
+    assert not [r for r in rows if r.status == ck.DISAGREE], [r for r in rows if r.status == ck.DISAGREE]
+    assert sum(r.status == ck.AGREE for r in rows) >= at_least
+
+
+@pytest.mark.parametrize("n", [1, 2, 8])
+def test_accumulate_subsample_agrees(run_sub, n):
+    rows = nm.checks_for_run(run_sub, n)
+    _no_disagreement(rows, 4)
+    assert "E[sigma_t^2]+E[(mu_t-mu)^2] = sigma^2 (accumulate-subsample, MLE)" in {r.quantity for r in rows}
+
+
+@pytest.mark.parametrize("n", [2, 6])
+def test_accumulate_subsample_unbiased_agrees(run_sub_unbiased, n):
+    _no_disagreement(nm.checks_for_run(run_sub_unbiased, n), 3)
+
+
+@pytest.mark.parametrize("n", [1, 2, 8])
+def test_weighted_agrees(run_weighted, n):
+    _no_disagreement(nm.checks_for_run(run_weighted, n), 3)
+
+
+@pytest.mark.parametrize("n", [1, 3, 9])
+def test_kde_agrees(run_kde, n):
+    _no_disagreement(nm.checks_for_run(run_kde, n), 3)
+
+
+@pytest.mark.parametrize("n", [2, 8])
+def test_kde_accumulate_agrees(run_kde_acc, n):
+    _no_disagreement(nm.checks_for_run(run_kde_acc, n), 3)
+
+
+def _bootstrap_subsample(t, n, est):
+    """E sigma_t^2 if the subset were drawn WITH replacement (pair probability k(k-1)/N^2): the tempting error."""
+    N, a2, q, v = n, float(n), float(n), 1.0
+    for s in range(1, t + 1):
+        c = n if est == "mle" else n - 1
+        es2 = a2 if s == 1 else n * q / N + n * (n - 1) * a2 / N ** 2
+        emu2, v = es2 / n ** 2, (n * q / N - es2 / n) / c if s > 1 else (q - a2 / n) / c
+        a2, q, N = a2 + 2 * n * a2 / N + n * n * emu2 + n * v, q + n * (emu2 + v), N + n
+    return v
+
+
+WRONG_REMEDY = [
+    ("run_sub", 2, "E[sigma_t^2] (accumulate-subsample)", lambda t, n, e: _bootstrap_subsample(t, n, e)),
+    ("run_sub", 2, "E[sigma_t^2] (accumulate-subsample)",  # accumulate's value: the whole pool instead of a subset
+     lambda t, n, e: th.accumulate_moments(t, n, estimator=e).variance),
+    ("run_sub", 8, "E[(mu_t-mu)^2] (accumulate-subsample)", lambda t, n, e: 1 - th.accumulate_subsample_moments(
+        t, n, estimator=e).variance * n / (n - 1)),  # the pool's S^2 taken for the fitted variance
+    ("run_weighted", 8, "E[(v_t-sigma^2)^2] (weighted)",  # forgets the (m+1)/(m-1) noise of the synthetic variance
+     lambda t, n, m, w: _weighted_without_factor(t, n, m, w)),
+    ("run_weighted", 8, "E[(mu_t-mu)^2] (weighted)",  # w on the synthetic data instead of the real data
+     lambda t, n, m, w: th.weighted_fresh_data_moments(t, n, m, 1 - w).mean_error),
+    ("run_kde", 9, "E[s_t^2]+E[(m_t-mu)^2] (kde)",  # the top-hat's kernel variance taken as h^2 instead of h^2/3
+     lambda t, n, h2, wf, k: th.kde_second_moment(t, n, h2=h2, workflow=wf)),
+    ("run_kde_acc", 8, "E[s_t^2]+E[(m_t-mu)^2] (kde)",  # replace's identity sigma^2 + t kappa under accumulate
+     lambda t, n, h2, wf, k: th.kde_second_moment(t, n, h2=h2, kernel=k)),
+]
+
+
+def _weighted_without_factor(t, n, m, w):
+    V = 2 / (n - 1)
+    for _ in range(t):
+        V = (1 - w) ** 2 * V + 2 * ((1 - w) ** 2 / (m - 1) + w ** 2 / (n - 1))
+    return V
+
+
+@pytest.mark.parametrize("fixture, n, quantity, wrong", WRONG_REMEDY,
+                         ids=[f"{q}-{i}" for i, (_, _, q, _) in enumerate(WRONG_REMEDY)])
+def test_wrong_remedy_formula_is_caught(request, fixture, n, quantity, wrong):
+    run = request.getfixturevalue(fixture)
+    right = {r.quantity: r for r in nm.checks_for_run(run, n)}
+    bad = {r.quantity: r for r in nm.checks_for_run(run, n, formulas={quantity: wrong})}
+    assert right[quantity].status == ck.AGREE
+    assert bad[quantity].status == ck.DISAGREE, bad[quantity]
+
+
+def test_floyd_subsets_are_uniform():
+    from numerics.mitigation import _uniform_subsets
+    rng = np.random.default_rng(3)
+    S = _uniform_subsets(rng, 60_000, 6, 3)
+    assert np.all(np.sort(S, axis=1)[:, 1:] != np.sort(S, axis=1)[:, :-1])  # distinct
+    codes = np.sort(S, axis=1) @ np.array([36, 6, 1])
+    counts = np.unique(codes, return_counts=True)[1]
+    assert counts.size == 20  # every 3-subset of 6 occurs ...
+    assert stats.chisquare(counts).pvalue > 1e-4  # ... equally often
+
+
+@pytest.mark.parametrize("make", [
+    lambda w: nm.simulate_accumulate_subsample(3, 5, 40_000, seed=9, record=(2, 5), workers=w),
+    lambda w: nm.simulate_weighted_fresh_data(4, 3, 0.3, 5, 40_000, seed=9, record=(2, 5), workers=w),
+    lambda w: nm.simulate_kde_chain(3, 5, 40_000, h2=0.5, workflow="accumulate", seed=9, record=(2, 5), workers=w),
+])
+def test_remedy_simulators_reproducible_for_any_workers(make):
+    a, b = make(1), make(2)
+    for name in ("variance", "mean_error_sq"):
+        assert np.array_equal(a.summaries[name].mean, b.summaries[name].mean)
+
+
+@pytest.mark.parametrize("call,param", [
+    (lambda: nm.simulate_accumulate_subsample(1, 3, 10), "n"),
+    (lambda: nm.simulate_accumulate_subsample(3, 3, 10, estimator="x"), "estimator"),
+    (lambda: nm.simulate_accumulate_subsample(10, 10 ** 6, 10 ** 5), "chains"),
+    (lambda: nm.simulate_weighted_fresh_data(3, 3, 1.5, 3, 10), "w"),
+    (lambda: nm.simulate_weighted_fresh_data(3, 3, -0.5, 3, 10), "w"),
+    (lambda: nm.simulate_weighted_fresh_data(3, 1, 0.5, 3, 10), "m"),
+    (lambda: nm.simulate_weighted_fresh_data(1, 3, 0.5, 3, 10), "n"),
+    (lambda: nm.simulate_kde_chain(3, 3, 10, h2=0), "h2"),
+    (lambda: nm.simulate_kde_chain(3, 3, 10, h2=1, workflow="subsample"), "workflow"),
+    (lambda: nm.simulate_kde_chain(3, 3, 10, h2=1, kernel="box"), "kernel"),
+    (lambda: nm.simulate_kde_chain(1, 3, 10, h2=1), "n"),
+])
+def test_remedy_bad_input_names_parameter(call, param):
+    with pytest.raises(ValueError, match=param):
+        call()
+
+
+def test_generation_zero_of_weighted_and_kde_runs_is_refused(run_weighted):
+    run = nm.simulate_weighted_fresh_data(3, 3, 0.5, 2, 100, seed=1, record=(), snapshots=(0, 2))
+    with pytest.raises(ValueError, match="n must be >= 1"):
+        nm.checks_for_run(run, 0)
+    with pytest.raises(ValueError, match="formulas"):
+        nm.checks_for_run(run_weighted, 2, formulas={"E[sigma_t^2] (accumulate-subsample)": lambda *a: 1.0})

@@ -154,3 +154,50 @@ def test_verification_checks_small_budget():
 def test_bad_input_names_parameter(kwargs, param):
     with pytest.raises(ValueError, match=param):
         nm.simulate(**kwargs)
+
+
+# ----------------------------------------------------------------------------- sampling bias (issue 13)
+@pytest.fixture(scope="module")
+def run_biased():
+    return nm.simulate(2, 5, 4, 20_000, Sigma=nm.example_sigma(2), bias=0.7, seed=SEED + 2, record=(),
+                       snapshots=(1, 4), quantiles=())
+
+
+@pytest.mark.parametrize("n", [1, 4])
+def test_sampling_bias_agrees_with_theory(run_biased, n):
+    rows = nm.checks_for_run(run_biased, n)
+    assert [r for r in rows if r.status == ck.DISAGREE] == []
+    agreeing = {r.quantity for r in rows if r.status == ck.AGREE}
+    assert {"E[log det Sigma_n]", "median[log det Sigma_n]", "E[|mu_n-mu|^2]"} <= agreeing
+    if n == 1:
+        assert {"E[tr Sigma_n]", "E[det Sigma_n]/det Sigma"} <= agreeing
+    assert all(r.params["bias"] == 0.7 for r in rows)
+
+
+# the formulas without the bias: the Monte Carlo of a biased run must reject them
+UNBIASED = {"E[log det Sigma_n]": lambda n, d, M, S, e: th.expected_log_det(n, d, M, Sigma=S, estimator=e),
+            "E[|mu_n-mu|^2]": lambda n, d, M, S, e: th.mean_squared_displacement(n, d, M, Sigma=S, estimator=e),
+            "E[tr Sigma_n]": lambda n, d, M, S, e: th.expected_trace(n, d, M, Sigma=S, estimator=e)}
+
+
+@pytest.mark.parametrize("quantity", sorted(UNBIASED))
+def test_bias_ignored_is_caught(run_biased, quantity):
+    row = {r.quantity: r for r in nm.checks_for_run(run_biased, 1, formulas={quantity: UNBIASED[quantity]})}
+    assert row[quantity].status == ck.DISAGREE, row[quantity]
+
+
+def test_biased_naive_sampler_and_bias_one():
+    kw = dict(record=(), snapshots=(3,), quantiles=())
+    naive = nm.simulate(2, 4, 3, 10_000, bias=0.7, method="naive", seed=SEED + 3, **kw)
+    rows = nm.checks_for_run(naive, 3)
+    assert not [r for r in rows if r.status == ck.DISAGREE]
+    assert {"E[log det Sigma_n]", "E[|mu_n-mu|^2]"} <= {r.quantity for r in rows if r.status == ck.AGREE}
+    # bias = 1 is the unbiased sampler bit for bit (both methods)
+    for method in METHODS_:
+        a = nm.simulate(2, 4, 3, 200, seed=5, method=method, **kw)
+        b = nm.simulate(2, 4, 3, 200, seed=5, method=method, bias=1.0, **kw)
+        np.testing.assert_array_equal(a.final_log_det, b.final_log_det)
+        np.testing.assert_array_equal(a.final_mean, b.final_mean)
+
+
+METHODS_ = ("exact", "naive")

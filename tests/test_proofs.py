@@ -24,7 +24,9 @@ def _by_name(results, name):
 # ----------------------------------------------------------------------------- every proof checks
 
 ALL_THEOREMS = ["gaussian_unbiased", "gaussian_mle", "gaussian_schedule", "discrete_wright_fisher",
-                "mixing_unbiased", "mixing_mle", "mixing_discrete", "accumulation", "multivariate_unbiased",
+                "mixing_unbiased", "mixing_mle", "mixing_discrete", "accumulation",
+                "accumulate_subsample", "accumulate_subsample_limits", "weighted_fresh_data", "sampling_bias",
+                "kde_chain", "multivariate_unbiased", "multivariate_sampling_bias",
                 "regression_replace", "regression_fixed_design", "regression_strong_collapse", "regression_minnorm",
                 "regression_weighted", "regression_subsample_infinite", "tails_hutter", "tails_generations",
                 "tails_forgetting"]

@@ -14,7 +14,9 @@ from proofs import multivariate as mv
 from proofs import report
 from proofs.core import FAILED, PROVED, Claim, Ex, Step, Theorem
 
-NAMES = ["mixing_unbiased", "mixing_mle", "mixing_discrete", "accumulation", "multivariate_unbiased"]
+NAMES = ["mixing_unbiased", "mixing_mle", "mixing_discrete", "accumulation", "accumulate_subsample",
+         "accumulate_subsample_limits", "weighted_fresh_data", "sampling_bias", "kde_chain", "multivariate_unbiased",
+         "multivariate_sampling_bias"]
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +46,13 @@ def test_every_proof_checks(results):
     ("mixing_mle", ["a", "b", "c", "d", "e", "f", "g", "h", "k", "o", "p", "q", "s"]),
     ("mixing_discrete", ["c", "d", "g", "i", "j", "k", "l", "m", "n", "r"]),
     ("accumulation", ["a", "b", "c", "d", "e", "g", "h"]),
+    ("accumulate_subsample", ["a", "b", "c", "d", "e", "f", "g", "h1", "h2", "h3", "i1", "i2", "i3", "j", "k", "l"]),
+    ("accumulate_subsample_limits", ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k"]),
+    ("weighted_fresh_data", ["a0", "a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l"]),
+    ("sampling_bias", ["a", "b", "c", "d", "e"]),
+    ("kde_chain", ["a", "b", "c", "d", "e", "f", "g", "i", "j", "k", "l", "m"]),
     ("multivariate_unbiased", ["a", "b", "c", "d", "e", "f", "h", "i", "n", "o"]),
+    ("multivariate_sampling_bias", ["a", "b", "c", "d", "e", "h", "j", "k"]),
 ])
 def test_key_steps_are_proved_by_sympy_not_numeric(results, name, labels):
     r = results[name]
@@ -58,14 +66,15 @@ def test_key_steps_are_proved_by_sympy_not_numeric(results, name, labels):
 
 def test_corroborating_rows_exist_in_numerics():
     for t in mi.THEOREMS + mv.THEOREMS:
-        assert t.process in ("mitigation", "multivariate")
+        assert t.process in ("mitigation", "multivariate", "gaussian")
         src = open(os.path.join(os.path.dirname(__file__), os.pardir, "numerics", t.process + ".py")).read()
         for q in t.corroborated_by:
             if q == "P(count=i) (mix)":
                 assert 'f"P(count={i}) (mix)"' in src
             else:
                 assert f'"{q}"' in src, q
-        for src_name in ("Shumailov", "Bertrand", "Gerstgrasser", "Muirhead"):
+        for src_name in ("Shumailov", "Bertrand", "Gerstgrasser", "Muirhead", "Kazdan", "He, Xu, Cheng",
+                         "Alemohammad"):
             if src_name in t.source:
                 break
         else:
@@ -317,3 +326,159 @@ def test_cli_lists_the_new_theorems(tmp_path, capsys, results, monkeypatch):
     for name in NAMES:
         assert name in out
         assert os.path.exists(os.path.join(tmp_path, f"{name}.tex"))
+
+
+# ----------------------------------------------------------------------------- remedies of issue 13
+
+def test_wrong_subsample_inclusion_probability_fails():
+    """Sampling WITH replacement (pair probability k(k-1)/N^2) is not the enumerated average."""
+    N, k = sp.Integer(5), sp.Integer(2)
+    e, A, Q = mi._enumerated(5, 2)
+    wrong = k * Q / N + k * (k - 1) / N ** 2 * (A ** 2 - Q)
+    claim = Claim("c", e, "=", wrong, [Step("=", wrong, "bootstrap pair probability")])
+    assert _theorem(mi.ACCUMULATE_SUBSAMPLE, [claim]).check().status == FAILED
+
+
+def test_wrong_subsample_matrix_fails():
+    """A wrong entry of M_t (the MLE's (t+1)/t replaced by 1) is caught."""
+    t, n = mi.t_s, mi.nb
+    a2n, qn = mi._pool_next(t * n, n, n)
+    claim = Claim("h2", qn, "=", mi._Q, [Step("=", mi._Q, "wrong: the pool does not grow")])
+    assert _theorem(mi.ACCUMULATE_SUBSAMPLE, [claim]).check().status == FAILED
+
+
+def test_subsample_matrix_agrees_with_theory_module():
+    tm = pytest.importorskip("theory.mitigation")
+    for est in ("mle", "unbiased"):
+        stated = mi.SUBSAMPLE_MATRIX[est]
+        for tt, n in ((1, 2), (3, 5), (7, 3)):
+            got = tm.accumulate_subsample_recursion(tt, n, estimator=est, exact=True)
+            assert sp.simplify(stated.subs({mi.t_s: tt, mi.nb: n}) - got) == sp.zeros(2, 2)
+
+
+def test_wrong_subsample_plateau_exponent_fails():
+    """Without the factor 1/(nt - 1) the powers of t do not cancel (no plateau)."""
+    d = sp.sqrt(3 * (4 * mi.nb - 1))
+    rp, rm = (-(2 * mi.nb - 1) + d) / (2 * mi.nb), (-(2 * mi.nb - 1) - d) / (2 * mi.nb)
+    claim = Claim("h", -rp - rm - 1 + 1 / mi.nb, "=", 0, [Step("=", 0, "wrong: forgot 1/(nt-1)")])
+    assert _theorem(mi.ACCUMULATE_SUBSAMPLE_LIMITS, [claim]).check().status == FAILED
+
+
+def test_subsample_closed_forms_agree_with_theory_module():
+    tm = pytest.importorskip("theory.mitigation")
+    for est in ("mle", "unbiased"):
+        for n in (2, 5):
+            closed = mi._subsample_variance_closed(est, mi.t_s).subs(mi.nb, n)
+            for tt in (1, 2, 6):
+                exact = tm.accumulate_subsample_moments(tt, n, estimator=est, exact=True).variance
+                assert abs(sp.N(closed.subs(mi.t_s, tt), 30) - exact) < 1e-25
+
+
+def test_wrong_weighted_variance_factor_fails():
+    """Without the (m+1)/(m-1) of the synthetic variance's own noise the conditional moment is wrong."""
+    T = mi.WEIGHTED_FRESH_DATA
+    tt = sp.Symbol("t", integer=True, nonnegative=True)
+    w, m, n, s, V = mi.w_, mi.m_syn, mi.nb, mi.sigma, mi.Vw
+    wrong = (1 - w) ** 2 * (V(tt) - s ** 2) ** 2 + 2 * w ** 2 * s ** 4 / (n - 1)
+    claims = [c for c in T.claims if c.label == "a0"]
+    claim = Claim("e", Ex((V(tt + 1) - s ** 2) ** 2, mi.F), "=", wrong, [Step("=", wrong, "wrong")])
+    r = _theorem(T, claims + [claim]).check()
+    assert r.claims[-1].status == FAILED
+
+
+def test_wrong_golden_ratio_fails():
+    claim = Claim("l", ((sp.sqrt(5) - 1) / 2) ** 2, "=", 1 / sp.GoldenRatio, [Step("=", 1 / sp.GoldenRatio, "x")])
+    assert _theorem(mi.WEIGHTED_FRESH_DATA, [claim]).check().status == FAILED
+
+
+def test_weighted_agrees_with_theory_module():
+    tm = pytest.importorskip("theory.mitigation")
+    assert sp.simplify(mi.w_c - tm.weighted_variance_error_threshold(mi.m_syn)) == 0
+    for n, m, w in ((3, 2, sp.Rational(1, 3)), (10, 4, sp.Rational(3, 4))):
+        sub = {mi.nb: n, mi.m_syn: m, mi.w_: w, mi.sigma: 1}
+        for tt in (0, 1, 5):
+            ex = tm.weighted_fresh_data_moments(tt, n, m, w, exact=True)
+            d = (mi.D_stat + (mi.sigma ** 2 / mi.nb - mi.D_stat) * (1 - mi.w_) ** (2 * tt)).subs(sub)
+            v = (mi.V_stat + (2 * mi.sigma ** 4 / (mi.nb - 1) - mi.V_stat) * mi.rho_w ** tt).subs(sub)
+            assert sp.simplify(d - ex.mean_error) == 0 and sp.simplify(v - ex.variance_error) == 0
+
+
+def test_wrong_bias_walk_fails():
+    """Forgetting the lambda of the last sampling step in Var mu_n is caught."""
+    T = mi.SAMPLING_BIAS
+    n, s, M, lam = mi.n, mi.sigma, mi.M, mi.lam_b
+    wrong = s ** 2 * (1 - lam ** n) / (M * (1 - lam))
+    claims = [c for c in T.claims if c.label in ("a", "b")]
+    claim = Claim("c", Ex(mi.D(n) ** 2), "=", wrong, [
+        Step("=", Ex((mi.D(n) + sp.sqrt(lam) * mi.S(n) * mi.Z_nb / sp.sqrt(M)) ** 2), "model"),
+        Step("=", Ex(mi.D(n) ** 2) + lam * Ex(mi.S(n) ** 2) / M, "expand"),
+        Step("=", wrong.subs(n, n + 1), "induction hypothesis"),
+    ], induction=n)
+    r = _theorem(T, claims + [claim]).check()
+    assert r.claims[-1].status == FAILED
+
+
+def test_bias_agrees_with_theory_module():
+    from theory import gaussian as tg
+    c = next(x for x in mi.SAMPLING_BIAS.claims if x.label == "c")
+    for n, M, lam in ((3, 4, sp.Rational(1, 2)), (7, 2, sp.Rational(4, 5))):
+        stated = c.rhs.subs({mi.n: n, mi.M: M, mi.lam_b: lam, mi.sigma: 1})
+        assert sp.simplify(stated - tg.mean_variance(n, M, bias=lam, exact=True)) == 0
+
+
+def test_wrong_multivariate_bias_walk_fails():
+    """The d-dimensional walk without the lambda of the mean's step is caught."""
+    T = mv.MULTIVARIATE_SAMPLING_BIAS
+    n, M, lam, tr0 = mv.n, mv.M, mv.lam, mv.tr0
+    wrong = tr0 * (1 - lam ** n) / (M * (1 - lam))
+    keep = [c for c in T.claims if c.label in "defghi"]
+    walk = Claim("j", Ex(mv.E2(n)), "=", wrong, [
+        Step("=", Ex(Ex(mv.E2(n + 1), mv.F)), "tower property", rule=mv.TOWER),
+        Step("=", Ex(mv.E2(n)) + lam * Ex(mv.T(n)) / M, "(i)"),
+        Step("=", wrong.subs(n, n + 1), "induction hypothesis"),
+    ], induction=n)
+    r = _theorem(T, keep + [walk]).check()
+    assert r.claims[-1].status == FAILED
+    assert r.claims[-2].status == PROVED  # (i), the step with lambda, is right
+
+
+def test_multivariate_bias_agrees_with_theory_module():
+    from theory import multivariate as tmv
+    claims = {c.label: c for c in mv.MULTIVARIATE_SAMPLING_BIAS.claims}
+    for n, d, M, lam in ((3, 2, 5, sp.Rational(1, 2)), (4, 3, 7, sp.Rational(4, 5))):
+        sub = {mv.n: n, mv.d: d, mv.M: M, mv.lam: lam}
+        msd = claims["j"].rhs.xreplace({**sub, mv.tr0: d})
+        assert sp.simplify(msd - tmv.mean_squared_displacement(n, d, M, bias=lam, exact=True)) == 0
+        det_pr = mv._encode_k(claims["b"].rhs).xreplace({**sub, mv.det0: 1}).doit()
+        assert sp.simplify(det_pr - tmv.expected_det(n, d, M, bias=lam, exact=True)) == 0
+        ld_pr = mv._encode_k(claims["c"].rhs).xreplace({**sub, mv.det0: 1}).doit()
+        assert abs(sp.N(ld_pr - tmv.expected_log_det(n, d, M, bias=lam, exact=True), 30)) < 1e-25
+        assert claims["g"].rhs.xreplace({**sub, mv.tr0: d}) == tmv.expected_trace(n, d, M, bias=lam, exact=True)
+
+
+def test_wrong_kde_kernel_variance_fails():
+    """The top-hat on [-h, h] does not have variance h^2."""
+    from sympy.stats import Uniform
+    claim = Claim("b", Ex(Uniform("u", -mi.hh, mi.hh) ** 2), "=", mi.hh ** 2, [Step("=", mi.hh ** 2, "wrong")])
+    assert _theorem(mi.KDE_CHAIN, [claim]).check().status == FAILED
+
+
+def test_wrong_kde_accumulate_increment_fails():
+    """The replace identity (+kappa per generation) is wrong under accumulate."""
+    T = mi.KDE_CHAIN
+    k = next(c for c in T.claims if c.label == "k")
+    claim = Claim("k", k.lhs, "=", sp.Symbol("q", positive=True) + mi.kap, [
+        Step("=", sp.Symbol("q", positive=True) + mi.kap, "wrong")])
+    assert _theorem(T, [claim]).check().status == FAILED
+
+
+def test_kde_agrees_with_theory_module():
+    tm = pytest.importorskip("theory.mitigation")
+    i = next(c for c in mi.KDE_CHAIN.claims if c.label == "j")
+    tt = i.lhs.free_symbols  # noqa: F841 (the closed form of (i), (j))
+    for n, kappa in ((2, sp.Rational(1, 2)), (5, sp.Rational(3, 7))):
+        for t in (0, 1, 6):
+            ex = tm.kde_chain_moments(t, n, h2=kappa, exact=True)
+            closed = (n - 1) * kappa + sp.Rational(n - 1, n) ** t * ((n - 1) * sp.Integer(1) / n - (n - 1) * kappa)
+            assert ex.variance == closed
+            assert ex.variance + ex.mean_error == 1 + t * kappa

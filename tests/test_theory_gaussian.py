@@ -222,3 +222,72 @@ def test_exact_refuses_astronomical_exponents():
 def test_array_n_exact_is_elementwise():
     out = th.expected_variance(np.arange(3), 4, estimator="mle", exact=True)
     assert list(out) == [1, sp.Rational(3, 4), sp.Rational(9, 16)]
+
+
+# ----------------------------------------------------------------------------- sampling bias (issue 13)
+BIASED = ("variance_moment", "expected_variance", "variance_of_variance", "expected_std", "log_variance_cumulant",
+          "expected_log_variance", "mean_variance", "expected_w2_squared", "w2_squared_limit", "median_variance",
+          "median_variance_asymptotic", "variance_cdf")
+
+
+def _args(name):
+    return {"variance_moment": (2, 3, 2), "log_variance_cumulant": (1, 2, 3), "w2_squared_limit": (5,),
+            "variance_cdf": (0.7, 3, 4)}.get(name, (3, 4))
+
+
+@pytest.mark.parametrize("name", BIASED)
+def test_bias_one_is_the_unbiased_sampler_exactly(name):
+    f = getattr(th, name)
+    for est in ("unbiased", "mle"):
+        assert f(*_args(name), estimator=est, bias=1) == f(*_args(name), estimator=est)
+        if name not in ("median_variance", "variance_cdf"):
+            sym = {"variance_moment": (n, M, 2), "log_variance_cumulant": (1, n, M),
+                   "w2_squared_limit": (M,)}.get(name, (n, M))
+            assert f(*sym, estimator=est, bias=1) == f(*sym, estimator=est)
+
+
+@pytest.mark.parametrize("est, rho", [("unbiased", 1), ("mle", sp.Rational(4, 5))])
+def test_biased_moments_exactly(est, rho):
+    lam, M = sp.Rational(3, 4), 5
+    for n in (0, 1, 6):
+        assert th.expected_variance(n, M, estimator=est, bias=lam, exact=True) == (lam * rho) ** n
+        walk = sum((lam * rho) ** j for j in range(n)) * lam / M
+        assert th.mean_variance(n, M, estimator=est, bias=lam, exact=True) == walk
+        assert th.variance_moment(n, M, 2, estimator=est, bias=lam, exact=True) == \
+            lam ** (2 * n) * th.variance_moment(n, M, 2, estimator=est, exact=True)
+        assert sp.simplify(th.expected_log_variance(n, M, estimator=est, bias=lam, exact=True)
+                           - th.expected_log_variance(n, M, estimator=est, exact=True) - n * sp.log(lam)) == 0
+        assert th.expected_std(n, M, estimator=est, bias=float(lam)) == pytest.approx(
+            float(lam) ** (n / 2) * th.expected_std(n, M, estimator=est), rel=1e-13)
+    # the walk of the mean is bounded: lambda sigma^2 / (M (1 - lambda rho))
+    bound = lam / (M * (1 - lam * rho))
+    assert th.mean_variance(10 ** 6, M, estimator=est, bias=0.75) == pytest.approx(float(bound), rel=1e-12)
+    assert th.w2_squared_limit(M, estimator=est, bias=lam, exact=True) == 1 + bound
+    assert th.expected_w2_squared(10 ** 6, M, estimator=est, bias=0.75) == pytest.approx(float(1 + bound))
+
+
+def test_bias_scales_the_distribution_of_the_variance():
+    lam, n, M = 0.6, 4, 5
+    assert th.median_variance(n, M, bias=lam) == pytest.approx(lam ** n * th.median_variance(n, M), rel=1e-12)
+    assert th.variance_cdf(0.2, n, M, bias=lam) == pytest.approx(th.variance_cdf(0.2 / lam ** n, n, M), abs=1e-13)
+    assert th.log_variance_cumulant(2, n, M, bias=lam) == th.log_variance_cumulant(2, n, M)  # a shift only
+    assert th.median_variance_asymptotic(n, M, bias=lam) == pytest.approx(
+        lam ** n * th.median_variance_asymptotic(n, M), rel=1e-13)
+
+
+def test_symbolic_bias():
+    lam = sp.Symbol("lambda", positive=True)
+    assert sp.simplify(th.expected_variance(n, M, bias=lam) - lam ** n) == 0
+    mv = th.mean_variance(n, M, bias=lam)
+    assert isinstance(mv, sp.Piecewise) or mv.has(sp.Piecewise)  # lambda = 1 (unbiased) is the linear walk
+    assert sp.simplify(mv.subs(lam, 1) - n / M) == 0
+    assert sp.simplify(mv.subs({lam: sp.Rational(1, 2), n: 3, M: 4}) - sp.Rational(7, 32)) == 0
+
+
+@pytest.mark.parametrize("bad", [0, -0.5, 1.5, float("nan"), "0.5", True])
+def test_bias_outside_zero_one_is_refused(bad):
+    for f in (th.expected_variance, th.mean_variance, th.expected_log_variance):
+        with pytest.raises(ValueError, match="bias"):
+            f(3, 4, bias=bad)
+    with pytest.raises(ValueError, match="bias"):
+        th.median_variance(3, 4, bias=bad)

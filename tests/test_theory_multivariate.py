@@ -333,3 +333,74 @@ def test_positional_scale_and_estimator_are_type_errors():
 def test_bad_input_names_parameter(call, param):
     with pytest.raises(ValueError, match=param):
         call()
+
+
+# ----------------------------------------------------------------------------- sampling bias (issue 13)
+lam_ = sp.Symbol("lambda", positive=True)
+
+
+@pytest.mark.parametrize("est", ["unbiased", "mle"])
+def test_bias_scales_sigma_n_by_lambda_to_the_n(est):
+    rho = 1 if est == "unbiased" else (M - 1) / M
+    S = [[2, 1], [1, 3]]
+    kw = dict(Sigma=S, estimator=est)
+    assert sp.simplify(th.expected_covariance(n, I(2), M, bias=lam_, **kw)
+                       - (lam_ * rho) ** n * sp.Matrix(S)) == sp.zeros(2, 2)
+    assert sp.simplify(th.expected_log_det(n, d, M, bias=lam_, estimator=est)
+                       - th.expected_log_det(n, d, M, estimator=est) - n * d * sp.log(lam_)) == 0
+    assert sp.simplify(th.expected_det(n, I(3), M, bias=lam_, estimator=est)
+                       - lam_ ** (3 * n) * th.expected_det(n, I(3), M, estimator=est)) == 0
+    tsm = th.trace_second_moments(n, I(2), M, bias=lam_, **kw)
+    ref = th.trace_second_moments(n, I(2), M, **kw)
+    assert all(sp.simplify(a - lam_ ** (2 * n) * b) == 0 for a, b in zip(tsm, ref))
+    assert th.variance_of_log_det(n, d, M, bias=lam_, estimator=est) == th.variance_of_log_det(n, d, M, estimator=est)
+    # the mean freezes: lambda tr Sigma (1 - (lambda rho)^n) / (M (1 - lambda rho)), summed by sympy
+    j = sp.Symbol("j", integer=True, nonnegative=True)
+    walk = sp.summation(lam_ * 5 * (lam_ * rho) ** j / M, (j, 0, n - 1))
+    msd = th.mean_squared_displacement(n, I(2), M, bias=lam_, **kw)
+    for nn, mm, ll in ((0, 3, sp.Rational(1, 2)), (4, 5, sp.Rational(7, 10)), (9, 20, sp.Rational(9, 10))):
+        at = {n: nn, M: mm, lam_: ll}
+        assert sp.simplify(msd.subs(at) - walk.subs(at).doit()) == 0
+    assert th.mean_squared_displacement(n, I(2), M, bias=1, **kw) == th.mean_squared_displacement(n, I(2), M, **kw)
+
+
+@pytest.mark.parametrize("est", ["unbiased", "mle"])
+def test_bias_in_d1_is_the_gaussian_bias(est):
+    for m, k, lam in ((5, 7, 0.5),):
+        kw, g = dict(Sigma=2.5, estimator=est, bias=lam), dict(sigma2=2.5, estimator=est, bias=lam)
+        assert th.expected_covariance(k, 1, m, **kw) == pytest.approx(tg.expected_variance(k, m, **g), rel=1e-13)
+        assert th.expected_log_det(k, 1, m, **kw) == pytest.approx(tg.expected_log_variance(k, m, **g), rel=1e-13)
+        assert th.variance_of_det(k, 1, m, **kw) == pytest.approx(tg.variance_of_variance(k, m, **g), rel=1e-12)
+        assert th.mean_squared_displacement(k, 1, m, **kw) == pytest.approx(tg.mean_variance(k, m, **g), rel=1e-13)
+        lo, up = th.w2_squared_bounds(k, 1, m, **kw)
+        exact = tg.expected_w2_squared(k, m, **g)
+        assert lo == pytest.approx(exact, rel=1e-12) and up == pytest.approx(exact, rel=1e-12)
+        assert th.w2_squared_limit(1, m, **kw) == pytest.approx(tg.w2_squared_limit(m, **g), rel=1e-13)
+        assert th.lyapunov_exponent(1, m, est, bias=lam) == pytest.approx(tg.expected_log_variance(1, m, **g) -
+                                                                        math.log(2.5), rel=1e-13)
+        assert th.median_log_det(k, 1, m, **kw) == pytest.approx(math.log(tg.median_variance(k, m, **g)), abs=1e-9)
+
+
+def test_bias_limits_and_the_law_of_log_det():
+    # W2 to the original tends to tr Sigma + lambda tr Sigma / (M (1 - lambda rho)): far from the MLE's 2 tr Sigma
+    assert th.w2_squared_limit(2, 10, bias=sp.Rational(1, 2), exact=True) == sp.Rational(11, 5)
+    lo, up = th.w2_squared_bounds(400, 2, 10, bias=0.5)
+    assert lo == pytest.approx(2.2, rel=1e-12) and up == pytest.approx(2.2, rel=1e-12)
+    lim = th.w2_squared_limit(d, M, bias=lam_)
+    assert isinstance(lim, sp.Piecewise) and lim.subs(lam_, 1) == sp.oo
+    # log det Sigma_n is shifted by n d log lambda
+    for y in (-3.0, -1.0):
+        assert th.log_det_cdf(y, 3, 2, 6, bias=0.8) == pytest.approx(
+            th.log_det_cdf(y - 6 * math.log(0.8), 3, 2, 6), abs=1e-13)
+    assert th.median_log_det(3, 2, 6, bias=0.8) == pytest.approx(th.median_log_det(3, 2, 6) + 6 * math.log(0.8))
+    # exact at sympy numbers, float otherwise; the wrong formula (no bias) is not what comes out
+    e = th.expected_log_det(2, 2, 4, bias=sp.Rational(1, 2))
+    assert sp.N(e, 30) == pytest.approx(th.expected_log_det(2, 2, 4, bias=0.5), rel=1e-14)
+    assert abs(float(e) - th.expected_log_det(2, 2, 4)) > 1
+
+
+@pytest.mark.parametrize("bad", [0, -0.5, 1.5, float("nan")])
+def test_multivariate_bias_outside_zero_one_is_refused(bad):
+    for f in (th.expected_covariance, th.mean_squared_displacement, th.expected_log_det):
+        with pytest.raises(ValueError, match="bias"):
+            f(3, 2, 4, bias=bad)

@@ -35,6 +35,23 @@ median decays geometrically.  The mean performs a random walk and
 while for the MLE it tends to :math:`2\sigma^2`.  Source: [shumailov2024]_ (Gaussian model collapse);
 [cochran1934]_.  The derivations are checked step by step in :mod:`proofs.gaussian`.
 
+Sampling bias
+-------------
+With the keyword ``bias`` :math:`= \lambda \in (0, 1]` every generation samples from
+:math:`N(\mu_n, \lambda\sigma_n^2)` instead (a sampler that favours the mode, [alemohammad2024]_), so
+:math:`\sigma_{n+1}^2 = \lambda c\,\sigma_n^2 X` and :math:`\mu_{n+1} = \mu_n + \sqrt{\lambda}\sigma_n Z/\sqrt M`:
+:math:`\sigma_n^2` is :math:`\lambda^n` times its unbiased-sampling value (every moment and quantile of
+it scales accordingly, :math:`E\log\sigma_n^2` gains :math:`n\log\lambda`), and
+
+.. math::
+
+    \mathrm{Var}[\mu_n] = \frac{\lambda\sigma^2}{M}\,\frac{1-(\lambda\rho)^n}{1-\lambda\rho}
+    \to \frac{\lambda\sigma^2}{M(1-\lambda\rho)}\quad(\lambda\rho < 1),
+
+:math:`\rho = 1` (unbiased) or :math:`(M-1)/M` (MLE): with :math:`\lambda < 1` the variance collapses in
+expectation even for the unbiased estimator, and the random walk of the mean freezes.  ``bias = 1`` is
+the process above, exactly.
+
 Evaluation follows :mod:`theory.core`: numbers give floats, symbols give expressions, sympy numbers or
 ``exact=True`` give exact values.
 """
@@ -72,6 +89,9 @@ SCHEDULE = V.RealArray(minimum=2, doc=r"Sample sizes :math:`M_0, M_1, \dots` (in
 M_OF_J = V.SymbolicExpression(r"Sample size :math:`M_j` fitting generation ``j + 1``, a sympy expression in "
                               "``j``.")
 J = V.SymbolParameter("The index symbol of ``M_of_j``.")
+BIAS = V.Real(0, 1, lower_open=True, doc=r"Sampling bias :math:`\lambda`: every generation samples from "
+                                         r":math:`N(\mu_n, \lambda\sigma_n^2)` (1: unbiased sampling).",
+              example=0.8).as_value()
 
 
 # ----------------------------------------------------------------------------- building blocks
@@ -105,11 +125,22 @@ def _log_ratio_cumulant(M, estimator, order):
     return sp.simplify(sp.diff(cgf, _t, order).subs(_t, 0).subs(_k, M - 1))
 
 
+def _is_one(bias):
+    return not V.is_symbolic(bias) and bias == 1
+
+
+def _biased(M, estimator, r, bias):
+    r""":math:`E[(\sigma_{n+1}^2/\sigma_n^2)^r] = \lambda^r c^r E[X^r]` (the unbiased-sampling expression when
+    :math:`\lambda = 1`)."""
+    base = _ratio_moment(M, estimator, r)
+    return base if _is_one(bias) else bias ** r * base
+
+
 def _moment_order(r):
     return sp.nsimplify(r) if not isinstance(r, sp.Basic) else r
 
 
-def _require_moment_exists(n, M, r, sigma2, estimator):
+def _require_moment_exists(n, M, r, sigma2, estimator, bias=1):
     if not V.is_symbolic(M, r) and r <= -(int(M) - 1) / 2:
         raise ValueError(f"r must be > -(M-1)/2 = {-(int(M) - 1) / 2} for the moment to exist, got {r!r}")
 
@@ -170,13 +201,13 @@ def c4(M):
     return _ratio_moment(M, "unbiased", sp.Rational(1, 2))
 
 
-@closed_form(n=n_, M=M_, r=POWER, sigma2=SIGMA2, estimator=EST, requires=_require_moment_exists)
-def variance_moment(n, M, r=1, *, sigma2=1, estimator="unbiased"):
+@closed_form(n=n_, M=M_, r=POWER, sigma2=SIGMA2, estimator=EST, bias=BIAS, requires=_require_moment_exists)
+def variance_moment(n, M, r=1, *, sigma2=1, estimator="unbiased", bias=1):
     r"""Raw moment :math:`E[(\sigma_n^2)^r] = \sigma^{2r}\left(c^r\,2^r\Gamma(\tfrac{M-1}{2}+r)/
     \Gamma(\tfrac{M-1}{2})\right)^{n}`, :math:`c = 1/(M-1)` or :math:`1/M`.
 
     The ``n`` chi-square factors of :math:`\sigma_n^2` are independent (Cochran), so the moment is
-    the ``n``-th power of the one-generation moment.
+    the ``n``-th power of the one-generation moment; a sampling bias multiplies it by :math:`\lambda^{rn}`.
 
     Parameters
     ----------
@@ -193,13 +224,13 @@ def variance_moment(n, M, r=1, *, sigma2=1, estimator="unbiased"):
     ----------
     [shumailov2024]_; [cochran1934]_.
     """
-    return sigma2 ** r * _ratio_moment(M, estimator, _moment_order(r)) ** n
+    return sigma2 ** r * _biased(M, estimator, _moment_order(r), bias) ** n
 
 
-@closed_form(n=n_, M=M_, sigma2=SIGMA2, estimator=EST)
-def expected_variance(n, M, *, sigma2=1, estimator="unbiased"):
+@closed_form(n=n_, M=M_, sigma2=SIGMA2, estimator=EST, bias=BIAS)
+def expected_variance(n, M, *, sigma2=1, estimator="unbiased", bias=1):
     r"""Expected fitted variance: :math:`E[\sigma_n^2] = \sigma^2` (unbiased: a martingale),
-    :math:`\sigma^2((M-1)/M)^n` (MLE).
+    :math:`\sigma^2((M-1)/M)^n` (MLE); :math:`\sigma^2(\lambda\rho)^n` with a sampling bias :math:`\lambda`.
 
     Parameters
     ----------
@@ -211,21 +242,23 @@ def expected_variance(n, M, *, sigma2=1, estimator="unbiased"):
     27/64
     >>> expected_variance(3, 4, sigma2=2.0, estimator="mle")
     0.84375
+    >>> expected_variance(3, 4, bias=0.5, exact=True)  # collapses in expectation even when unbiased
+    1/8
 
     References
     ----------
     [shumailov2024]_.
     """
-    return sigma2 * _ratio_moment(M, estimator, 1) ** n
+    return sigma2 * _biased(M, estimator, 1, bias) ** n
 
 
-@closed_form(n=n_, M=M_, sigma2=SIGMA2, estimator=EST)
-def variance_of_variance(n, M, *, sigma2=1, estimator="unbiased"):
+@closed_form(n=n_, M=M_, sigma2=SIGMA2, estimator=EST, bias=BIAS)
+def variance_of_variance(n, M, *, sigma2=1, estimator="unbiased", bias=1):
     r""":math:`\mathrm{Var}[\sigma_n^2] = \sigma^4[((M+1)/(M-1))^n - 1]` (unbiased), :math:`\sigma^4[((M^2-1)/M^2)^n
     - ((M-1)/M)^{2n}]` (MLE).
 
     From :math:`E[X^2] = k(k+2)`: geometric growth for the unbiased estimator, whose mean is carried
-    by ever rarer, ever larger values.
+    by ever rarer, ever larger values.  A sampling bias multiplies it by :math:`\lambda^{2n}`.
 
     Parameters
     ----------
@@ -242,17 +275,18 @@ def variance_of_variance(n, M, *, sigma2=1, estimator="unbiased"):
     ----------
     [shumailov2024]_; [cochran1934]_.
     """
-    m2 = sigma2 ** 2 * _ratio_moment(M, estimator, 2) ** n
-    m1 = sigma2 * _ratio_moment(M, estimator, 1) ** n
+    m2 = sigma2 ** 2 * _biased(M, estimator, 2, bias) ** n
+    m1 = sigma2 * _biased(M, estimator, 1, bias) ** n
     return sp.factor(sp.simplify(m2 - m1 ** 2))
 
 
-@closed_form(n=n_, M=M_, sigma2=SIGMA2, estimator=EST)
-def expected_std(n, M, *, sigma2=1, estimator="unbiased"):
+@closed_form(n=n_, M=M_, sigma2=SIGMA2, estimator=EST, bias=BIAS)
+def expected_std(n, M, *, sigma2=1, estimator="unbiased", bias=1):
     r"""Expected fitted standard deviation: :math:`E[\sigma_n] = \sigma c_4(M)^n` (unbiased),
     :math:`\sigma (c_4(M)\sqrt{(M-1)/M})^n` (MLE).
 
-    Because :math:`c_4 < 1` it decays geometrically although :math:`E[\sigma_n^2]` (unbiased) is constant.
+    Because :math:`c_4 < 1` it decays geometrically although :math:`E[\sigma_n^2]` (unbiased) is constant;
+    a sampling bias multiplies it by :math:`\lambda^{n/2}`.
 
     Parameters
     ----------
@@ -269,11 +303,11 @@ def expected_std(n, M, *, sigma2=1, estimator="unbiased"):
     ----------
     [shumailov2024]_; [cochran1934]_.
     """
-    return sp.sqrt(sigma2) * _ratio_moment(M, estimator, sp.Rational(1, 2)) ** n
+    return sp.sqrt(sigma2) * _biased(M, estimator, sp.Rational(1, 2), bias) ** n
 
 
-@closed_form(order=ORDER, n=n_, M=M_, sigma2=SIGMA2, estimator=EST)
-def log_variance_cumulant(order, n, M, *, sigma2=1, estimator="unbiased"):
+@closed_form(order=ORDER, n=n_, M=M_, sigma2=SIGMA2, estimator=EST, bias=BIAS)
+def log_variance_cumulant(order, n, M, *, sigma2=1, estimator="unbiased", bias=1):
     r"""Cumulant :math:`\kappa_j` of :math:`\log\sigma_n^2`.
 
     .. math::
@@ -281,7 +315,8 @@ def log_variance_cumulant(order, n, M, *, sigma2=1, estimator="unbiased"):
         \kappa_1 = \log\sigma^2 + n\left[\psi\!\left(\tfrac{M-1}{2}\right) + \log 2c\right], \qquad
         \kappa_j = n\,\psi^{(j-1)}\!\left(\tfrac{M-1}{2}\right)\ (j \ge 2),
 
-    the derivatives at 0 of the cumulant generating function :math:`n\log E[(cX)^t]`.
+    the derivatives at 0 of the cumulant generating function :math:`n\log E[(cX)^t]`; a sampling bias
+    adds :math:`n\log\lambda` to :math:`\kappa_1` only.
 
     Parameters
     ----------
@@ -299,13 +334,15 @@ def log_variance_cumulant(order, n, M, *, sigma2=1, estimator="unbiased"):
     [shumailov2024]_; [jkb1994]_.
     """
     expr = n * _log_ratio_cumulant(M, estimator, int(order))
+    if order == 1 and not _is_one(bias):
+        expr = expr + n * sp.log(bias)
     return sp.log(sigma2) + expr if order == 1 else expr
 
 
-@closed_form(n=n_, M=M_, sigma2=SIGMA2, estimator=EST)
-def expected_log_variance(n, M, *, sigma2=1, estimator="unbiased"):
+@closed_form(n=n_, M=M_, sigma2=SIGMA2, estimator=EST, bias=BIAS)
+def expected_log_variance(n, M, *, sigma2=1, estimator="unbiased", bias=1):
     r""":math:`E[\log\sigma_n^2] = \log\sigma^2 + n[\psi(\tfrac{M-1}{2}) + \log\tfrac{2}{M-1}]` (unbiased; the MLE
-    adds :math:`n\log\tfrac{M-1}{M}`).
+    adds :math:`n\log\tfrac{M-1}{M}`, a sampling bias :math:`n\log\lambda`).
 
     The drift is negative (Jensen), so by the strong law :math:`\sigma_n \to 0` almost surely.
 
@@ -319,12 +356,15 @@ def expected_log_variance(n, M, *, sigma2=1, estimator="unbiased"):
     -EulerGamma
     >>> expected_log_variance(10, 3)  # -10 * Euler's gamma
     -5.772156649015328
+    >>> expected_log_variance(1, 3, bias=0.5, exact=True)
+    -log(2) - EulerGamma
 
     References
     ----------
     [shumailov2024]_.
     """
-    return sp.log(sigma2) + n * _log_ratio_cumulant(M, estimator, 1)
+    drift = _log_ratio_cumulant(M, estimator, 1)
+    return sp.log(sigma2) + n * (drift if _is_one(bias) else drift + sp.log(bias))
 
 
 @closed_form(n=n_, M=M_, mu=V.LOCATION)
@@ -349,13 +389,16 @@ def expected_mean(n, M, mu=0):
     return mu + 0 * n
 
 
-@closed_form(n=n_, M=M_, sigma2=SIGMA2, estimator=EST)
-def mean_variance(n, M, *, sigma2=1, estimator="unbiased"):
+@closed_form(n=n_, M=M_, sigma2=SIGMA2, estimator=EST, bias=BIAS)
+def mean_variance(n, M, *, sigma2=1, estimator="unbiased", bias=1):
     r""":math:`\mathrm{Var}[\mu_n] = \frac1M\sum_{j<n} E[\sigma_j^2] = n\sigma^2/M` (unbiased),
     :math:`\sigma^2[1-((M-1)/M)^n]` (MLE).
 
     :math:`\mu_{j+1} = \mu_j + \sigma_j Z_j/\sqrt M` with :math:`Z_j` independent of the past; for the
-    MLE :math:`\mathrm{Var}[\mu_n] + E[\sigma_n^2] = \sigma^2` exactly.
+    MLE :math:`\mathrm{Var}[\mu_n] + E[\sigma_n^2] = \sigma^2` exactly.  With a sampling bias
+    :math:`\lambda < 1`, :math:`\mathrm{Var}[\mu_n] = \frac{\lambda}{M}\sum_{j<n}E[\sigma_j^2]
+    = \frac{\lambda\sigma^2}{M}\frac{1-(\lambda\rho)^n}{1-\lambda\rho}`: bounded, the walk freezes
+    (a symbolic :math:`\lambda` gives the ``Piecewise`` that includes :math:`\lambda\rho = 1`).
 
     Parameters
     ----------
@@ -367,35 +410,38 @@ def mean_variance(n, M, *, sigma2=1, estimator="unbiased"):
     1/2
     >>> mean_variance(2, 4, estimator="mle", exact=True)
     7/16
+    >>> mean_variance(2, 4, bias=0.5, exact=True)  # (1/8)(1 + 1/2)
+    3/16
 
     References
     ----------
     [shumailov2024]_; [cochran1934]_.
     """
     j = sp.Symbol("j", integer=True, nonnegative=True)
-    expr = sp.piecewise_fold(sp.simplify(sp.summation(_ratio_moment(M, estimator, 1) ** j / M, (j, 0, n - 1))))
-    if isinstance(expr, sp.Piecewise):  # geometric series: keep the generic branch (ratio != 1)
+    expr = sp.piecewise_fold(sp.simplify(sp.summation(_biased(M, estimator, 1, bias) ** j / M, (j, 0, n - 1))))
+    if isinstance(expr, sp.Piecewise) and not V.is_symbolic(bias):
+        # geometric series in a ratio that is 1 for no M >= 2: keep the generic branch
         expr = expr.args[-1].expr if expr.args[-1].cond == sp.true else expr.args[0].expr
-    return sigma2 * sp.powsimp(sp.simplify(expr), force=True)
+    return (1 if _is_one(bias) else bias) * sigma2 * sp.powsimp(sp.simplify(expr), force=True)
 
 
 @functools.lru_cache(maxsize=None)
-def _w2_expr(n, M, sigma2, estimator):
-    var_mu = mean_variance.__wrapped__(n, M, sigma2=sigma2, estimator=estimator)
-    e_var = expected_variance.__wrapped__(n, M, sigma2=sigma2, estimator=estimator)
-    e_std = expected_std.__wrapped__(n, M, sigma2=sigma2, estimator=estimator)
+def _w2_expr(n, M, sigma2, estimator, bias=1):
+    var_mu = mean_variance.__wrapped__(n, M, sigma2=sigma2, estimator=estimator, bias=bias)
+    e_var = expected_variance.__wrapped__(n, M, sigma2=sigma2, estimator=estimator, bias=bias)
+    e_std = expected_std.__wrapped__(n, M, sigma2=sigma2, estimator=estimator, bias=bias)
     # keep the four terms visible; merge a**n/b**n into (a/b)**n so each geometric term has one base
     return sp.powsimp(var_mu + e_var - 2 * sp.sqrt(sigma2) * e_std + sigma2, force=True)
 
 
-@closed_form(n=n_, M=M_, sigma2=SIGMA2, estimator=EST)
-def expected_w2_squared(n, M, *, sigma2=1, estimator="unbiased"):
+@closed_form(n=n_, M=M_, sigma2=SIGMA2, estimator=EST, bias=BIAS)
+def expected_w2_squared(n, M, *, sigma2=1, estimator="unbiased", bias=1):
     r"""Exact :math:`E[W_2^2(N(\mu_n,\sigma_n^2), N(\mu,\sigma^2))] = \mathrm{Var}[\mu_n] + E[\sigma_n^2]
     - 2\sigma E[\sigma_n] + \sigma^2`.
 
     Unbiased: :math:`\sigma^2(n/M + 2 - 2c_4(M)^n)`, growing linearly without bound.  MLE:
     :math:`\sigma^2(2 - 2(c_4\sqrt{(M-1)/M})^n) \to 2\sigma^2`.  Uses
-    :math:`W_2^2 = (m_1-m_2)^2 + (s_1-s_2)^2` in one dimension.
+    :math:`W_2^2 = (m_1-m_2)^2 + (s_1-s_2)^2` in one dimension; the three moments carry the sampling bias.
 
     Parameters
     ----------
@@ -414,12 +460,13 @@ def expected_w2_squared(n, M, *, sigma2=1, estimator="unbiased"):
     ----------
     [shumailov2024]_ (states :math:`E[W_2^2]\to\infty`; this is the exact value).
     """
-    return _w2_expr(n, M, sigma2, estimator)
+    return _w2_expr(n, M, sigma2, estimator, bias)
 
 
-@closed_form(M=M_, sigma2=SIGMA2, estimator=EST)
-def w2_squared_limit(M, *, sigma2=1, estimator="unbiased"):
-    r""":math:`\lim_{n\to\infty} E[W_2^2] = \infty` (unbiased) or :math:`2\sigma^2` (MLE).
+@closed_form(M=M_, sigma2=SIGMA2, estimator=EST, bias=BIAS)
+def w2_squared_limit(M, *, sigma2=1, estimator="unbiased", bias=1):
+    r""":math:`\lim_{n\to\infty} E[W_2^2] = \infty` (unbiased) or :math:`2\sigma^2` (MLE);
+    :math:`\sigma^2 + \lambda\sigma^2/(M(1-\lambda\rho))` with a sampling bias :math:`\lambda\rho < 1`.
 
     Every geometric term :math:`b^n` of :func:`expected_w2_squared` has a base :math:`0 < b < 1`
     (:math:`c_4 < 1`, proved in :mod:`proofs.gaussian`), so only :math:`\sigma^2(n/M + 2)` (unbiased)
@@ -435,12 +482,20 @@ def w2_squared_limit(M, *, sigma2=1, estimator="unbiased"):
     2
     >>> w2_squared_limit(10)
     inf
+    >>> w2_squared_limit(10, bias=0.5, exact=True)  # the spread dies, the mean freezes
+    11/10
 
     References
     ----------
     [shumailov2024]_.
     """
-    return sp.oo + 0 * M if estimator == "unbiased" else 2 * sigma2 + 0 * M
+    if _is_one(bias):
+        return sp.oo + 0 * M if estimator == "unbiased" else 2 * sigma2 + 0 * M
+    rho = _ratio_moment(M, estimator, 1)
+    generic = sigma2 + bias * sigma2 / (M * (1 - bias * rho))
+    if V.is_symbolic(bias) and estimator == "unbiased":
+        return sp.Piecewise((sp.oo, sp.Eq(bias, 1)), (generic, True))
+    return generic
 
 
 # ----------------------------------------------------------------------------- distribution of sigma_n^2
@@ -452,8 +507,9 @@ def _log_cf(u, n, M, estimator):
 
 
 @computed(x=V.Real(0, lower_open=True, doc="Point at which the CDF is evaluated.", example=0.8),
-          n=V.Integer(0, doc="Number of refits (a scalar).", example=3), M=M_, sigma2=SIGMA2, estimator=EST)
-def variance_cdf(x, n, M, *, sigma2=1, estimator="unbiased"):
+          n=V.Integer(0, doc="Number of refits (a scalar).", example=3), M=M_, sigma2=SIGMA2, estimator=EST,
+          bias=BIAS)
+def variance_cdf(x, n, M, *, sigma2=1, estimator="unbiased", bias=1):
     r"""CDF :math:`P(\sigma_n^2 \le x)` by Gil-Pelaez inversion (numeric only: no closed form).
 
     .. math::
@@ -480,7 +536,7 @@ def variance_cdf(x, n, M, *, sigma2=1, estimator="unbiased"):
     """
     if n == 0:
         return 1.0 if x >= sigma2 else 0.0
-    y = math.log(x / sigma2)
+    y = math.log(x / sigma2) - n * math.log(bias)  # sigma_n^2 is lambda^n times its unbiased-sampling value
     scale = math.sqrt(n * float(special.polygamma(1, (M - 1) / 2)))
 
     def integrand(u):
@@ -492,8 +548,9 @@ def variance_cdf(x, n, M, *, sigma2=1, estimator="unbiased"):
     return float(0.5 - (val + tail) / math.pi)
 
 
-@computed(n=V.Integer(0, doc="Number of refits (a scalar).", example=3), M=M_, sigma2=SIGMA2, estimator=EST)
-def median_variance(n, M, *, sigma2=1, estimator="unbiased"):
+@computed(n=V.Integer(0, doc="Number of refits (a scalar).", example=3), M=M_, sigma2=SIGMA2, estimator=EST,
+          bias=BIAS)
+def median_variance(n, M, *, sigma2=1, estimator="unbiased", bias=1):
     r"""Median of :math:`\sigma_n^2`: the root of :func:`variance_cdf` ``= 1/2`` (numeric only).
 
     Brent's method on :math:`\log\sigma_n^2`, bracketed by :math:`\kappa_1 \pm (10\sqrt{\kappa_2}+1)`
@@ -522,11 +579,11 @@ def median_variance(n, M, *, sigma2=1, estimator="unbiased"):
     spread = math.sqrt(log_variance_cumulant(2, n, M, estimator=estimator))
     lo, hi = centre - 10 * spread - 1, centre + 10 * spread + 1
     y = optimize.brentq(lambda y: variance_cdf(math.exp(y), n, M, estimator=estimator) - 0.5, lo, hi, xtol=1e-12)
-    return float(sigma2) * math.exp(y)
+    return float(sigma2) * math.exp(y + n * math.log(bias))  # a sampling bias scales sigma_n^2 by lambda^n
 
 
-@closed_form(n=n_, M=M_, sigma2=SIGMA2, estimator=EST)
-def median_variance_asymptotic(n, M, *, sigma2=1, estimator="unbiased"):
+@closed_form(n=n_, M=M_, sigma2=SIGMA2, estimator=EST, bias=BIAS)
+def median_variance_asymptotic(n, M, *, sigma2=1, estimator="unbiased", bias=1):
     r"""Large-``n`` median of :math:`\sigma_n^2` (Cornish-Fisher to :math:`O(1/n)`):
     :math:`\sigma^2\exp(\kappa_1 - \kappa_3/(6\kappa_2))`.
 
@@ -548,7 +605,7 @@ def median_variance_asymptotic(n, M, *, sigma2=1, estimator="unbiased"):
     ----------
     [cornishfisher1937]_; [shumailov2024]_.
     """
-    k1 = sp.log(sigma2) + n * _log_ratio_cumulant(M, estimator, 1)
+    k1 = sp.log(sigma2) + n * _log_ratio_cumulant(M, estimator, 1) + (0 if _is_one(bias) else n * sp.log(bias))
     k2 = n * _log_ratio_cumulant(M, estimator, 2)
     k3 = n * _log_ratio_cumulant(M, estimator, 3)
     return sp.exp(k1 - sp.simplify(k3 / (6 * k2)))

@@ -30,7 +30,9 @@ The chains
   :math:`p^2\|w_2-w_1\|^2` as the sample grows at a fixed synthetic fraction ("strong model collapse",
   [dohmatob2025]_).
 * :func:`weighted_ols_risk` -- fresh real labels weighted against synthetic ones; the stationary risk is
-  minimised at :func:`optimal_real_weight`, :math:`1/\varphi` for equal sizes [he2025]_.
+  :func:`weighted_stationary_factor` times one fit's, minimised at :func:`optimal_real_weight`,
+  :math:`1/\varphi` for equal sizes [he2025]_ (both defined once, in ``theory._weighting``, and shared
+  with the Gaussian remedy :func:`theory.mitigation.weighted_fresh_data_moments`).
 
 The derivations are the theorems of :mod:`proofs.regression`; where a paper states only an asymptotic
 form, the ``*_proportional`` functions give the limit of the exact form.  Evaluation follows
@@ -44,6 +46,7 @@ import math
 import sympy as sp
 
 from theory import validation as V
+from theory._weighting import optimal_real_weight, weighted_stationary_factor
 from theory.core import NoClosedFormError, closed_form, computed
 
 __all__ = [
@@ -105,7 +108,6 @@ WEIGHT = _because(V.Real(0, 1, lower_open=True, doc="Weight :math:`w` of the rea
                   "w is the weight of the real labels: w = 0 trains on synthetic labels alone")
 STEP = V.Optional(V.Generations("Step :math:`t` of the chain (:math:`\\hat w_0` is fitted to real labels).",
                                 example=2), none_doc="the stationary value, :math:`t \\to \\infty`.")
-RATIO = V.Real(0, lower_open=True, doc="Size ratio :math:`k = n/m` of the real to the synthetic set.", example=2)
 COPIES = V.Integer(1, doc="Size ratio :math:`k`: the real design is ``k`` copies of the ``n/k`` synthetic rows.",
                    example=2)
 SAMPLES_W = V.Integer(1, doc="Rows :math:`n` of the (real) design.", example=8)
@@ -533,60 +535,6 @@ def _weighted(start, step_var, w, t):
     q = (1 - w) ** 2
     stationary = step_var / (w * (2 - w))
     return stationary if t is None else q ** t * start + (1 - q ** t) * stationary
-
-
-@closed_form(w=WEIGHT, k=RATIO)
-def weighted_stationary_factor(w, k=1):
-    r"""The factor :math:`\frac{k(1-w)^2 + w^2}{w(2-w)}` of every weighted fresh-data chain's stationary error.
-
-    With real weight :math:`w` and a synthetic set :math:`k` times smaller than the real one, each step's
-    fresh noise has variance :math:`w^2/k + (1-w)^2` times that of the synthetic fit, and the error contracts
-    by :math:`(1-w)^2`.  Minimised at :func:`optimal_real_weight`.
-
-    Parameters
-    ----------
-    %(parameters)s
-
-    Examples
-    --------
-    >>> weighted_stationary_factor(1, exact=True), weighted_stationary_factor(0.5, 1, exact=True)
-    (1, 2/3)
-
-    References
-    ----------
-    [he2025]_.
-    """
-    return (k * (1 - w) ** 2 + w ** 2) / (w * (2 - w))
-
-
-@closed_form(k=RATIO)
-def optimal_real_weight(k):
-    r"""The real-data weight minimising :func:`weighted_stationary_factor`: :math:`w^* = (\sqrt{k^2+4k}-k)/2`;
-    :math:`1/\varphi = (\sqrt5-1)/2` at :math:`k = 1`.
-
-    The unique root in :math:`(0, 1]` of :math:`w^2 + kw - k = 0`, the sign of the factor's derivative.  One
-    definition for every chain with this factor: the weighted OLS chains here and the Gaussian weighted
-    fresh-data remedy of :mod:`theory.mitigation` (synthetic set of :math:`n/k` samples).
-
-    Parameters
-    ----------
-    %(parameters)s
-
-    Examples
-    --------
-    >>> import sympy as sp
-    >>> optimal_real_weight(1, exact=True)
-    -1/2 + sqrt(5)/2
-    >>> sp.simplify(optimal_real_weight(1, exact=True) - 1 / sp.GoldenRatio)
-    0
-    >>> optimal_real_weight(2, exact=True)
-    -1 + sqrt(3)
-
-    References
-    ----------
-    [he2025]_ (the golden-ratio weight).
-    """
-    return (sp.sqrt(k ** 2 + 4 * k) - k) / 2
 
 
 @closed_form(d=DIM, n=SAMPLES_W, w=WEIGHT, sigma2=NOISE, t=STEP, requires=_requires_weighted)

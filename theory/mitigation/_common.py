@@ -78,3 +78,86 @@ def log_sum(log_factor, lo, hi, *, direct=2_000_000):
             total += float(mpmath.nsum(f, [cut, mpmath.inf], method="euler-maclaurin")
                            - mpmath.nsum(f, [hi, mpmath.inf], method="euler-maclaurin"))
     return total
+
+
+# ----------------------------------------------------------------------------- exact products (remedies)
+try:  # python-flint (a dependency): exact rationals with fast gcds and FFT multiplication
+    from flint import fmpq as _fmpq
+    from flint import fmpq_mat as _fmpq_mat
+except ImportError:  # pragma: no cover - the dependency is declared in setup.cfg
+    _fmpq = _fmpq_mat = None
+
+
+def rational(x):
+    """An exact rational (flint ``fmpq``) from an int, a Fraction or a sympy Rational."""
+    if isinstance(x, _fmpq):
+        return x
+    if isinstance(x, sp.Rational):
+        return _fmpq(int(x.p), int(x.q))
+    if hasattr(x, "numerator"):
+        return _fmpq(int(x.numerator), int(x.denominator))
+    return _fmpq(int(x))
+
+
+def matrix(rows):
+    """A flint rational matrix from nested lists of exact rationals."""
+    return _fmpq_mat(len(rows), len(rows[0]), [rational(v) for row in rows for v in row])
+
+
+def ordered_product(mats):
+    r""":math:`A_{T}\cdots A_2 A_1` of ``mats = [A_1, ..., A_T]`` by a balanced product tree.
+
+    Adjacent factors are multiplied pairwise, level by level, so the numbers grow evenly and the cost is
+    a few multiplications of the final size (:math:`O(M(d)\log T)` for :math:`d` final digits) instead of
+    :math:`T` multiplications of a growing product by small factors.
+    """
+    mats = list(mats)
+    while len(mats) > 1:
+        nxt = [mats[i + 1] * mats[i] for i in range(0, len(mats) - 1, 2)]
+        if len(mats) % 2:
+            nxt.append(mats[-1])
+        mats = nxt
+    return mats[0]
+
+
+def to_sympy(x):
+    """A flint ``fmpq`` (canonical: coprime, positive denominator) as a sympy Rational, without a second gcd."""
+    p, q = int(x.p), int(x.q)
+    coprime = getattr(sp.Rational, "from_coprime_ints", None)  # sympy >= 1.13
+    return sp.Integer(p) if q == 1 else (coprime(p, q) if coprime else sp.Rational(p, q))
+
+
+def smooth_sum(f, a, b):
+    r""":math:`\sum_{s=a}^{b} f(s)` for a smooth, slowly varying ``f`` and large ``a`` (mpmath, current precision).
+
+    Euler-Maclaurin: :math:`\int_a^b f + \frac{f(a)+f(b)}{2} + \frac{f'(b)-f'(a)}{12} - \frac{f'''(b)-f'''(a)}{720}`,
+    the integral by tanh-sinh quadrature on geometrically growing pieces.  For terms that behave like
+    powers :math:`s^{-p}` the remainder is :math:`O(a^{-p-5})`: negligible for :math:`a \ge 10^6`.
+    """
+    import mpmath
+
+    if b < a:
+        return mpmath.mpf(0)
+    a, b = mpmath.mpf(a), mpmath.mpf(b)
+    cuts = [a]
+    while cuts[-1] * 16 < b:
+        cuts.append(cuts[-1] * 16)
+    cuts.append(b)
+    integral = mpmath.fsum(mpmath.quad(f, [lo, hi]) for lo, hi in zip(cuts[:-1], cuts[1:]))
+    d1 = mpmath.diff(f, b) - mpmath.diff(f, a)
+    d3 = mpmath.diff(f, b, 3) - mpmath.diff(f, a, 3)
+    return integral + (f(a) + f(b)) / 2 + d1 / 12 - d3 / 720
+
+
+def per_generation(f, generations, exact):
+    """``f(t)`` (a NamedTuple) for each ``t`` of an array of generations, as a NamedTuple of arrays."""
+    parts = [f(int(t)) for t in np.asarray(generations).ravel()]
+    return _stack(parts, object if exact else float, np.shape(generations))
+
+
+def _stack(items, dtype, shape):
+    if isinstance(items[0], tuple) and hasattr(items[0], "_fields"):  # NamedTuples (possibly nested)
+        return type(items[0])(*(_stack([it[i] for it in items], dtype, shape) for i in range(len(items[0]))))
+    out = np.empty(len(items), dtype=dtype)
+    out[:] = items
+    return out.reshape(shape)

@@ -29,6 +29,16 @@ almost surely.  The mean walks away, :math:`E\|\mu_n-\mu\|^2 = n\operatorname{tr
 Lyapunov exponents [newman1986]_.  The derivations are checked step by step in
 :mod:`proofs.multivariate`.
 
+Sampling bias
+-------------
+With the keyword ``bias`` :math:`= \lambda \in (0, 1]` every generation samples from
+:math:`N(\mu_n, \lambda\Sigma_n)` ([alemohammad2024]_; :mod:`theory.gaussian` in one dimension): the scatter
+matrix is :math:`\mathrm{Wishart}_d(M-1, \lambda\Sigma_n)`, so :math:`\Sigma_n` is :math:`\lambda^n` times its
+unbiased-sampling value, :math:`E\Sigma_n = (\lambda\rho)^n\Sigma`, :math:`E\log\det\Sigma_n` gains
+:math:`nd\log\lambda`, and the mean freezes:
+:math:`E\|\mu_n-\mu\|^2 = \frac{\lambda\operatorname{tr}\Sigma}{M}\frac{1-(\lambda\rho)^n}{1-\lambda\rho}`
+(theorem ``MULTIVARIATE_SAMPLING_BIAS`` of :mod:`proofs.multivariate`).
+
 Conventions
 -----------
 ``Sigma`` (keyword-only) is ``None`` (the identity), a positive scalar :math:`s^2` (:math:`s^2 I_d`; a

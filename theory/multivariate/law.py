@@ -11,7 +11,7 @@ from scipy import optimize, special
 
 from theory import validation as V
 from theory.core import computed
-from theory.multivariate.model import COVARIANCE, D, EST, M_, SCALAR_N, _invariants, _require
+from theory.multivariate.model import BIAS, COVARIANCE, D, EST, M_, SCALAR_N, _invariants, _require
 from theory.multivariate.moments import expected_log_det, variance_of_log_det
 
 __all__ = ["log_det_cdf", "median_log_det"]
@@ -188,8 +188,8 @@ def _float_log_det(Sigma, d):
 
 
 @computed(y=V.Real(doc=r"Point :math:`y` at which the CDF of :math:`\log\det\Sigma_n` is evaluated.", example=-0.5),
-          n=SCALAR_N, d=D, M=M_, Sigma=COVARIANCE, estimator=EST, requires=_require)
-def log_det_cdf(y, n, d, M, *, Sigma=None, estimator="unbiased"):
+          n=SCALAR_N, d=D, M=M_, Sigma=COVARIANCE, estimator=EST, bias=BIAS, requires=_require)
+def log_det_cdf(y, n, d, M, *, Sigma=None, estimator="unbiased", bias=1):
     r""":math:`P(\log\det\Sigma_n \le y)` by exact inversion of the moment generating function (numeric only).
 
     .. math::
@@ -201,7 +201,8 @@ def log_det_cdf(y, n, d, M, *, Sigma=None, estimator="unbiased"):
     and :math:`1 -` that integral for :math:`c > 0`; :math:`e^{K(s)}` is :func:`det_moment` at :math:`r = s`.
     The line passes through the saddle point :math:`K'(\hat s) = y` (no oscillation nor cancellation: tails to
     full relative precision) or, near the median, beside it; a Chernoff bound :math:`e^{K(s) - sy}` below
-    :math:`10^{-320}` (or :math:`10^{-17}` for the upper tail) gives 0 (or 1).
+    :math:`10^{-320}` (or :math:`10^{-17}` for the upper tail) gives 0 (or 1).  A sampling bias shifts the law
+    by :math:`nd\log\lambda`.
 
     Parameters
     ----------
@@ -218,16 +219,17 @@ def log_det_cdf(y, n, d, M, *, Sigma=None, estimator="unbiased"):
     ----------
     [daniels1954]_; [gilpelaez1951]_; [muirhead1982]_, Thm 3.2.15.
     """
-    y = float(y) - _float_log_det(Sigma, d)
+    y = float(y) - _float_log_det(Sigma, d) - n * d * math.log(bias)
     if n == 0:
         return 1.0 if y >= 0 else 0.0
     return _LogDetLaw(n, d, M, estimator).cdf(y)
 
 
-@computed(n=SCALAR_N, d=D, M=M_, Sigma=COVARIANCE, estimator=EST, requires=_require)
-def median_log_det(n, d, M, *, Sigma=None, estimator="unbiased"):
+@computed(n=SCALAR_N, d=D, M=M_, Sigma=COVARIANCE, estimator=EST, bias=BIAS, requires=_require)
+def median_log_det(n, d, M, *, Sigma=None, estimator="unbiased", bias=1):
     r"""Median of :math:`\log\det\Sigma_n`: the root of :func:`log_det_cdf` ``= 1/2`` by Brent's method
-    (numeric only); it falls linearly in ``n`` while :math:`E[\Sigma_n] = \Sigma`: the typical chain collapses.
+    (numeric only); it falls linearly in ``n`` while :math:`E[\Sigma_n] = \Sigma`: the typical chain collapses
+    (a sampling bias adds :math:`nd\log\lambda`).
 
     Parameters
     ----------
@@ -244,7 +246,7 @@ def median_log_det(n, d, M, *, Sigma=None, estimator="unbiased"):
     ----------
     [daniels1954]_; [shumailov2024]_.
     """
-    offset = _float_log_det(Sigma, d)
+    offset = _float_log_det(Sigma, d) + n * d * math.log(bias)
     if n == 0:
         return offset
     law = _LogDetLaw(n, d, M, estimator)

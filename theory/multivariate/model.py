@@ -16,6 +16,7 @@ from sympy.polys.matrices import DomainMatrix
 from theory import core
 from theory import validation as V
 from theory.core import closed_form
+from theory.gaussian import BIAS as _BIAS_1D
 from theory.gaussian import chi2_mellin
 
 __all__ = ["covariance_invariants", "CovarianceInvariants"]
@@ -56,6 +57,8 @@ ORDER = V.Integer(1, doc="Order :math:`j` of the cumulant.", example=2, symbolic
 POWER = V.Real(doc=r"Order :math:`r > -(M-d)/2` of the moment (``r = 1/(2d)`` enters :func:`fidelity_bounds`).",
                example=2).as_value()
 SCALAR_N = V.Integer(0, doc="Number of refits (a scalar).", example=3)
+BIAS = _BIAS_1D.with_doc(r"Sampling bias :math:`\lambda`: every generation samples from "
+                         r":math:`N(\mu_n, \lambda\Sigma_n)` (1: unbiased sampling).")
 
 
 def _require(**v):
@@ -160,8 +163,22 @@ def _scale(M, estimator):
 
 def _rho(M, estimator):
     r""":math:`\rho = c(M-1)`, the one-refit factor of :math:`E[\Sigma_{n+1} \mid \Sigma_n]` (every first moment
-    is built from it; a sampling bias :math:`\lambda` would multiply it)."""
+    is built from it)."""
     return sp.Integer(1) if estimator == "unbiased" else (M - 1) / M
+
+
+def _is_one(bias):
+    return not V.is_symbolic(bias) and bias == 1
+
+
+def _lam(bias, power):
+    r""":math:`\lambda^{p}`: a sampling bias scales :math:`\Sigma_n` by :math:`\lambda^n` (exactly 1 without bias)."""
+    return sp.Integer(1) if _is_one(bias) else bias ** power
+
+
+def _lam_rho(M, estimator, bias):
+    r""":math:`\lambda\rho`, the one-refit factor of :math:`E[\Sigma_{n+1} \mid \Sigma_n]` with a sampling bias."""
+    return _rho(M, estimator) * _lam(bias, 1)
 
 
 #: Largest ``d`` whose products and sums over :math:`i` are written out term by term.
@@ -245,11 +262,13 @@ def _log_det_step_cumulant(order, estimator, d):
     return d * rest + _psi_sum(order - 1, d)
 
 
-def _det_moment_form(n, d, M, r, Sigma, estimator):
+def _det_moment_form(n, d, M, r, Sigma, estimator, bias=1):
     inv = _invariants(Sigma, d)
-    return inv.det ** r * _det_step_moment(estimator, d, r).xreplace({_M: M}) ** n
+    return inv.det ** r * _lam(bias, r * d * n) * _det_step_moment(estimator, d, r).xreplace({_M: M}) ** n
 
 
-def _log_det_cumulant_form(order, n, d, M, Sigma, estimator):
+def _log_det_cumulant_form(order, n, d, M, Sigma, estimator, bias=1):
     form = n * _log_det_step_cumulant(order, estimator, d).xreplace({_M: M})
-    return form + _invariants(Sigma, d).log_det if order == 1 else form
+    if order != 1:
+        return form
+    return form + _invariants(Sigma, d).log_det + (0 if _is_one(bias) else n * d * sp.log(bias))

@@ -12,8 +12,9 @@ import sympy as sp
 from theory import core
 from theory import validation as V
 from theory.core import closed_form
-from theory.multivariate.model import (COVARIANCE, D, EST, M_, ORDER, POWER, _det_moment_form, _dim, _exact_matrix,
-                                       _invariants, _log_det_cumulant_form, _M, _require, _rho, _scale, n_)
+from theory.multivariate.model import (BIAS, COVARIANCE, D, EST, M_, ORDER, POWER, _det_moment_form, _dim,
+                                       _exact_matrix, _invariants, _is_one, _lam, _lam_rho, _log_det_cumulant_form, _M,
+                                       _require, _scale, n_)
 
 __all__ = ["expected_covariance", "expected_trace", "det_moment", "expected_det", "variance_of_det",
            "log_det_cumulant", "expected_log_det", "variance_of_log_det", "lyapunov_exponent", "trace_moment_matrix",
@@ -28,11 +29,12 @@ def _require_matrix_at_one_n(**v):
         raise ValueError("n must be a single generation when Sigma is a matrix (the result is a matrix)")
 
 
-@closed_form(n=n_, d=D, M=M_, Sigma=COVARIANCE, estimator=EST, requires=_require_matrix_at_one_n)
-def expected_covariance(n, d, M, *, Sigma=None, estimator="unbiased"):
-    r"""Expected fitted covariance :math:`E[\Sigma_n] = \rho^n\Sigma`: :math:`\rho = 1` (unbiased, a matrix
-    martingale) or :math:`(M-1)/M` (MLE), since :math:`E[\mathrm{Wishart}_d(M-1, \Sigma_n)] = (M-1)\Sigma_n`.
-    A matrix ``Sigma`` gives a matrix (one ``n``), ``None`` or :math:`s^2` the scalar :math:`\rho^n s^2`.
+@closed_form(n=n_, d=D, M=M_, Sigma=COVARIANCE, estimator=EST, bias=BIAS, requires=_require_matrix_at_one_n)
+def expected_covariance(n, d, M, *, Sigma=None, estimator="unbiased", bias=1):
+    r"""Expected fitted covariance :math:`E[\Sigma_n] = (\lambda\rho)^n\Sigma`: :math:`\rho = 1` (unbiased, a matrix
+    martingale without bias) or :math:`(M-1)/M` (MLE), since :math:`E[\mathrm{Wishart}_d(M-1, \lambda\Sigma_n)] =
+    (M-1)\lambda\Sigma_n` (sampling bias :math:`\lambda`, [alemohammad2024]_).  A matrix ``Sigma`` gives a matrix
+    (one ``n``), ``None`` or :math:`s^2` the scalar :math:`(\lambda\rho)^n s^2`.
 
     Parameters
     ----------
@@ -46,20 +48,22 @@ def expected_covariance(n, d, M, *, Sigma=None, estimator="unbiased"):
     [16/25, 48/25]])
     >>> expected_covariance(10, 3, 5)
     1.0
+    >>> expected_covariance(3, 2, 5, bias=0.5, exact=True)  # collapses in expectation even when unbiased
+    1/8
 
     References
     ----------
     [shumailov2024]_; [muirhead1982]_, ch. 3.
     """
     if isinstance(Sigma, (np.ndarray, sp.MatrixBase)):
-        return _rho(M, estimator) ** n * _exact_matrix(Sigma)
-    return _rho(M, estimator) ** n * (1 if Sigma is None else core.exact_number(Sigma))
+        return _lam_rho(M, estimator, bias) ** n * _exact_matrix(Sigma)
+    return _lam_rho(M, estimator, bias) ** n * (1 if Sigma is None else core.exact_number(Sigma))
 
 
-@closed_form(n=n_, d=D, M=M_, Sigma=COVARIANCE, estimator=EST, requires=_require)
-def expected_trace(n, d, M, *, Sigma=None, estimator="unbiased"):
-    r""":math:`E[\operatorname{tr}\Sigma_n] = \rho^n\operatorname{tr}\Sigma` (:math:`\rho` as in
-    :func:`expected_covariance`; constant for the unbiased estimator).
+@closed_form(n=n_, d=D, M=M_, Sigma=COVARIANCE, estimator=EST, bias=BIAS, requires=_require)
+def expected_trace(n, d, M, *, Sigma=None, estimator="unbiased", bias=1):
+    r""":math:`E[\operatorname{tr}\Sigma_n] = (\lambda\rho)^n\operatorname{tr}\Sigma` (as in
+    :func:`expected_covariance`; constant for the unbiased estimator without bias).
 
     Parameters
     ----------
@@ -74,19 +78,20 @@ def expected_trace(n, d, M, *, Sigma=None, estimator="unbiased"):
     ----------
     [shumailov2024]_; [muirhead1982]_, ch. 3.
     """
-    return _rho(M, estimator) ** n * _invariants(Sigma, _dim(d)).trace
+    return _lam_rho(M, estimator, bias) ** n * _invariants(Sigma, _dim(d)).trace
 
 
 # ----------------------------------------------------------------------------- determinant
-@closed_form(n=n_, d=D, M=M_, r=POWER, Sigma=COVARIANCE, estimator=EST, requires=_require)
-def det_moment(n, d, M, r=1, *, Sigma=None, estimator="unbiased"):
+@closed_form(n=n_, d=D, M=M_, r=POWER, Sigma=COVARIANCE, estimator=EST, bias=BIAS, requires=_require)
+def det_moment(n, d, M, r=1, *, Sigma=None, estimator="unbiased", bias=1):
     r"""Raw moment :math:`E[(\det\Sigma_n)^r] = (\det\Sigma)^r\left(c^{rd}\prod_{i=1}^d
     \frac{2^r\Gamma(\frac{M-i}{2}+r)}{\Gamma(\frac{M-i}{2})}\right)^n`, :math:`r > -\frac{M-d}{2}`.
 
     One refit multiplies the determinant by :math:`c^d\prod_i\chi^2_{M-i}` with independent factors
     (Bartlett decomposition) and :math:`E[(\chi^2_k)^r]` is :func:`theory.gaussian.chi2_mellin`; for an
     integer ``r`` the gamma ratio is a rising factorial, a polynomial in ``M``.  Exact values (``exact=True``)
-    carry any number of digits, so a float of them (``sympy.N``) serves any precision.
+    carry any number of digits, so a float of them (``sympy.N``) serves any precision.  A sampling bias
+    multiplies :math:`\Sigma_n` by :math:`\lambda^n` in law, hence this moment by :math:`\lambda^{rdn}`.
 
     Parameters
     ----------
@@ -103,12 +108,12 @@ def det_moment(n, d, M, r=1, *, Sigma=None, estimator="unbiased"):
     ----------
     [muirhead1982]_, Thm 3.2.14-3.2.15; [shumailov2024]_.
     """
-    return _det_moment_form(n, _dim(d), M, core.exact_number(r), Sigma, estimator)
+    return _det_moment_form(n, _dim(d), M, core.exact_number(r), Sigma, estimator, bias)
 
 
-@closed_form(n=n_, d=D, M=M_, Sigma=COVARIANCE, estimator=EST, requires=_require)
-def expected_det(n, d, M, *, Sigma=None, estimator="unbiased"):
-    r"""Expected determinant :math:`E[\det\Sigma_n] = \det\Sigma\left(c^d\prod_{i=1}^d (M-i)\right)^n`.
+@closed_form(n=n_, d=D, M=M_, Sigma=COVARIANCE, estimator=EST, bias=BIAS, requires=_require)
+def expected_det(n, d, M, *, Sigma=None, estimator="unbiased", bias=1):
+    r"""Expected determinant :math:`E[\det\Sigma_n] = \det\Sigma\left(\lambda^dc^d\prod_{i=1}^d (M-i)\right)^n`.
 
     Unbiased: :math:`\det\Sigma(\prod_i \frac{M-i}{M-1})^n`, decaying geometrically for :math:`d \ge 2`
     although :math:`E[\Sigma_n] = \Sigma`.
@@ -126,13 +131,14 @@ def expected_det(n, d, M, *, Sigma=None, estimator="unbiased"):
     ----------
     [muirhead1982]_, Thm 3.2.15; [shumailov2024]_.
     """
-    return _det_moment_form(n, _dim(d), M, sp.Integer(1), Sigma, estimator)
+    return _det_moment_form(n, _dim(d), M, sp.Integer(1), Sigma, estimator, bias)
 
 
-@closed_form(n=n_, d=D, M=M_, Sigma=COVARIANCE, estimator=EST, requires=_require)
-def variance_of_det(n, d, M, *, Sigma=None, estimator="unbiased"):
+@closed_form(n=n_, d=D, M=M_, Sigma=COVARIANCE, estimator=EST, bias=BIAS, requires=_require)
+def variance_of_det(n, d, M, *, Sigma=None, estimator="unbiased", bias=1):
     r""":math:`\mathrm{Var}[\det\Sigma_n] = (\det\Sigma)^2\left[\left(c^{2d}\prod_i (M-i)(M-i+2)\right)^n -
-    \left(c^d\prod_i (M-i)\right)^{2n}\right]`, from :func:`det_moment` at ``r = 2`` and ``r = 1``.
+    \left(c^d\prod_i (M-i)\right)^{2n}\right]`, from :func:`det_moment` at ``r = 2`` and ``r = 1`` (times
+    :math:`\lambda^{2dn}` with a sampling bias).
 
     Parameters
     ----------
@@ -148,12 +154,12 @@ def variance_of_det(n, d, M, *, Sigma=None, estimator="unbiased"):
     [muirhead1982]_, Thm 3.2.15; [shumailov2024]_.
     """
     d = _dim(d)
-    return _det_moment_form(n, d, M, sp.Integer(2), Sigma, estimator) \
-        - _det_moment_form(n, d, M, sp.Integer(1), Sigma, estimator) ** 2
+    return _det_moment_form(n, d, M, sp.Integer(2), Sigma, estimator, bias) \
+        - _det_moment_form(n, d, M, sp.Integer(1), Sigma, estimator, bias) ** 2
 
 
-@closed_form(order=ORDER, n=n_, d=D, M=M_, Sigma=COVARIANCE, estimator=EST, requires=_require)
-def log_det_cumulant(order, n, d, M, *, Sigma=None, estimator="unbiased"):
+@closed_form(order=ORDER, n=n_, d=D, M=M_, Sigma=COVARIANCE, estimator=EST, bias=BIAS, requires=_require)
+def log_det_cumulant(order, n, d, M, *, Sigma=None, estimator="unbiased", bias=1):
     r"""Cumulant :math:`\kappa_j` of :math:`\log\det\Sigma_n`.
 
     .. math::
@@ -162,7 +168,8 @@ def log_det_cumulant(order, n, d, M, *, Sigma=None, estimator="unbiased"):
         \qquad \kappa_j = n\sum_{i=1}^d \psi^{(j-1)}\!\left(\tfrac{M-i}{2}\right)\ (j\ge 2):
 
     :math:`\log\det\Sigma_n - \log\det\Sigma` is a sum of :math:`nd` independent
-    :math:`\log(c\chi^2_{M-i})`, whose cumulants are the derivatives at 0 of :math:`\log E[(c\chi^2_k)^t]`.
+    :math:`\log(c\chi^2_{M-i})`, whose cumulants are the derivatives at 0 of :math:`\log E[(c\chi^2_k)^t]`; a
+    sampling bias adds :math:`nd\log\lambda` to :math:`\kappa_1` only.
 
     Parameters
     ----------
@@ -177,13 +184,13 @@ def log_det_cumulant(order, n, d, M, *, Sigma=None, estimator="unbiased"):
     ----------
     [muirhead1982]_, Thm 3.2.14; [shumailov2024]_.
     """
-    return _log_det_cumulant_form(order, n, _dim(d), M, Sigma, estimator)
+    return _log_det_cumulant_form(order, n, _dim(d), M, Sigma, estimator, bias)
 
 
-@closed_form(n=n_, d=D, M=M_, Sigma=COVARIANCE, estimator=EST, requires=_require)
-def expected_log_det(n, d, M, *, Sigma=None, estimator="unbiased"):
+@closed_form(n=n_, d=D, M=M_, Sigma=COVARIANCE, estimator=EST, bias=BIAS, requires=_require)
+def expected_log_det(n, d, M, *, Sigma=None, estimator="unbiased", bias=1):
     r""":math:`E[\log\det\Sigma_n] = \log\det\Sigma + n\sum_{i=1}^d[\psi(\tfrac{M-i}{2}) + \log 2c]`: a random
-    walk with negative drift.
+    walk with negative drift; a sampling bias :math:`\lambda` adds :math:`nd\log\lambda`.
 
     Each term is negative (Jensen: :math:`E\log\chi^2_{M-i} < \log(M-i) \le \log(M-1)`), so by the strong
     law :math:`\det\Sigma_n \to 0` almost surely: the :math:`d`-dimensional collapse.
@@ -196,18 +203,20 @@ def expected_log_det(n, d, M, *, Sigma=None, estimator="unbiased"):
     --------
     >>> expected_log_det(2, 2, 4, exact=True)
     -4*log(3) - 4*EulerGamma + 4
+    >>> expected_log_det(2, 2, 4, bias=0.5, exact=True)  # adds n d log(1/2): log(3^4 2^4) = log(1296)
+    -log(1296) - 4*EulerGamma + 4
 
     References
     ----------
     [shumailov2024]_; [muirhead1982]_, Thm 3.2.14.
     """
-    return _log_det_cumulant_form(1, n, _dim(d), M, Sigma, estimator)
+    return _log_det_cumulant_form(1, n, _dim(d), M, Sigma, estimator, bias)
 
 
-@closed_form(n=n_, d=D, M=M_, Sigma=COVARIANCE, estimator=EST, requires=_require)
-def variance_of_log_det(n, d, M, *, Sigma=None, estimator="unbiased"):
-    r""":math:`\mathrm{Var}[\log\det\Sigma_n] = n\sum_{i=1}^d\psi'(\tfrac{M-i}{2})`, whatever the estimator and
-    ``Sigma`` (the second cumulant of :func:`log_det_cumulant`).
+@closed_form(n=n_, d=D, M=M_, Sigma=COVARIANCE, estimator=EST, bias=BIAS, requires=_require)
+def variance_of_log_det(n, d, M, *, Sigma=None, estimator="unbiased", bias=1):
+    r""":math:`\mathrm{Var}[\log\det\Sigma_n] = n\sum_{i=1}^d\psi'(\tfrac{M-i}{2})`, whatever the estimator,
+    ``Sigma`` and sampling bias (the second cumulant of :func:`log_det_cumulant`).
 
     Parameters
     ----------
@@ -222,19 +231,19 @@ def variance_of_log_det(n, d, M, *, Sigma=None, estimator="unbiased"):
     ----------
     [muirhead1982]_, Thm 3.2.14; [shumailov2024]_.
     """
-    return _log_det_cumulant_form(2, n, _dim(d), M, Sigma, estimator)
+    return _log_det_cumulant_form(2, n, _dim(d), M, Sigma, estimator, bias)
 
 
 @closed_form(i=V.Integer(1, doc=r"Index :math:`i` of the exponent (:math:`i \le d \le M - 1`).", example=1),
-             M=M_, estimator=EST, requires=_require)
-def lyapunov_exponent(i, M, estimator="unbiased"):
+             M=M_, estimator=EST, bias=BIAS, requires=_require)
+def lyapunov_exponent(i, M, estimator="unbiased", *, bias=1):
     r"""The ``i``-th Lyapunov exponent :math:`\gamma_i = \lim_n \tfrac1n\log\lambda_i(\Sigma_n) =
     \psi(\tfrac{M-i}{2}) + \log 2c` a.s. (:math:`\lambda_1 \ge \dots \ge \lambda_d`), from the products of
     Gaussian matrices :math:`\Sigma_n = c^n\Sigma^{1/2}G_1^\top\cdots G_n^\top G_n\cdots G_1\Sigma^{1/2}`.
 
     Independent of ``d``: :math:`\gamma_1` is the 1-D drift of :func:`theory.gaussian.expected_log_variance`
     (the *largest* eigenvalue collapses as fast as a 1-D variance); :math:`\sum_{i\le d}\gamma_i` is the drift
-    of :func:`expected_log_det`.
+    of :func:`expected_log_det`.  A sampling bias adds :math:`\log\lambda` to every exponent.
 
     Parameters
     ----------
@@ -249,7 +258,8 @@ def lyapunov_exponent(i, M, estimator="unbiased"):
     ----------
     [newman1986]_; [shumailov2024]_.
     """
-    return sp.polygamma(0, (M - i) / 2) + sp.log(2 * _scale(M, estimator))
+    gamma = sp.polygamma(0, (M - i) / 2) + sp.log(2 * _scale(M, estimator))
+    return gamma if _is_one(bias) else gamma + sp.log(bias)
 
 
 # ----------------------------------------------------------------------------- traces
@@ -300,14 +310,14 @@ def _trace_second_moment_forms(estimator):
     return tuple(sum(sp.factor(P[row, j] * coef[j]) * lam[j] ** _n for j in range(2)) for row in range(2))
 
 
-def _trace_second_moments(n, d, M, Sigma, estimator):
+def _trace_second_moments(n, d, M, Sigma, estimator, bias=1):
     inv = _invariants(Sigma, _dim(d))
     subs = {_n: n, _M: M, _a: inv.trace_of_square, _b: inv.trace ** 2}
-    return TraceSecondMoments(*(f.xreplace(subs) for f in _trace_second_moment_forms(estimator)))
+    return TraceSecondMoments(*(_lam(bias, 2 * n) * f.xreplace(subs) for f in _trace_second_moment_forms(estimator)))
 
 
-@closed_form(n=n_, d=D, M=M_, Sigma=COVARIANCE, estimator=EST, requires=_require)
-def trace_second_moments(n, d, M, *, Sigma=None, estimator="unbiased"):
+@closed_form(n=n_, d=D, M=M_, Sigma=COVARIANCE, estimator=EST, bias=BIAS, requires=_require)
+def trace_second_moments(n, d, M, *, Sigma=None, estimator="unbiased", bias=1):
     r"""``TraceSecondMoments(expected_trace_of_square, expected_squared_trace)``: :math:`T^n` of
     :func:`trace_moment_matrix` applied to :math:`(a, b) = (\operatorname{tr}\Sigma^2, (\operatorname{tr}\Sigma)^2)`.
 
@@ -317,7 +327,8 @@ def trace_second_moments(n, d, M, *, Sigma=None, estimator="unbiased"):
         E(\operatorname{tr}\Sigma_n)^2 = \frac{2a+b}{3}\lambda_+^n - \frac{2(a-b)}{3}\lambda_-^n,
 
     :math:`\lambda_+ = c^2(M-1)(M+1)` (eigenvector (1, 1)), :math:`\lambda_- = c^2(M-1)(M-2)` (eigenvector
-    (1, -2)).  Unbiased: :math:`\lambda_+ = \frac{M+1}{M-1}`, the 1-D growth rate of :math:`E\sigma_n^4`.
+    (1, -2)).  Unbiased: :math:`\lambda_+ = \frac{M+1}{M-1}`, the 1-D growth rate of :math:`E\sigma_n^4`.  A
+    sampling bias multiplies both by ``bias ** (2 * n)`` (:math:`\Sigma_n` scales by ``bias ** n`` in law).
 
     Parameters
     ----------
@@ -332,11 +343,11 @@ def trace_second_moments(n, d, M, *, Sigma=None, estimator="unbiased"):
     ----------
     [muirhead1982]_, Thm 3.3.15; [shumailov2024]_.
     """
-    return _trace_second_moments(n, d, M, Sigma, estimator)
+    return _trace_second_moments(n, d, M, Sigma, estimator, bias)
 
 
-@closed_form(n=n_, d=D, M=M_, Sigma=COVARIANCE, estimator=EST, requires=_require)
-def expected_trace_of_square(n, d, M, *, Sigma=None, estimator="unbiased"):
+@closed_form(n=n_, d=D, M=M_, Sigma=COVARIANCE, estimator=EST, bias=BIAS, requires=_require)
+def expected_trace_of_square(n, d, M, *, Sigma=None, estimator="unbiased", bias=1):
     r""":math:`E[\operatorname{tr}\Sigma_n^2]`, the first part of :func:`trace_second_moments`.
 
     Parameters
@@ -352,11 +363,11 @@ def expected_trace_of_square(n, d, M, *, Sigma=None, estimator="unbiased"):
     ----------
     [muirhead1982]_, Thm 3.3.15.
     """
-    return _trace_second_moments(n, d, M, Sigma, estimator).expected_trace_of_square
+    return _trace_second_moments(n, d, M, Sigma, estimator, bias).expected_trace_of_square
 
 
-@closed_form(n=n_, d=D, M=M_, Sigma=COVARIANCE, estimator=EST, requires=_require)
-def expected_squared_trace(n, d, M, *, Sigma=None, estimator="unbiased"):
+@closed_form(n=n_, d=D, M=M_, Sigma=COVARIANCE, estimator=EST, bias=BIAS, requires=_require)
+def expected_squared_trace(n, d, M, *, Sigma=None, estimator="unbiased", bias=1):
     r""":math:`E[(\operatorname{tr}\Sigma_n)^2]`, the second part of :func:`trace_second_moments`.
 
     Parameters
@@ -372,11 +383,11 @@ def expected_squared_trace(n, d, M, *, Sigma=None, estimator="unbiased"):
     ----------
     [muirhead1982]_, Thm 3.3.15.
     """
-    return _trace_second_moments(n, d, M, Sigma, estimator).expected_squared_trace
+    return _trace_second_moments(n, d, M, Sigma, estimator, bias).expected_squared_trace
 
 
-@closed_form(n=n_, d=D, M=M_, Sigma=COVARIANCE, estimator=EST, requires=_require)
-def variance_of_trace(n, d, M, *, Sigma=None, estimator="unbiased"):
+@closed_form(n=n_, d=D, M=M_, Sigma=COVARIANCE, estimator=EST, bias=BIAS, requires=_require)
+def variance_of_trace(n, d, M, *, Sigma=None, estimator="unbiased", bias=1):
     r""":math:`\mathrm{Var}[\operatorname{tr}\Sigma_n] = E(\operatorname{tr}\Sigma_n)^2 - \rho^{2n}(\operatorname{tr}\Sigma)^2`.
 
     Unbiased: :math:`\frac{2a+b}{3}[(\frac{M+1}{M-1})^n - 1] - \frac{2(b-a)}{3}[1 - (\frac{M-2}{M-1})^n]` with
@@ -395,5 +406,5 @@ def variance_of_trace(n, d, M, *, Sigma=None, estimator="unbiased"):
     ----------
     [muirhead1982]_, Thm 3.3.15; [shumailov2024]_.
     """
-    mean = _rho(M, estimator) ** n * _invariants(Sigma, _dim(d)).trace
-    return _trace_second_moments(n, d, M, Sigma, estimator).expected_squared_trace - mean ** 2
+    mean = _lam_rho(M, estimator, bias) ** n * _invariants(Sigma, _dim(d)).trace
+    return _trace_second_moments(n, d, M, Sigma, estimator, bias).expected_squared_trace - mean ** 2
