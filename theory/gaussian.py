@@ -66,7 +66,9 @@ __all__ = [
 # parameter domains of this module
 n_, M_, SIGMA2, EST = V.GENERATIONS, V.SAMPLE_SIZE, V.VARIANCE, V.ESTIMATOR
 ORDER = V.Integer(1, doc="Order :math:`j` of the cumulant.", example=2).as_value()
-POWER = V.Real(doc="Order :math:`r > -(M-1)/2` of the moment.", example=2).as_value()
+#: Largest order ``|r|`` of a moment built as explicit sympy numbers (exact evaluation is limited to it).
+EXPAND_MAX = 16
+POWER = V.Real(doc="Order :math:`r > -(M-1)/2` of the moment.", example=2, exact_max=EXPAND_MAX).as_value()
 SCHEDULE = V.RealArray(minimum=2, doc=r"Sample sizes :math:`M_0, M_1, \dots` (integers >= 2): "
                                       r"generation ``j + 1`` is fitted to ``schedule[j]`` samples.",
                        example=(5, 10, 20))
@@ -92,7 +94,14 @@ def _scale(M, estimator):
 
 @functools.lru_cache(maxsize=None)
 def _ratio_moment(M, estimator, r):
-    r""":math:`E[(\sigma_{n+1}^2/\sigma_n^2)^r] = c^r E[X^r]`; a rational function of M for integer ``r``."""
+    r""":math:`E[(\sigma_{n+1}^2/\sigma_n^2)^r] = c^r E[X^r]`; a rational function of M for integer ``r``.
+
+    Beyond :data:`EXPAND_MAX` the order stays an unevaluated number (mpmath evaluates the gamma ratio): sympy
+    would expand :math:`2^r` into :math:`|r|` bits and the gamma ratio into :math:`|r|` factors."""
+    if not V.is_symbolic(r) and abs(r) > EXPAND_MAX:  # unevaluated: sympy would expand 2**r to |r| bits
+        form = (_scale(M, estimator) ** _t * _mellin()).subs(_k, M - 1)
+        form = form.replace(lambda e: e.is_Pow and e.exp.has(_t), lambda e: sp.exp(e.exp * sp.log(e.base)))
+        return form.xreplace({_t: sp.UnevaluatedExpr(r)})  # powers as exp(r log b): mpmath, not Python ints
     expr = sp.powsimp(_scale(M, estimator) ** r * _mellin().subs({_t: r, _k: M - 1}), force=True)
     if isinstance(r, sp.Basic) and r.is_Integer or isinstance(r, int):
         return sp.factor(sp.simplify(sp.expand_func(sp.gammasimp(expr))))
