@@ -166,7 +166,8 @@ def mp_eval(f, args, context="expression"):
     The working precision starts at 30 digits and rises (:data:`PRECISIONS`) only where the value
     needs it -- a difference of nearly equal terms, a tail probability, a power with a huge exponent --
     so the float returned is the correctly rounded value of the formula, not of its float rounding.
-    A value that is 0 to within the smallest float (both last precisions round to 0.0) is 0.0; a value
+    A value beyond the doubles (two successive precisions round to the same infinity, or both to 0.0) is that
+    float at once (an exponent of :math:`10^{200}` does not settle its digits at any precision); a value
     whose digits keep changing up to 400 digits raises :class:`ArithmeticError` -- never a silent guess.
     Integer arguments are exact: the precision starts above their number of digits (``M - j`` at
     :math:`M = 10^{100}` keeps every digit).
@@ -178,10 +179,18 @@ def mp_eval(f, args, context="expression"):
             val = _real(f(*[_mpf(a) for a in args]), context)
             if prev is not None and (val == prev or abs(val - prev) <= AGREEMENT * abs(val)):
                 return float(val)
+            if prev is not None and _beyond_doubles(val) and float(val) == float(prev):
+                return float(val)  # both overflow to the same infinity (or underflow to 0): the float is settled
         prev = val
     if float(val) == 0.0 and float(prev) == 0.0 or abs(val - prev) <= 1e-12 * abs(val):
         return float(val)
     raise ArithmeticError(f"{context}: no stable value up to {dps} digits ({val} vs {prev})")
+
+
+def _beyond_doubles(val):
+    """True when ``val`` rounds to an infinity or to zero as a double (an exponent far outside the float range)."""
+    x = float(val)
+    return math.isinf(x) or (x == 0.0 and val != 0)
 
 
 def _float_eval(expr, symbols, values, context):
@@ -318,7 +327,8 @@ class _Spec:
             dom = self.domains[name]
             limit = getattr(dom, "exact_max", None) or getattr(getattr(dom, "inner", None), "exact_max", None)
             v = values.get(name)
-            if limit is not None and isinstance(v, (int, np.integer, sp.Integer)) and abs(int(v)) > limit:
+            if limit is not None and isinstance(v, (numbers.Real, sp.Number)) and not isinstance(v, bool) and \
+                    abs(v) > limit:
                 raise ValueError(f"{name} = {v} is beyond exact evaluation (limit {name} <= {limit}: the exact "
                                  f"value would have too many digits); evaluate in floats instead")
 

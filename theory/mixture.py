@@ -453,7 +453,8 @@ def _w2_to_gaussian(m, s, mixture):
     mu, var = (float(v) for v in mixture_moments(mixture))
     sigma = math.sqrt(var)
     gap = max(sigma - kappa(mixture), 0.0)  # kappa <= sigma; the max only removes rounding
-    return (m - mu) ** 2 + (s - sigma) ** 2 + 2 * s * gap
+    dm, ds = m - mu, s - sigma
+    return dm * dm + ds * ds + 2 * s * gap  # products overflow to inf (a float ``** 2`` raises OverflowError)
 
 
 @computed(mean=V.LOCATION.with_doc("Mean :math:`m` of the Gaussian.", 0.5), sigma2=V.VARIANCE.with_doc(

@@ -217,12 +217,13 @@ class Integer(Domain):
 
 
 class Real(Domain):
-    """A finite real number in a (half-)open or closed interval; ``allow_inf`` admits :math:`\\pm\\infty`."""
+    """A finite real number in a (half-)open or closed interval; ``allow_inf`` admits :math:`\\pm\\infty`;
+    ``exact_max`` bounds :math:`|x|` in exact evaluation (as for :class:`Integer`)."""
 
     slot = True
 
     def __init__(self, lower=None, upper=None, *, lower_open=False, upper_open=False, allow_inf=False, doc="",
-                 example=None, symbolic=True):
+                 example=None, symbolic=True, exact_max=None):
         if example is None:
             if lower is not None and upper is not None:
                 example = (lower + upper) / 2
@@ -234,7 +235,7 @@ class Real(Domain):
                 example = 0.5
         super().__init__(doc, example)
         self.lower, self.upper, self.lower_open, self.upper_open = lower, upper, lower_open, upper_open
-        self.allow_inf, self.symbolic = allow_inf, symbolic
+        self.allow_inf, self.symbolic, self.exact_max = allow_inf, symbolic, exact_max
 
     def check(self, value, name):
         if isinstance(value, sp.Basic) and value.free_symbols:

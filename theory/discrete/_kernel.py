@@ -224,6 +224,12 @@ def _iteration_cost(M, steps):
     return per_step * steps
 
 
+def check_propagation_size(M):
+    """ValueError naming ``M`` beyond :data:`PROPAGATION_MAX_M`, before any vector of ``M + 1`` entries is built."""
+    if M > PROPAGATION_MAX_M:
+        raise ValueError(f"M = {M}: the law of the count is a vector of M + 1 floats; M <= {PROPAGATION_MAX_M}")
+
+
 def plan(M, n_max, *, forward, start=None, squaring=True, name="n", rows=1):
     """``"iterate"`` or ``"square"`` for ``n_max`` steps at this ``M``, or ValueError when out of reach.
 
@@ -232,8 +238,7 @@ def plan(M, n_max, *, forward, start=None, squaring=True, name="n", rows=1):
     support, which spreads like the square root of the number of steps: its cost is estimated from
     the window ``w`` of the start as ``w^2 (1 + sqrt(k))`` per step (and checked as it goes).
     """
-    if M > PROPAGATION_MAX_M:
-        raise ValueError(f"M = {M}: the law of the count is a vector of M + 1 floats; M <= {PROPAGATION_MAX_M}")
+    check_propagation_size(M)
     if rows * (M + 1) > OUTPUT_MAX:
         raise ValueError(f"{name} holds {rows} generations with M = {M}: the result would have {rows * (M + 1)} "
                          f"entries; at most {OUTPUT_MAX:.0e}")

@@ -255,6 +255,7 @@ def expected_absorption_times(M, *, exact=False):
         import flint
 
         return flint.fmpq_mat(M + 1, 1, _exact_times_all(M))  # mapped to an ImmutableMatrix by theory.core
+    _require_solvable(M)
     return np.array(_solve(M, K.TAIL).times)
 
 
@@ -287,6 +288,7 @@ def expected_absorption_time(i, M, *, exact=False):
     if exact:
         _require_exact_M(M)
         return _exact_times_all(M)[i]
+    _require_solvable(M)
     return float(_solve(M, K.TAIL).times[i])
 
 
@@ -315,6 +317,7 @@ def absorption_probabilities(M, *, exact=False):
     import flint
 
     if not exact:
+        _require_solvable(M)
         return np.array(_solve(M, K.TAIL).fixation)
     if M > EXACT_MAX_M_PROBABILITIES:
         raise ValueError(f"M = {M}: exact absorption probabilities solve an unfolded {M - 1}x{M - 1} rational system; "

@@ -76,6 +76,7 @@ def _backward(n, F, M, exact, what):
 
 
 def _indicator(M, states):
+    K.check_propagation_size(M)  # before the (M + 1)-list: M = 10**9 would take a minute and 8 GB
     f = [0] * (M + 1)
     for s in states:
         f[s] = 1

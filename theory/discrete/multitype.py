@@ -83,14 +83,34 @@ def multinomial_transition_probability(x, y, *, exact=False):
         return float(mpmath.exp(log_p))
 
 
+#: Most entries (states x K) of an enumeration of count states.
+STATE_ENTRIES_MAX = 3 * 10 ** 7
+
+
 def _n_compositions(M, K):
-    return math.comb(M + K - 1, K - 1)
+    """:math:`\binom{M+K-1}{K-1}`, exact up to ~1e15 and a float (log-gamma; ``inf`` beyond doubles) above: never
+    a binomial of millions of digits (``M = K = 10**9`` took minutes), since it is only compared with a limit."""
+    k = min(K - 1, M)
+    if M + K > 10 ** 18:
+        return math.inf
+    log_n = math.lgamma(M + K) - math.lgamma(k + 1) - math.lgamma(M + K - k)
+    if log_n > 35:
+        return math.exp(log_n) if log_n < 709 else math.inf
+    return math.comb(M + K - 1, k)
+
+
+def _count_text(n):
+    return str(n) if isinstance(n, int) else (f"~{n:.3g}" if math.isfinite(n) else "more than 1e308")
 
 
 def _states(M, K):
     n = _n_compositions(M, K)
     if n > FLOAT_MAX_STATES:
-        raise ValueError(f"K = {K}, M = {M} has {n} count states (C(M+K-1, K-1)); the limit is {FLOAT_MAX_STATES}")
+        raise ValueError(f"K = {K}, M = {M} has {_count_text(n)} count states (C(M+K-1, K-1)); the limit is "
+                         f"{FLOAT_MAX_STATES}")
+    if n * K > STATE_ENTRIES_MAX:  # M = 1, K = 3e6 has 3e6 states but 9e12 entries
+        raise ValueError(f"K = {K}, M = {M}: the {n} count states have {n * K} entries; at most "
+                         f"{STATE_ENTRIES_MAX:.0e}")
     bars = np.array(list(itertools.combinations(range(M + K - 1), K - 1)), dtype=np.int64).reshape(n, K - 1)
     edges = np.concatenate([np.full((n, 1), -1), bars, np.full((n, 1), M + K - 1)], axis=1)
     return np.diff(edges, axis=1) - 1
@@ -168,8 +188,9 @@ def multitype_transition_matrix(M, K, *, exact=False):
     n = _n_compositions(M, K)
     limit = 400 if exact else 20000
     if n > limit:
-        raise ValueError(f"K = {K}, M = {M} has {n} count states; a dense {'exact' if exact else 'float'} transition "
-                         f"matrix is limited to {limit} states" + ("; use exact=False (float64)" if exact else ""))
+        raise ValueError(f"K = {K}, M = {M} has {_count_text(n)} count states; a dense "
+                         f"{'exact' if exact else 'float'} transition matrix is limited to {limit} states"
+                         + ("; use exact=False (float64)" if exact else ""))
     states = _states(M, K)
     if exact:
         den = M ** M
@@ -203,7 +224,7 @@ def absorbing_states(M, K=2):
     """
     n = _n_compositions(M, K)
     if n > EXACT_MAX_STATES:
-        raise ValueError(f"K = {K}, M = {M} has {n} count states; exact enumeration is limited to "
+        raise ValueError(f"K = {K}, M = {M} has {_count_text(n)} count states; exact enumeration is limited to "
                          f"{EXACT_MAX_STATES} states")
     states = [tuple(int(v) for v in x) for x in _states(M, K)]
     stay = (_multinomial_numerators(M, [x], [x])[0][0] for x in states)
@@ -286,7 +307,7 @@ def expected_time_to_collapse(counts, *, exact=False):
     n_comp = _n_compositions(M, K)
     limit = EXACT_MAX_STATES if exact else FLOAT_MAX_STATES
     if n_comp > limit:
-        raise ValueError(f"counts: K = {K} non-empty categories with M = {M} give {n_comp} count states "
+        raise ValueError(f"counts: K = {K} non-empty categories with M = {M} give {_count_text(n_comp)} count states "
                          f"(C(M+K-1, K-1)); {kind} mode is limited to {limit} states"
                          + ("; use exact=False (float64)" if exact else ""))
     n_part = len(_partitions(M, K))

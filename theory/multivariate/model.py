@@ -54,8 +54,10 @@ M_ = V.Integer(2, doc=r"Samples drawn from each generation to fit the next (:mat
 EST = V.ESTIMATOR.with_doc("Covariance estimator: divide the scatter matrix by :math:`M-1` (unbiased) or by "
                            ":math:`M` (MLE).")
 ORDER = V.Integer(1, doc="Order :math:`j` of the cumulant.", example=2, symbolic=False).as_value()
+#: Largest order ``|r|`` of a determinant moment built as explicit sympy numbers (exact evaluation is limited to it).
+POWER_EXPAND_MAX = 16
 POWER = V.Real(doc=r"Order :math:`r > -(M-d)/2` of the moment (``r = 1/(2d)`` enters :func:`fidelity_bounds`).",
-               example=2).as_value()
+               example=2, exact_max=POWER_EXPAND_MAX).as_value()
 SCALAR_N = V.Integer(0, doc="Number of refits (a scalar).", example=3)
 BIAS = _BIAS_1D.with_doc(r"Sampling bias :math:`\lambda`: every generation samples from "
                          r":math:`N(\mu_n, \lambda\Sigma_n)` (1: unbiased sampling).")
@@ -233,6 +235,10 @@ def _rising_product(r, d):
 def _det_step_moment(estimator, d, r):
     r""":math:`E[(\det\Sigma_{n+1}/\det\Sigma_n)^r] = c^{rd}\prod_{i=1}^d E[(\chi^2_{M-i})^r]`, in ``_M``; for an
     integer :math:`r \ge 0` a polynomial in :math:`M` (for a large ``d``, :math:`2r` gamma ratios)."""
+    if abs(r) > POWER_EXPAND_MAX:  # r as a 60-digit Float: an exact r would expand 2**r into |r| bits
+        u, a = sp.Float(r, 60), (_M - _i) / 2
+        log_factor = u * sp.log(2) + sp.loggamma(a + u) - sp.loggamma(a)
+        return sp.exp(u * d * sp.log(_scale(_M, estimator)) + _over_i(log_factor, d, sp.Sum))
     if r.is_Integer and r >= 0:
         if _large(d):  # (2c)^(rd) as ((M-1)/2)^(-rd) rho^(rd): no 2^(rd) with thousands of digits
             return ((_M - 1) / 2) ** (-r * d) * _rho(_M, estimator) ** (r * d) * _rising_product(int(r), d)
@@ -264,7 +270,8 @@ def _log_det_step_cumulant(order, estimator, d):
 
 def _det_moment_form(n, d, M, r, Sigma, estimator, bias=1):
     inv = _invariants(Sigma, d)
-    return inv.det ** r * _lam(bias, r * d * n) * _det_step_moment(estimator, d, r).xreplace({_M: M}) ** n
+    power = sp.Float(r, 60) if abs(r) > POWER_EXPAND_MAX else r  # det(Sigma)**r for a huge r: not |r| exact bits
+    return inv.det ** power * _lam(bias, r * d * n) * _det_step_moment(estimator, d, r).xreplace({_M: M}) ** n
 
 
 def _log_det_cumulant_form(order, n, d, M, Sigma, estimator, bias=1):
