@@ -51,9 +51,10 @@ def _expm1(x):
     return np.expm1(a) * np.cos(b) - 2 * np.sin(b / 2) ** 2 + 1j * np.exp(a) * np.sin(b)
 
 
-def _phi(u):
-    """:math:`(1+u)\\log(1+u) - u = \\sum_{m\\ge2} (-1)^m u^m/(m(m-1))` (the series below :math:`|u| = 0.1`)."""
-    out = (1 + u) * _log1p(u) - u
+def _phi(u, w, log_w):
+    """:math:`(1+u)\\log(1+u) - u = \\sum_{m\\ge2} (-1)^m u^m/(m(m-1))` (the series below :math:`|u| = 0.1`), with
+    ``w`` :math:`= 1+u` and ``log_w`` its logarithm computed without cancellation by the caller."""
+    out = w * log_w - u
     small = np.abs(u) < 0.1
     us = u[small]
     out[small] = sum(coef * us ** (m + 2) for m, coef in enumerate(_PHI_SERIES))
@@ -74,12 +75,23 @@ def _log_mellin_increment(b, e, z, two_c):
     m = np.ceil(np.maximum(0.0, 10.0 - np.minimum(b, b + z.real)))
     shifted = b + m
     u = z / shifted
-    log1p_u = _log1p(u)
+    # 1 + u = (b' + z)/b' directly where it is small (z near -b at a huge b: 1 + u in floats would round to 0)
+    near = u.real < -0.5
+    w = np.where(near, (shifted + z) / shifted, 1 + u)
+    log1p_u = np.empty_like(u)
+    log1p_u[near] = np.log(w[near])
+    log1p_u[~near] = _log1p(u[~near])
     series = sum(coef * shifted ** p * _expm1(p * log1p_u) for coef, p in _BERNOULLI)  # (b'+z)^p - b'^p
-    acc = z * np.log1p(e + two_c * m) + shifted * _phi(u) - 0.5 * log1p_u + series
+    acc = z * np.log1p(e + two_c * m) + shifted * _phi(u, w, log1p_u) - 0.5 * log1p_u + series
     for j in range(int(m.max(initial=0))):
         step = j < m
-        acc[step] -= _log1p(z[step] / (b[step] + j))
+        bj, zj = b[step] + j, z[step]
+        q = zj / bj  # log(1 + q), as log((b + j + z)/(b + j)) where 1 + q is small
+        near = q.real < -0.5
+        term = np.empty_like(q)
+        term[near] = np.log((bj[near] + zj[near]) / bj[near])
+        term[~near] = _log1p(q[~near])
+        acc[step] -= term
     return acc
 
 

@@ -82,7 +82,7 @@ __all__ = [
 
 # parameter domains of this module
 n_, M_, SIGMA2, EST = V.GENERATIONS, V.SAMPLE_SIZE, V.VARIANCE, V.ESTIMATOR
-ORDER = V.Integer(1, doc="Order :math:`j` of the cumulant.", example=2).as_value()
+ORDER = V.Integer(1, doc="Order :math:`j` of the cumulant.", example=2, exact_max=1000).as_value()
 #: Largest order ``|r|`` of a moment built as explicit sympy numbers (exact evaluation is limited to it).
 EXPAND_MAX = 16
 POWER = V.Real(doc="Order :math:`r > -(M-1)/2` of the moment.", example=2, exact_max=EXPAND_MAX).as_value()
@@ -130,7 +130,10 @@ def _ratio_moment(M, estimator, r):
 
 @functools.lru_cache(maxsize=None)
 def _log_ratio_cumulant(M, estimator, order):
-    r"""``order``-th cumulant of :math:`\log(\sigma_{n+1}^2/\sigma_n^2)`: a derivative of the CGF at 0."""
+    r"""``order``-th cumulant of :math:`\log(\sigma_{n+1}^2/\sigma_n^2)`: a derivative of the CGF at 0 (above
+    :data:`DERIVE_MAX`, the derivative it gives, :math:`\psi^{(j-1)}(\tfrac{M-1}{2})`, without ``j`` sympy diffs)."""
+    if order > DERIVE_MAX:
+        return _polygamma(order - 1, (M - 1) / 2)
     cgf = sp.expand_log(sp.log(_scale(M, estimator) ** _t * _mellin()), force=True)
     return sp.simplify(sp.diff(cgf, _t, order).subs(_t, 0).subs(_k, M - 1))
 
@@ -144,6 +147,20 @@ def _biased(M, estimator, r, bias):
     :math:`\lambda = 1`)."""
     base = _ratio_moment(M, estimator, r)
     return base if _is_one(bias) else bias ** r * base
+
+
+#: Highest cumulant order derived by differentiating the CGF with sympy (the proofs' route); beyond, its result.
+DERIVE_MAX = 8
+#: Highest polygamma order left to mpmath's ``polygamma`` (its time grows like the order squared; 100 s at 1e6).
+POLYGAMMA_MAX = 1000
+
+
+def _polygamma(m, a):
+    r""":math:`\psi^{(m)}(a)`, :math:`m \ge 1`; above :data:`POLYGAMMA_MAX` as :math:`(-1)^{m+1}m!\,\zeta(m+1, a)`
+    (Hurwitz zeta: milliseconds at any order; the factorial unevaluated, not an exact integer of ``m log m`` digits)."""
+    if m <= POLYGAMMA_MAX:
+        return sp.polygamma(m, a)
+    return (-1) ** (m + 1) * sp.factorial(m, evaluate=False) * sp.zeta(m + 1, a, evaluate=False)
 
 
 def _moment_order(r):

@@ -17,7 +17,7 @@ from theory import core
 from theory import validation as V
 from theory.core import closed_form
 from theory.gaussian import BIAS as _BIAS_1D
-from theory.gaussian import chi2_mellin
+from theory.gaussian import DERIVE_MAX, _polygamma, chi2_mellin
 
 __all__ = ["covariance_invariants", "CovarianceInvariants"]
 
@@ -53,7 +53,7 @@ D = V.Integer(1, D_MAX, doc=r"Dimension :math:`d`.", example=2).as_value()
 M_ = V.Integer(2, doc=r"Samples drawn from each generation to fit the next (:math:`M \ge d + 1`).", example=5)
 EST = V.ESTIMATOR.with_doc("Covariance estimator: divide the scatter matrix by :math:`M-1` (unbiased) or by "
                            ":math:`M` (MLE).")
-ORDER = V.Integer(1, doc="Order :math:`j` of the cumulant.", example=2, symbolic=False).as_value()
+ORDER = V.Integer(1, doc="Order :math:`j` of the cumulant.", example=2, symbolic=False, exact_max=1000).as_value()
 #: Largest order ``|r|`` of a determinant moment built as explicit sympy numbers (exact evaluation is limited to it).
 POWER_EXPAND_MAX = 16
 POWER = V.Real(doc=r"Order :math:`r > -(M-d)/2` of the moment (``r = 1/(2d)`` enters :func:`fidelity_bounds`).",
@@ -258,6 +258,10 @@ def _det_step_moment(estimator, d, r):
 def _log_det_step_cumulant(order, estimator, d):
     r"""Cumulant of :math:`\log(\det\Sigma_{n+1}/\det\Sigma_n)`: a sum over :math:`i` of derivatives at 0 of
     :math:`\log E[(c\chi^2_{M-i})^t]`, in ``_M`` (the polygamma sum telescoped for a large ``d``)."""
+    if order > DERIVE_MAX:  # the derivative it gives, without order-fold sympy diffs (a Sum's doit would
+        if V.is_symbolic(d) or _large(d):  # evaluate the factorial of a huge order exactly)
+            return sp.Sum(_polygamma(order - 1, (_M - _i) / 2), (_i, 1, d))
+        return sp.Add(*[_polygamma(order - 1, (_M - i) / 2) for i in range(1, d + 1)])
     cgf = sp.expand_log(sp.log(_scale(_M, estimator) ** _t * chi2_mellin(_k, _t)), force=True)
     kappa = sp.simplify(sp.diff(cgf, _t, order).subs(_t, 0).subs(_k, _M - _i))
     if not _large(d):
