@@ -287,7 +287,8 @@ def accumulate_variance_of_variance(n, M, *, sigma2=1, estimator="unbiased", exa
     log_m1 = math.log(q1) + np.concatenate([[0.0], np.cumsum(np.log(r1(m)))])  # log m_k, k = 1..n
     log_r2 = np.concatenate([np.cumsum(np.log(r2(m))[::-1])[::-1], [0.0]])  # sum_{i > k} log r2, k = 1..n
     terms = gap(m) * np.exp(2 * log_m1[:-1] + log_r2[1:])
-    return (math.fsum(terms) + (q2 - q1 * q1) * math.exp(log_r2[0])) * float(sigma2) ** 2
+    s2 = float(sigma2)
+    return (math.fsum(terms) + (q2 - q1 * q1) * math.exp(log_r2[0])) * s2 * s2  # inf, not OverflowError, at 1e300
 
 
 @computed(n=V.Integer(1, VARIANCE_OF_VARIANCE_MAX_N, doc="Number of refits.", example=4), M=BATCH_M, sigma2=SIGMA2,
@@ -321,6 +322,7 @@ def accumulate_w2_bounds(n, M, *, sigma2=1, estimator="unbiased"):
     ----------
     [gerstgrasser2024]_; [villani2003]_.
     """
-    var, d = accumulate_moments(n, M, sigma2=sigma2, estimator=estimator)
-    vv = accumulate_variance_of_variance(n, M, sigma2=sigma2, estimator=estimator)
-    return Bounds(d + (math.sqrt(var) - math.sqrt(sigma2)) ** 2, d + (vv + (var - sigma2) ** 2) / sigma2)
+    var, d = accumulate_moments(n, M, estimator=estimator)  # at sigma^2 = 1: both bounds scale with sigma^2
+    vv = accumulate_variance_of_variance(n, M, estimator=estimator)
+    gap, excess = math.sqrt(var) - 1, var - 1
+    return Bounds(sigma2 * (d + gap * gap), sigma2 * (d + vv + excess * excess))

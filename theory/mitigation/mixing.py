@@ -161,6 +161,12 @@ def mixing_recursion(alpha, M, *, sigma2=1, estimator="unbiased"):
     return AffineRecursion(*_A_c(alpha, M, sigma2, estimator))
 
 
+#: Longest path of :func:`mixing_moments_path` (two float arrays of ``N + 1`` entries: 1.6 GB at the limit).
+PATH_MAX = 10 ** 8
+#: Generations per block of the path: each block is ``A^r x_s + sum_{j<r} A^j c`` from tabulated powers.
+PATH_BLOCK = 4096
+
+
 def _augmented_power(A, c, x0, n):
     """:math:`A^n x_0 + \\sum_{j<n} A^j c` by squaring the 3x3 augmented matrix (all entries >= 0: no
     cancellation in floats; exact for Fractions)."""
@@ -185,8 +191,8 @@ def _numbers(alpha, M, sigma2, estimator, exact):
     a, M_ = (Fraction(mr, M), Fraction(M)) if exact else (mr / M, float(M))
     b, D = 1 - a, (M_ - 1 if estimator == "unbiased" else M_)
     s2 = Fraction(sigma2) if exact else float(sigma2)
-    return ([[b * b, b / M_], [a * b * M_ / D, (M_ - 1) * b / D]], [a * s2 / M_, (M_ - 1) * a * s2 / D],
-            (0 * s2, s2))
+    return ([[b * b, b / M_], [a * b * (M_ / D), (M_ - 1) / D * b]], [a * s2 / M_, a * s2 * ((M_ - 1) / D)],
+            (0 * s2, s2))  # (M - 1)/D first: (M - 1) a sigma^2 overflows at sigma^2 = 1e300 before the division
 
 
 @computed(exact=True, symbolic=True, n=V.GENERATIONS.with_doc("Number of refits.", example=4), alpha=ALPHA,
@@ -244,7 +250,8 @@ def mixing_moments(n, alpha, M, *, sigma2=1, estimator="unbiased", exact=False):
     return GaussianMoments(v, d)
 
 
-@computed(generations=V.Integer(0, doc="Last generation ``N``; values for ``n = 0..N``.", example=5), alpha=ALPHA,
+@computed(generations=V.Integer(0, PATH_MAX, doc="Last generation ``N``; values for ``n = 0..N``.", example=5),
+          alpha=ALPHA,
           M=MIX_M, sigma2=SIGMA2, estimator=ESTIMATOR,
           requires=lambda generations, alpha, M, **_: require_split(alpha, M))
 def mixing_moments_path(generations, alpha, M, *, sigma2=1, estimator="unbiased"):
@@ -272,8 +279,15 @@ def mixing_moments_path(generations, alpha, M, *, sigma2=1, estimator="unbiased"
     A, c = np.array(A), np.array(c)
     xs = np.empty((generations + 1, 2))
     xs[0] = x0
-    for g in range(generations):
-        xs[g + 1] = A @ xs[g] + c
+    block = min(generations, PATH_BLOCK)
+    powers, sums = np.empty((block + 1, 2, 2)), np.empty((block + 1, 2))  # A^r and sum_{j<r} A^j c
+    powers[0], sums[0] = np.eye(2), 0.0
+    for r in range(block):
+        powers[r + 1] = np.einsum("ij,jk->ik", A, powers[r])
+        sums[r + 1] = np.einsum("ij,j->i", A, sums[r]) + c
+    for start in range(0, generations, max(block, 1)):  # x_{s+r} = A^r x_s + sum_{j<r} A^j c (terms >= 0)
+        k = min(block, generations - start)
+        xs[start + 1:start + k + 1] = np.einsum("rij,j->ri", powers[1:k + 1], xs[start]) + sums[1:k + 1]
     return GaussianMoments(xs[:, 1], xs[:, 0])
 
 
@@ -399,8 +413,8 @@ def mixing_w2_bounds(n, alpha, M, *, sigma2=1, estimator="unbiased"):
     [bertrand2024]_; [villani2003]_ (:math:`W_2` between Gaussians).
     """
     mr = fresh_count(alpha, M)
-    V_, D_ = mixing_moments(n, alpha, M, sigma2=sigma2, estimator=estimator)
-    sigma = math.sqrt(sigma2)
+    V_, D_ = mixing_moments(n, alpha, M, estimator=estimator)  # at sigma^2 = 1: both bounds scale with sigma^2
     div = M - 1 if estimator == "unbiased" else M
-    es_low = sigma * _gaussian.c4(mr) * math.sqrt((mr - 1) / div) if mr >= 2 else 0.0
-    return Bounds(D_ + (math.sqrt(V_) - sigma) ** 2, D_ + V_ + sigma2 - 2 * sigma * es_low)
+    es_low = _gaussian.c4(mr) * math.sqrt((mr - 1) / div) if mr >= 2 else 0.0
+    gap = math.sqrt(V_) - 1
+    return Bounds(sigma2 * (D_ + gap * gap), sigma2 * (D_ + V_ + 1 - 2 * es_low))
